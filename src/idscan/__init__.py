@@ -1,0 +1,3 @@
+"""idscan: self-hostable online identity verification."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,263 @@
+"""Settings: one typed object, validated at start, passed explicitly. Only composition roots build it.
+
+Every variable has the `IDSCAN_` prefix; nested groups use `__` (`IDSCAN_DATABASE__URL`). Any variable
+may instead be given as `<NAME>_FILE` pointing at a file that holds the value (for secrets).
+`docs/configuration.md` is generated from these models (`idscan config docs`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+ENV_PREFIX = "IDSCAN_"
+NESTED_DELIMITER = "__"
+
+
+class DatabaseSettings(BaseModel):
+    url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the application database. Empty: a SQLite file in the data "
+        "directory. PostgreSQL: `postgresql+psycopg://user@host:5432/idscan`.",
+    )
+    pool_size: int = Field(default=10, ge=1, le=200, description="PostgreSQL connection pool size.")
+    echo: bool = Field(default=False, description="Log every SQL statement (development only).")
+
+
+class StorageSettings(BaseModel):
+    backend: Literal["local", "s3"] = Field(
+        default="local", description="Where blobs (images, reports) live: `local` files or `s3`."
+    )
+    local_path: Path | None = Field(
+        default=None, description="Directory of the local store. Empty: `blobs/` in the data directory."
+    )
+    s3_endpoint: str | None = Field(
+        default=None, description="S3 endpoint URL (any S3-compatible server). Empty: AWS."
+    )
+    s3_bucket: str | None = Field(default=None, description="S3 bucket name (required for `s3`).")
+    s3_region: str = Field(default="us-east-1", description="S3 region.")
+    s3_access_key_id: str | None = Field(default=None, description="S3 access key ID.")
+    s3_secret_access_key: SecretStr | None = Field(default=None, description="S3 secret access key.")
+    s3_allow_http: bool = Field(default=False, description="Allow a plain-HTTP S3 endpoint.")
+    s3_prefix: str = Field(default="", description="Key prefix inside the bucket.")
+
+    @model_validator(mode="after")
+    def _s3_needs_bucket(self) -> StorageSettings:
+        if self.backend == "s3" and not self.s3_bucket:
+            raise ValueError("storage.backend is s3 but IDSCAN_STORAGE__S3_BUCKET is not set")
+        return self
+
+
+class SecuritySettings(BaseModel):
+    master_keys: SecretStr | None = Field(
+        default=None,
+        description="Master keys that wrap every object key, as `ID:BASE64` (32 random bytes), "
+        "comma-separated; the first encrypts, the others only decrypt (rotation). Empty: a key is "
+        "generated on first start into `master.key` in the data directory (mode 0600).",
+    )
+
+
+class AuthSettings(BaseModel):
+    leeway_seconds: int = Field(default=60, ge=0, le=600, description="Clock leeway for iat/nbf/exp.")
+    max_token_lifetime_seconds: int = Field(
+        default=3600, ge=1, le=86400, description="Reject tokens whose exp - iat exceeds this."
+    )
+    credential_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=300,
+        description="How long an API node caches a decrypted credential. A revocation takes effect "
+        "on other nodes within this time (at once on the node that revoked).",
+    )
+
+
+class RateLimitSettings(BaseModel):
+    enabled: bool = Field(default=True, description="Apply per-credential rate limits.")
+    per_credential: str = Field(
+        default="6000/minute",
+        description="Limit per credential, in the `limits` notation (`100/second`, `6000/minute`).",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis URL to share limits between API nodes. Empty: in-process memory.",
+    )
+
+
+class RequestLimitSettings(BaseModel):
+    max_json_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Largest JSON request body accepted, in bytes."
+    )
+    max_upload_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1024, description="Largest file upload accepted, in bytes."
+    )
+
+
+class JobSettings(BaseModel):
+    embedded_worker: bool = Field(
+        default=True,
+        description="`idscan serve` also runs the durable worker in-process. Turn off when running "
+        "separate `idscan worker` processes.",
+    )
+    system_database_url: str | None = Field(
+        default=None,
+        description="Database of the durable job engine. Empty: `jobs.sqlite` in the data directory "
+        "for SQLite, the application database (schema `dbos`) for PostgreSQL.",
+    )
+    dispatch_interval_seconds: float = Field(
+        default=1.0, gt=0, le=60, description="How often the outbox is polled for jobs to hand over."
+    )
+    sweep_interval_seconds: int = Field(
+        default=60, ge=1, le=3600, description="How often expired transactions are swept."
+    )
+    worker_concurrency: int = Field(
+        default=4, ge=1, le=64, description="Jobs one worker process runs at once."
+    )
+
+
+class WebhookSettings(BaseModel):
+    timeout_seconds: float = Field(default=10.0, gt=0, le=60, description="Per-delivery timeout.")
+    retry_schedule_seconds: list[float] = Field(
+        default=[5, 300, 1800, 7200, 18000, 36000, 36000],
+        description="Waits before each retry after a failed delivery (comma-separated or a JSON "
+        "list). The default spans about 27.6 hours.",
+    )
+    allow_private_targets: bool = Field(
+        default=False,
+        description="Allow webhook URLs on private, loopback and link-local addresses, and plain "
+        "http to loopback. For development and tests only.",
+    )
+
+    @field_validator("retry_schedule_seconds", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [float(v) for v in value.split(",") if v.strip()]
+        return value
+
+
+class TransactionSettings(BaseModel):
+    max_attempts: int = Field(default=5, ge=1, le=50, description="Attempts per task before it fails.")
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter=NESTED_DELIMITER,
+        extra="forbid",
+        validate_default=True,
+    )
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Directory for the embedded default: SQLite files, local blobs, master key.",
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Base URL of the hosted end-user pages, as the end user's browser sees it.",
+    )
+    api_base_url: str | None = Field(
+        default=None,
+        description="Base URL of the API, as integrators see it. Empty: same as public_base_url.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `idscan serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `idscan serve` listens on.")
+    worker_id: str | None = Field(
+        default=None,
+        description="Stable executor ID of an `idscan worker` process, so that a restarted worker "
+        "resumes its own jobs. Empty: `embedded` in `serve`, the host name in `worker`.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Log level."
+    )
+    log_json: bool = Field(default=True, description="Structured JSON logs (false: plain text).")
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    request_limits: RequestLimitSettings = Field(default_factory=RequestLimitSettings)
+    jobs: JobSettings = Field(default_factory=JobSettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
+    transactions: TransactionSettings = Field(default_factory=TransactionSettings)
+
+    @field_validator("public_base_url", "api_base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an absolute http(s) URL")
+        return value.rstrip("/")
+
+    @property
+    def effective_api_base_url(self) -> str:
+        return self.api_base_url or self.public_base_url
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{(self.data_dir / 'idscan.sqlite').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def blob_path(self) -> Path:
+        return self.storage.local_path or self.data_dir / "blobs"
+
+    @property
+    def master_key_path(self) -> Path:
+        return self.data_dir / "master.key"
+
+    @property
+    def jobs_database_url(self) -> str:
+        if self.jobs.system_database_url:
+            return self.jobs.system_database_url
+        if self.is_sqlite:
+            return f"sqlite:///{(self.data_dir / 'jobs.sqlite').resolve()}"
+        # DBOS speaks plain postgresql:// URLs and adds its own driver.
+        return self.database_url.replace("postgresql+psycopg://", "postgresql://")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, FileVariablesSource(settings_cls))
+
+
+class FileVariablesSource(PydanticBaseSettingsSource):
+    """`IDSCAN_X_FILE=/run/secrets/x` supplies `IDSCAN_X` from that file (trailing newline dropped)."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for name, path in os.environ.items():
+            if not (name.startswith(ENV_PREFIX) and name.endswith("_FILE")):
+                continue
+            target = name[len(ENV_PREFIX) : -len("_FILE")].lower()
+            if target in os.environ or f"{ENV_PREFIX}{target.upper()}" in os.environ:
+                continue
+            try:
+                value = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+            except OSError as exc:
+                raise ValueError(f"{name}: cannot read {path}: {exc.strerror}") from exc
+            node = result
+            parts = target.split(NESTED_DELIMITER)
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = value
+        return result

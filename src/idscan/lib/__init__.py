@@ -1,0 +1,1 @@
+"""Leaf helpers with no knowledge of the service: clock, identifiers, encryption, outbound HTTP."""
