@@ -1,0 +1,31 @@
+"""Blobs as files under one directory (the embedded default).
+
+obstore's LocalStore writes each object to a temporary file and renames it into place, so a reader
+never sees half an object and a crash leaves no torn file. Empty directories left by a deletion are
+removed, so an erased transaction leaves no trace of its ID on disk.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from obstore.store import LocalStore
+
+from idscan.errors import IdscanError, ServiceUnavailableError, StorageError
+from idscan.storage.objectstore import ObjectStoreBlobStore
+
+
+class LocalBlobStore(ObjectStoreBlobStore):
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        # Owner-only: the objects are ciphertext, but their names still say which transactions exist.
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        super().__init__(LocalStore(self.root, automatic_cleanup=True))
+
+    def _failure(self, action: str, exc: Exception) -> IdscanError:
+        return StorageError(f"local blob store: {action} failed ({type(exc).__name__})")
+
+    def ping(self) -> None:
+        if not self.root.is_dir() or not os.access(self.root, os.W_OK | os.X_OK):
+            raise ServiceUnavailableError(f"blob directory {self.root} is missing or not writable")

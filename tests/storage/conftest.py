@@ -1,0 +1,66 @@
+"""Stores for the storage tests: every shared case runs on the local backend and on a real S3 server."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from idscan.lib.aead import Keyring, encode_key, generate_master_key, parse_keyring
+from idscan.storage.blobstore import BlobStore
+from idscan.storage.encrypted import EncryptedBlobStore
+from idscan.storage.local import LocalBlobStore
+from idscan.storage.s3 import S3BlobStore
+
+# `tests.support` needs the repository root on sys.path, which `python -m pytest` gives but the
+# `pytest` script does not. Drop this once pyproject sets `pythonpath = ["."]` for pytest.
+_ROOT = str(Path(__file__).resolve().parents[2])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from tests.support.seaweed import SeaweedServer, seaweed  # noqa: E402
+
+__all__ = ["seaweed"]  # re-exported fixture: one server per session for this package
+
+MakeInner = Callable[[], BlobStore]
+
+
+def s3_store(server: SeaweedServer, prefix: str) -> S3BlobStore:
+    return S3BlobStore(
+        server.bucket,
+        endpoint=server.endpoint,
+        region=server.region,
+        access_key_id=server.access_key_id,
+        secret_access_key=server.secret_access_key,
+        allow_http=True,
+        prefix=prefix,
+    )
+
+
+@pytest.fixture(params=["local", "s3"])
+def make_inner(request: pytest.FixtureRequest, tmp_path: Path) -> MakeInner:
+    """A factory of plaintext stores over one backend; each call sees the same objects."""
+    if request.param == "local":
+        return lambda: LocalBlobStore(tmp_path / "blobs")
+    server: SeaweedServer = request.getfixturevalue("seaweed")
+    # A fresh prefix per test keeps tests apart inside the one shared bucket.
+    prefix = f"test-{uuid.uuid4().hex}"
+    return lambda: s3_store(server, prefix)
+
+
+@pytest.fixture
+def inner(make_inner: MakeInner) -> BlobStore:
+    return make_inner()
+
+
+@pytest.fixture
+def keyring() -> Keyring:
+    return parse_keyring(encode_key(1, generate_master_key()))
+
+
+@pytest.fixture
+def store(inner: BlobStore, keyring: Keyring) -> EncryptedBlobStore:
+    return EncryptedBlobStore(inner, keyring)

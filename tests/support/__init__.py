@@ -1,0 +1,1 @@
+"""Reusable test helpers (servers, factories) shared by the test packages."""
