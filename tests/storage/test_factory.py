@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import SecretStr
-from tests.support.seaweed import SeaweedServer
 
 from idscan.config import StorageSettings
 from idscan.lib.aead import Keyring
@@ -13,6 +12,7 @@ from idscan.storage.encrypted import EncryptedBlobStore
 from idscan.storage.factory import build_blob_store
 from idscan.storage.local import LocalBlobStore
 from idscan.storage.s3 import S3BlobStore
+from tests.support.seaweed import SeaweedServer
 
 
 def test_default_is_local_under_the_default_path(tmp_path: Path, keyring: Keyring) -> None:

@@ -54,6 +54,15 @@ def test_delete_is_idempotent(inner: BlobStore) -> None:
     assert not inner.exists("k")
 
 
+def test_a_directory_is_not_an_object(inner: BlobStore) -> None:
+    inner.put("d/x", b"1")
+    assert not inner.exists("d")
+    with pytest.raises(BlobNotFoundError):
+        inner.get("d")
+    inner.delete("d")
+    assert inner.get("d/x") == b"1"
+
+
 def test_delete_prefix_erases_one_transaction(inner: BlobStore) -> None:
     other = "transactions/7d2b1e8a-2a64-4f7e-b3f4-1c5a9e0d6b210"  # same start, another transaction
     for name in ("document-front.jpg", "document-back.jpg", "frames/0001.jpg", "report.pdf"):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.support.seaweed import SeaweedServer, free_ports
 
 from idscan.errors import ServiceUnavailableError
 from idscan.storage.blobstore import InvalidBlobKeyError
 from idscan.storage.s3 import S3BlobStore
+from tests.support.seaweed import SeaweedServer, free_ports
 
 
 def _store(server: SeaweedServer, **overrides: object) -> S3BlobStore:

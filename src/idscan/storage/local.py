@@ -13,6 +13,7 @@ from pathlib import Path
 from obstore.store import LocalStore
 
 from idscan.errors import IdscanError, ServiceUnavailableError, StorageError
+from idscan.storage.blobstore import validate_key
 from idscan.storage.objectstore import ObjectStoreBlobStore
 
 
@@ -25,6 +26,13 @@ class LocalBlobStore(ObjectStoreBlobStore):
 
     def _failure(self, action: str, exc: Exception) -> IdscanError:
         return StorageError(f"local blob store: {action} failed ({type(exc).__name__})")
+
+    def delete(self, key: str) -> None:
+        # A key that is only a directory of other keys holds no object: nothing to delete (as on S3),
+        # where the file system would refuse to unlink a directory.
+        if (self.root / validate_key(key)).is_dir():
+            return
+        super().delete(key)
 
     def ping(self) -> None:
         if not self.root.is_dir() or not os.access(self.root, os.W_OK | os.X_OK):
