@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,24 @@ def test_ping_fails_when_the_directory_is_gone(tmp_path: Path) -> None:
     (tmp_path / "blobs").rmdir()
     with pytest.raises(ServiceUnavailableError):
         store.ping()
+
+
+def test_readers_never_see_a_half_written_object(tmp_path: Path) -> None:
+    store = LocalBlobStore(tmp_path)
+    versions = {bytes([n]) * 200_000 for n in range(4)}
+    store.put("k", next(iter(versions)))
+    stop = threading.Event()
+
+    def write() -> None:
+        while not stop.is_set():
+            for version in versions:
+                store.put("k", version)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        for _ in range(200):
+            assert store.get("k") in versions
+    finally:
+        stop.set()
+        writer.join()

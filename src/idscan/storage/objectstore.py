@@ -5,6 +5,7 @@ Subclasses build the obstore store and say how a backend failure is reported (`_
 
 from __future__ import annotations
 
+import abc
 import contextlib
 from typing import TYPE_CHECKING
 
@@ -22,13 +23,17 @@ BACKEND_ERRORS = (BaseError, OSError)
 _DELETE_BATCH = 1000  # the S3 DeleteObjects maximum
 
 
-class ObjectStoreBlobStore:
+class ObjectStoreBlobStore(abc.ABC):
     def __init__(self, store: ObjectStore) -> None:
         self._store = store
 
+    @abc.abstractmethod
     def _failure(self, action: str, exc: Exception) -> IdscanError:
         """The error to raise when the backend fails with something other than "not found"."""
-        raise NotImplementedError
+
+    @abc.abstractmethod
+    def ping(self) -> None:
+        """Raise `ServiceUnavailableError` when the backend cannot be used."""
 
     def put(self, key: str, data: bytes) -> None:
         validate_key(key)
