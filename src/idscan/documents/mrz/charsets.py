@@ -1,0 +1,65 @@
+"""Which characters OCR confuses in an MRZ, and which may stand at each kind of position.
+
+The confusions are the OCR-B look-alikes (notes/models.md): O/0, I/1, B/8, S/5, Z/2, G/6. In digit-only
+positions a few more letters can only have been digits (D, Q, L, T). G/6 and K/`<` have equal check
+values modulo 10, so no check digit can choose between them: they are fixed only by position rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+TO_DIGIT = {
+    "O": "0",
+    "Q": "0",
+    "D": "0",
+    "I": "1",
+    "L": "1",
+    "Z": "2",
+    "S": "5",
+    "G": "6",
+    "T": "7",
+    "B": "8",
+}
+TO_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B"}
+# High-prior single swaps tried in mixed letter/digit fields, guided by the check digit: every
+# confusion of the two tables above in both directions, so that a real OCR slip always has the truth
+# among the candidates, and a second fitting candidate makes the corrector refuse instead of guess.
+SWAPS: dict[str, str] = {}
+for _letter, _digit in [*TO_DIGIT.items(), *((v, k) for k, v in TO_LETTER.items())]:
+    SWAPS[_letter] = "".join(sorted(set(SWAPS.get(_letter, "")) | {_digit}))
+    SWAPS[_digit] = "".join(sorted(set(SWAPS.get(_digit, "")) | {_letter}))
+
+# Characters OCR returns for the filler chevron.
+_FILLER_FORMS = str.maketrans({"«": "<<", "\u2039": "<", "\uff1c": "<", "〈": "<", "≤": "<"})
+
+
+def normalise_line(text: str) -> str:
+    """Upper-case, drop blanks, map chevron look-alikes to `<`."""
+    return re.sub(r"\s+", "", text.translate(_FILLER_FORMS)).upper()
+
+
+def fill_after_end(raw: str, *, single: bool = False) -> str:
+    """`K` read for `<` in a field's padding: once the content has ended with `<<` (or `<` for a
+    document number) and only `<`/`K` follow, every `K` there is filler. `K` inside names stays."""
+    stripped = raw.lstrip("<")
+    lead = len(raw) - len(stripped)
+    marker = "<" if single else "<<"
+    cut = stripped.find(marker)
+    if cut <= 0:
+        return raw
+    tail = stripped[cut:]
+    if set(tail) <= {"<", "K"}:
+        return raw[: lead + cut] + "<" * len(tail)
+    return raw
+
+
+def fill_names(raw: str) -> str:
+    """In a names field the padding starts at the second `<<` (after surname `<<` given names)."""
+    first = raw.find("<<")
+    if first < 0:
+        return raw
+    given_start = first + 2
+    while given_start < len(raw) and raw[given_start] == "<":
+        given_start += 1
+    return raw[:given_start] + fill_after_end(raw[given_start:])

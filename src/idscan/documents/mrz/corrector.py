@@ -1,0 +1,244 @@
+"""Checksum-guided correction of OCR'd MRZ lines, following notes/models.md.
+
+Order: normalise characters, restore the line length inside the longest filler run, keep a read
+that already validates (real documents break the standard), otherwise restrict every position to
+its charset, apply the filler rules, and only then try single high-prior swaps in mixed fields: a
+swap is accepted when exactly one candidate satisfies the check digit (and the composite, when
+there is one). A check digit is never rewritten to fit its field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from idscan.documents.countries import is_known_code
+from idscan.documents.mrz.charsets import (
+    SWAPS,
+    TO_DIGIT,
+    TO_LETTER,
+    fill_after_end,
+    fill_names,
+    normalise_line,
+)
+from idscan.documents.mrz.checkdigit import check_digit
+from idscan.documents.mrz.layouts import CheckSpec, Layout, format_for_shape, layout_for
+from idscan.documents.mrz.model import Kind, MrzResult, Span
+from idscan.documents.mrz.parser import parse_layout, text_at
+
+
+@dataclass(frozen=True)
+class Change:
+    line: int
+    pos: int
+    before: str  # "" for an inserted filler
+    after: str  # "" for a removed filler
+    reason: str  # "length" | "charset" | "filler" | "check_digit"
+
+
+@dataclass(frozen=True)
+class Correction:
+    raw_lines: tuple[str, ...]
+    result: MrzResult | None  # None when the lines could not be given any MRZ shape
+    changes: tuple[Change, ...]
+    ambiguous: tuple[str, ...]  # checks where several swaps fitted: nothing was changed there
+
+    @property
+    def confident(self) -> bool:
+        """Every check digit holds and every field is plausible (unchecked fields aside)."""
+        return self.result is not None and self.result.valid
+
+
+def _runs(line: str) -> list[tuple[int, int]]:
+    runs, start = [], None
+    for i, char in enumerate([*line, ""]):
+        if char == "<" and start is None:
+            start = i
+        elif char != "<" and start is not None:
+            runs.append((start, i - start))
+            start = None
+    return runs
+
+
+def fix_length(line: str, target: int) -> str | None:
+    """OCR miscounts long filler runs: add or remove fillers in the longest run, never by cutting or
+    padding at the line end (that is where check digits live). None when no run can absorb it."""
+    diff = target - len(line)
+    if diff == 0:
+        return line
+    runs = _runs(line)
+    if not runs:
+        return None
+    start, length = max(runs, key=lambda r: r[1])  # first of the longest on ties
+    if diff < 0 and length > -diff:
+        return line[:start] + line[start - diff :]
+    if diff > 0 and length >= 2:
+        return line[:start] + "<" * diff + line[start:]
+    return None
+
+
+def _guess_shape(lines: Sequence[str]) -> tuple[int, int] | None:
+    if len(lines) == 3:
+        return 3, 30
+    if len(lines) != 2:
+        return None
+    mean = sum(len(x) for x in lines) / 2
+    return 2, (44 if abs(mean - 44) < abs(mean - 36) else 36)
+
+
+class _Editor:
+    """Mutable working copy of the lines that records every change."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = [list(x) for x in lines]
+        self.changes: list[Change] = []
+
+    def text(self) -> list[str]:
+        return ["".join(x) for x in self.lines]
+
+    def set(self, line: int, pos: int, char: str, reason: str) -> None:
+        before = self.lines[line][pos]
+        if before != char:
+            self.lines[line][pos] = char
+            self.changes.append(Change(line, pos, before, char, reason))
+
+    def set_span(self, span: Span, text: str, reason: str) -> None:
+        for offset, char in enumerate(text):
+            self.set(span.line, span.start + offset, char, reason)
+
+
+def _coerce(editor: _Editor, layout: Layout, *, unchecked_only: bool) -> None:
+    for spec in layout.fields:
+        raw = text_at(editor.text(), spec.span)
+        if spec.kind is Kind.NAMES:
+            letters = "".join(TO_LETTER.get(c, c) for c in raw)
+            editor.set_span(spec.span, letters, "charset")
+            filled = fill_names(letters) if spec.name == "names" else fill_after_end(letters)
+            editor.set_span(spec.span, filled, "filler")
+        elif spec.kind is Kind.ALNUM:
+            single = spec.name == "document_number"
+            editor.set_span(spec.span, fill_after_end(raw, single=single), "filler")
+        elif unchecked_only:
+            continue
+        elif spec.kind is Kind.DATE:
+            editor.set_span(spec.span, "".join(TO_DIGIT.get(c, c) for c in raw), "charset")
+        elif spec.kind is Kind.CODE:
+            letters = "".join(TO_LETTER.get(c, c) for c in raw)
+            # Soft code list: change a code only when that turns an unknown code into a known one.
+            if not is_known_code(raw) and is_known_code(letters):
+                editor.set_span(spec.span, letters, "charset")
+        elif spec.kind is Kind.DOC_TYPE:
+            editor.set_span(
+                Span(spec.span.line, spec.span.start, spec.span.start + 1),
+                TO_LETTER.get(raw[0], raw[0]),
+                "charset",
+            )
+        elif spec.kind is Kind.SEX and raw == "K":
+            editor.set_span(spec.span, "<", "filler")
+    if unchecked_only:
+        return
+    for check in layout.checks:
+        char = text_at(editor.text(), check.span)
+        editor.set_span(check.span, TO_DIGIT.get(char, char), "charset")
+
+
+def _holds(lines: Sequence[str], check: CheckSpec) -> bool:
+    covered = "".join(text_at(lines, s) for s in check.covers)
+    found = text_at(lines, check.span)
+    return found == check_digit(covered) or (check.filler_ok and found == "<" and not covered.strip("<"))
+
+
+def _swap_positions(layout: Layout, spans: Sequence[Span]) -> list[tuple[int, int]]:
+    """Positions inside mixed fields (document/personal numbers, optional data) of `spans`."""
+    out = []
+    for span in spans:
+        for pos in range(span.start, span.end):
+            if layout.kind_at(span.line, pos) is Kind.ALNUM:
+                out.append((span.line, pos))
+    return out
+
+
+def _unique_swap(
+    lines: list[str], positions: Sequence[tuple[int, int]], checks: Sequence[CheckSpec]
+) -> tuple[list[tuple[int, int, str]], int]:
+    """All single swaps that make every check in `checks` hold; returns (fits, count)."""
+    fits = []
+    for line, pos in positions:
+        for alt in SWAPS.get(lines[line][pos], ""):
+            trial = list(lines)
+            trial[line] = trial[line][:pos] + alt + trial[line][pos + 1 :]
+            if all(_holds(trial, c) for c in checks):
+                fits.append((line, pos, alt))
+    return fits, len(fits)
+
+
+def _swap_fields(editor: _Editor, layout: Layout, ambiguous: list[str]) -> list[Change]:
+    made: list[Change] = []
+    for check in layout.checks:
+        if check.name == "composite" or _holds(editor.text(), check):
+            continue
+        fits, count = _unique_swap(editor.text(), _swap_positions(layout, check.covers), [check])
+        if count == 1:
+            line, pos, alt = fits[0]
+            editor.set(line, pos, alt, "check_digit")
+            made.append(editor.changes[-1])
+        elif count > 1:
+            ambiguous.append(check.name)
+    return made
+
+
+def _swap_composite(editor: _Editor, layout: Layout, made: list[Change], ambiguous: list[str]) -> None:
+    composite = next((c for c in layout.checks if c.name == "composite"), None)
+    if composite is None or _holds(editor.text(), composite):
+        return
+    own = [c for c in layout.checks if c.name != "composite"]
+    if all(_holds(editor.text(), c) for c in own):
+        # Fields covered only by the composite (TD1 optional data) may hold the error.
+        guarded = {(s.line, p) for c in own for s in c.covers for p in range(s.start, s.end)}
+        positions = [p for p in _swap_positions(layout, composite.covers) if p not in guarded]
+        fits, count = _unique_swap(editor.text(), positions, [*own, composite])
+        if count == 1:
+            line, pos, alt = fits[0]
+            editor.set(line, pos, alt, "check_digit")
+            return
+        if count > 1:
+            ambiguous.append("composite")
+    # The composite disagrees with the swaps we made: they may be wrong, so take them back.
+    for change in made:
+        editor.set(change.line, change.pos, change.before, "check_digit")
+    editor.changes = [c for c in editor.changes if c.reason != "check_digit"]
+
+
+def correct(lines: Sequence[str], *, today: date) -> Correction:
+    """Correct one recogniser's read of an MRZ. Never raises on bad input; see `Correction`."""
+    raw = tuple(lines)
+    clean = [x for x in (normalise_line(line) for line in lines) if x]
+    shape = _guess_shape(clean)
+    if shape is None:
+        return Correction(raw, None, (), ())
+    changes: list[Change] = []
+    sized = []
+    for index, line in enumerate(clean):
+        fixed = fix_length(line, shape[1])
+        if fixed is None:
+            return Correction(raw, None, (), ())
+        if fixed != line:
+            changes.append(Change(index, -1, line, fixed, "length"))
+        sized.append(fixed)
+    fmt = format_for_shape(shape[0], shape[1], sized[0])
+    if fmt is None:
+        return Correction(raw, None, (), ())
+    editor = _Editor(sized)
+    already_valid = parse_layout(layout_for(fmt, sized), sized, today).checks_valid
+    ambiguous: list[str] = []
+    # A read that validates as it is stays as it is, but for name letters and `K` in padding, which
+    # no check digit can see (K and < weigh the same) and which these rules cannot make worse.
+    _coerce(editor, layout_for(fmt, editor.text()), unchecked_only=already_valid)
+    if not already_valid:
+        layout = layout_for(fmt, editor.text())
+        made = _swap_fields(editor, layout, ambiguous)
+        _swap_composite(editor, layout, made, ambiguous)
+    final = editor.text()
+    result = parse_layout(layout_for(fmt, final), final, today)
+    return Correction(raw, result, (*changes, *editor.changes), tuple(ambiguous))

@@ -1,0 +1,160 @@
+"""Combine two independent recognisers' reads of one MRZ, and the visual zone, field by field.
+
+Check digits guard numbers and dates; nothing guards names, nationality, issuing state or sex. Those
+are accepted only when both readers agree after correction, or when the printed visual zone
+confirms one of the two readings (notes/models.md: every wrong read that slipped through on real
+images was in the name line).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from idscan.documents.countries import country_name, national_hint
+from idscan.documents.mrz.corrector import Correction, correct
+from idscan.documents.mrz.layouts import layout_for
+from idscan.documents.mrz.model import MrzResult, Span
+from idscan.documents.mrz.parser import parse_layout, text_at
+
+UNCHECKED_FIELDS = frozenset({"surname", "given_names", "nationality", "issuing_country", "sex"})
+# ICAO 9303 part 3 transliterations that differ from simply dropping the accent.
+_TRANSLIT = str.maketrans(
+    {
+        "Ä": "AE",
+        "Ö": "OE",
+        "Ü": "UE",
+        "Å": "AA",
+        "Æ": "AE",
+        "Ø": "OE",
+        "ß": "SS",
+        "Þ": "TH",
+        "Ð": "D",
+        "Ñ": "N",
+        "Œ": "OE",
+        "Ĳ": "IJ",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    result: MrzResult | None
+    confirmed: frozenset[str]  # unchecked fields both readers agree on, or the visual zone confirms
+    unconfirmed: frozenset[str]  # unchecked fields with no such confirmation
+    conflicts: tuple[str, ...]  # check-digit fields both readers validate with different values
+    reads: tuple[Correction, ...]
+
+    @property
+    def accepted(self) -> bool:
+        """Check digits hold, the readers do not contradict each other, every unchecked field confirmed."""
+        return self.result is not None and self.result.valid and not self.conflicts and not self.unconfirmed
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.upper())
+    return " ".join(re.sub(r"[^A-Z0-9]+", " ", "".join(c for c in decomposed if c.isascii())).split())
+
+
+def _latin_forms(text: str) -> set[str]:
+    upper = text.upper()
+    return {_plain(upper), _plain(upper.translate(_TRANSLIT))}
+
+
+def visual_confirms(name: str, mrz_value: str | None, visual: str, *, truncated: bool = False) -> bool:
+    """Whether the printed value confirms the MRZ value of an unchecked field."""
+    if mrz_value is None or not visual.strip():
+        return False
+    if name == "sex":
+        tokens = re.split(r"[\s/]+", visual.strip().upper())
+        return bool(tokens) and tokens[-1] == mrz_value  # bilingual prints end with the Latin code
+    if name in {"nationality", "issuing_country"}:
+        printed = _plain(visual)
+        names = {mrz_value, _plain(country_name(mrz_value) or "")}
+        hint = national_hint(mrz_value)
+        if hint is not None:
+            names |= {_plain(w) for w in hint.nationality_words}
+        return any(part.strip() in names for part in [printed, *printed.split(" ")] if part.strip())
+    mrz = _plain(mrz_value)
+    forms = _latin_forms(visual)
+    # A long name is cut at the end of the MRZ field; the print keeps it whole.
+    return mrz in forms or (truncated and any(f.startswith(mrz) for f in forms))
+
+
+def _region(result: MrzResult, name: str) -> Span | None:
+    """The layout region to copy from the other read: names are swapped as one field."""
+    layout = layout_for(result.format, result.lines)
+    for spec in layout.fields:
+        if spec.name == name or (spec.name == "names" and name in {"surname", "given_names"}):
+            return spec.span
+    return None
+
+
+def _pick(a: Correction, b: Correction | None) -> tuple[Correction, Correction | None]:
+    reads = [r for r in (a, b) if r is not None and r.result is not None]
+    if not reads:
+        return a, None
+    best = max(
+        reads, key=lambda r: (r.confident, -sum(not c.valid for c in r.result.checks) if r.result else 0)
+    )
+    other = next((r for r in reads if r is not best), None)
+    return best, other
+
+
+def reconcile(
+    reads_a: Sequence[str],
+    reads_b: Sequence[str] | None,
+    visual: Mapping[str, str] | None = None,
+    *,
+    today: date,
+) -> Reconciled:
+    """Reconcile two recognisers' MRZ reads. `visual` maps field names (surname, given_names,
+    nationality, issuing_country, sex) to the printed values; either reader may be missing."""
+    a = correct(reads_a, today=today)
+    b = correct(reads_b, today=today) if reads_b else None
+    reads = tuple(r for r in (a, b) if r is not None)
+    base, other = _pick(a, b)
+    if base.result is None:
+        return Reconciled(None, frozenset(), frozenset(), (), reads)
+    result = base.result
+    other_result = other.result if other is not None and other.result is not None else None
+    if other_result is not None and other_result.format is not result.format:
+        other_result = None
+    conflicts = []
+    if other_result is not None and other is not None and other.confident and base.confident:
+        for f in result.fields:
+            theirs = other_result.field(f.name)
+            if f.check_digit and theirs is not None and theirs.value != f.value:
+                conflicts.append(f.name)
+    lines = list(result.lines)
+    confirmed, unconfirmed = set(), set()
+    for f in result.fields:
+        if f.name not in UNCHECKED_FIELDS:
+            continue
+        theirs = other_result.field(f.name) if other_result is not None else None
+        printed = (visual or {}).get(f.name, "")
+        # A name that runs to the end of the field may have been cut short there.
+        cut = f.name == "given_names" or (f.name == "surname" and result.field("given_names") is None)
+        truncated = cut and not f.raw.endswith("<")
+        agreed = theirs is not None and theirs.value == f.value
+        if agreed or visual_confirms(f.name, f.value, printed, truncated=truncated):
+            confirmed.add(f.name)
+        elif (
+            theirs is not None
+            and other_result is not None
+            and visual_confirms(f.name, theirs.value, printed, truncated=truncated)
+        ):
+            region = _region(result, f.name)
+            if region is not None:
+                patch = text_at(other_result.lines, region)
+                row = lines[region.line]
+                lines[region.line] = row[: region.start] + patch + row[region.end :]
+                confirmed.add(f.name)
+        else:
+            unconfirmed.add(f.name)
+    if lines != list(result.lines):
+        result = parse_layout(layout_for(result.format, lines), lines, today)
+    return Reconciled(result, frozenset(confirmed), frozenset(unconfirmed), tuple(conflicts), reads)

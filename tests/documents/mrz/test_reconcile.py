@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from datetime import date
+
+from idscan.documents.mrz import MrzResult, Reconciled, reconcile, visual_confirms
+
+from .factory import Holder, td3
+
+TODAY = date(2026, 11, 25)
+TRUTH = td3(Holder())
+
+
+def _r(c: Reconciled) -> MrzResult:
+    assert c.result is not None
+    return c.result
+
+
+def test_both_readers_agree_confirms_unchecked_fields() -> None:
+    r = reconcile(TRUTH, list(TRUTH), today=TODAY)
+    assert r.accepted
+    assert r.confirmed == {"surname", "given_names", "nationality", "issuing_country", "sex"}
+
+
+def test_single_reader_without_visual_confirms_nothing() -> None:
+    r = reconcile(TRUTH, None, today=TODAY)
+    assert r.result is not None
+    assert _r(r).valid
+    assert not r.accepted
+    assert "surname" in r.unconfirmed
+
+
+def test_disagreeing_names_need_the_visual_zone() -> None:
+    other = [TRUTH[0].replace("ERIKSSON", "ERIKSS0N").replace("ANNA", "ANKA"), TRUTH[1]]
+    r = reconcile(TRUTH, other, today=TODAY)
+    assert "given_names" in r.unconfirmed
+    assert "surname" in r.confirmed
+    r = reconcile(TRUTH, other, {"given_names": "Anna Maria"}, today=TODAY)
+    assert r.accepted
+    assert _r(r).value("given_names") == "ANNA MARIA"
+
+
+def test_visual_zone_can_pick_the_second_reader() -> None:
+    wrong = [TRUTH[0].replace("MARIA", "MARTA"), TRUTH[1]]
+    r = reconcile(wrong, TRUTH, {"given_names": "ANNA MARIA", "surname": "Eriksson"}, today=TODAY)
+    assert r.accepted
+    assert _r(r).value("given_names") == "ANNA MARIA"
+
+
+def test_checked_field_conflict_between_valid_reads_is_reported() -> None:
+    a = td3(Holder(number="AG1234567"))
+    b = [a[0], "A6" + a[1][2:]]  # G/6: both validate, no digit can tell
+    r = reconcile(a, b, today=TODAY)
+    assert r.conflicts == ("document_number",)
+    assert not r.accepted
+
+
+def test_invalid_read_is_outvoted_by_a_valid_one() -> None:
+    broken = [TRUTH[0], TRUTH[1][:20] + "7" + TRUTH[1][21:]]  # sex garbled
+    r = reconcile(broken, TRUTH, today=TODAY)
+    assert r.result is not None
+    assert _r(r).lines == tuple(TRUTH)
+
+
+def test_visual_matching_rules() -> None:
+    assert visual_confirms("surname", "MAENNIK", "MÄNNIK")
+    assert visual_confirms("surname", "MANNIK", "Männik")
+    assert visual_confirms("given_names", "MARI LIIS", "MARI-LIIS")
+    assert visual_confirms("given_names", "ALEXANDR", "ALEXANDRA", truncated=True)
+    assert not visual_confirms("given_names", "ALEXANDR", "ALEXANDRA")
+    assert visual_confirms("sex", "F", "K/F")
+    assert visual_confirms("sex", "F", "MOT/F")
+    assert not visual_confirms("sex", "M", "F")
+    assert visual_confirms("nationality", "NLD", "Nederlandse")
+    assert visual_confirms("nationality", "D", "DEUTSCH")
+    assert visual_confirms("nationality", "HUN", "MAGYAR/HUNGARIAN")
+    assert visual_confirms("issuing_country", "NLD", "Netherlands")
+    assert not visual_confirms("nationality", "NLD", "BELGISCHE")
