@@ -79,7 +79,7 @@ class AuthSettings(BaseModel):
 class RateLimitSettings(BaseModel):
     enabled: bool = Field(default=True, description="Apply per-credential rate limits.")
     per_credential: str = Field(
-        default="6000/minute",
+        default="100/second",
         description="Limit per credential, in the `limits` notation (`100/second`, `6000/minute`).",
     )
     redis_url: str | None = Field(
@@ -103,13 +103,8 @@ class JobSettings(BaseModel):
         description="`idscan serve` also runs the durable worker in-process. Turn off when running "
         "separate `idscan worker` processes.",
     )
-    system_database_url: str | None = Field(
-        default=None,
-        description="Database of the durable job engine. Empty: `jobs.sqlite` in the data directory "
-        "for SQLite, the application database (schema `dbos`) for PostgreSQL.",
-    )
-    dispatch_interval_seconds: float = Field(
-        default=1.0, gt=0, le=60, description="How often the outbox is polled for jobs to hand over."
+    poll_interval_seconds: float = Field(
+        default=0.25, gt=0, le=60, description="How often a worker polls the job queue."
     )
     sweep_interval_seconds: int = Field(
         default=60, ge=1, le=3600, description="How often expired transactions are swept."
@@ -173,9 +168,7 @@ class Settings(BaseSettings):
         description="Stable executor ID of an `idscan worker` process, so that a restarted worker "
         "resumes its own jobs. Empty: `embedded` in `serve`, the host name in `worker`.",
     )
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
-        default="INFO", description="Log level."
-    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level.")
     log_json: bool = Field(default=True, description="Structured JSON logs (false: plain text).")
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
@@ -215,15 +208,6 @@ class Settings(BaseSettings):
     @property
     def master_key_path(self) -> Path:
         return self.data_dir / "master.key"
-
-    @property
-    def jobs_database_url(self) -> str:
-        if self.jobs.system_database_url:
-            return self.jobs.system_database_url
-        if self.is_sqlite:
-            return f"sqlite:///{(self.data_dir / 'jobs.sqlite').resolve()}"
-        # DBOS speaks plain postgresql:// URLs and adds its own driver.
-        return self.database_url.replace("postgresql+psycopg://", "postgresql://")
 
     @classmethod
     def settings_customise_sources(

@@ -1,20 +1,20 @@
 """The one domain error tree. No HTTP here: `http_errors.py` maps each class to a status.
 
-    IdscanError
-    ├── ConfigurationError          settings that cannot work (raised at start)
-    ├── AuthenticationError         bad, expired or unknown credentials / token
-    ├── NotFoundError               absent, or owned by another account (same answer on purpose)
-    ├── GoneError                   existed, but expired or erased
-    ├── ConflictError
-    │   └── TransactionNotCompletedError
-    ├── ValidationError             carries every problem as (path, message)
-    ├── PayloadTooLargeError
-    ├── UnsupportedMediaTypeError
-    ├── RateLimitedError            carries retry_after seconds
-    ├── OutboundRequestRefusedError a webhook target resolves to a forbidden address
-    ├── StorageError                blob missing or unreadable
-    │   └── IntegrityError          decryption failed: tampered or wrong key
-    └── ServiceUnavailableError     a dependency (database, storage, TSA) is not reachable
+IdscanError
+├── ConfigurationError          settings that cannot work (raised at start)
+├── AuthenticationError         bad, expired or unknown credentials / token
+├── NotFoundError               absent, or owned by another account (same answer on purpose)
+├── GoneError                   existed, but expired or erased
+├── ConflictError
+│   └── TransactionNotCompletedError
+├── ValidationError             carries every problem as (path, message)
+├── PayloadTooLargeError
+├── UnsupportedMediaTypeError
+├── RateLimitedError            carries retry_after seconds
+├── OutboundRequestRefusedError a webhook target resolves to a forbidden address
+├── StorageError                blob missing or unreadable
+│   └── IntegrityError          decryption failed: tampered or wrong key
+└── ServiceUnavailableError     a dependency (database, storage, TSA) is not reachable
 """
 
 from __future__ import annotations

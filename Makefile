@@ -1,0 +1,74 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SYSTEM_PACKAGES := fonts-ocr-b
+
+.PHONY: run test install install-dev system-deps postgres lint typecheck imports pytest docs bench clean
+
+run: install
+	$(BIN)/idscan migrate
+	@echo
+	@echo "Next, in another terminal:"
+	@echo "  $(BIN)/idscan credentials create --account demo"
+	@echo "  TOKEN=\$$($(BIN)/idscan token --kid <key ID> --secret <secret>)"
+	@echo "  curl -s -X POST http://127.0.0.1:8000/id-scan/v1/transactions -H \"Authorization: Bearer \$$TOKEN\" \\"
+	@echo "       -H 'Content-Type: application/json' -d '{\"tasks\": [\"document_scan\"]}'"
+	@echo "(the README has the whole walk-through)"
+	@echo
+	$(BIN)/idscan serve
+
+test: install-dev system-deps postgres lint typecheck imports pytest
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Debian packages the tests need (fonts for the synthetic documents).
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# The suite runs against a real PostgreSQL at 127.0.0.1:5432; start the local cluster if it is down.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+		echo "starting PostgreSQL"; \
+		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n1) main start; \
+		for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+
+lint:
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck:
+	$(BIN)/mypy
+
+imports:
+	$(BIN)/lint-imports
+
+pytest:
+	$(BIN)/pytest
+
+docs: install
+	$(BIN)/idscan config docs
+
+bench: install-dev
+	$(BIN)/python bench/api.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

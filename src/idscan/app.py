@@ -1,0 +1,106 @@
+"""create_app(settings): the HTTP composition root."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
+from fastapi import FastAPI
+
+from idscan import __version__, http_errors
+from idscan.auth.dependencies import Authenticator
+from idscan.auth.tokens import TokenPolicy
+from idscan.bootstrap import build_container
+from idscan.config import Settings
+from idscan.container import Container
+from idscan.jobs import JobRuntime
+from idscan.jobs.runtime import queue_depth
+from idscan.ops import routes as ops_routes
+from idscan.ops.middleware import RequestGuard
+from idscan.ops.ratelimit import RateLimiter
+from idscan.transactions import routes as transaction_routes
+from idscan.transactions import service as transaction_service
+
+# Registering job handlers is an import side effect; keep these imports here, at the root.
+from idscan.transactions import tasks as _transaction_tasks  # noqa: F401
+from idscan.webhooks import routes as webhook_routes
+from idscan.webhooks import tasks as _webhook_tasks  # noqa: F401
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/id-scan/v1"
+
+
+def build_runtime(container: Container, executor_id: str) -> JobRuntime:
+    settings = container.settings
+    return JobRuntime(
+        session_factory=container.session_factory,
+        context=container,
+        executor_id=executor_id,
+        concurrency=settings.jobs.worker_concurrency,
+        poll_interval_seconds=settings.jobs.poll_interval_seconds,
+        periodic={transaction_service.SWEEP_JOB: float(settings.jobs.sweep_interval_seconds)},
+    )
+
+
+def default_executor_id(settings: Settings, *, embedded: bool) -> str:
+    return settings.worker_id or ("embedded" if embedded else socket.gethostname())
+
+
+def create_app(
+    settings: Settings, *, container: Container | None = None, run_jobs: bool | None = None
+) -> FastAPI:
+    container = container or build_container(settings)
+    run_jobs = settings.jobs.embedded_worker if run_jobs is None else run_jobs
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = None
+        if run_jobs:
+            runtime = build_runtime(container, default_executor_id(settings, embedded=True))
+            await anyio.to_thread.run_sync(runtime.start)
+        try:
+            yield
+        finally:
+            if runtime is not None:
+                await anyio.to_thread.run_sync(runtime.stop)
+
+    app = FastAPI(
+        title="idscan",
+        version=__version__,
+        summary="Self-hosted identity verification, compatible with the ID Scan API.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    app.state.authenticator = Authenticator(
+        container.session_factory,
+        container.keyring,
+        TokenPolicy(
+            leeway_seconds=settings.auth.leeway_seconds,
+            max_lifetime_seconds=settings.auth.max_token_lifetime_seconds,
+        ),
+        cache_seconds=settings.auth.credential_cache_seconds,
+    )
+    app.state.rate_limiter = (
+        RateLimiter(settings.rate_limit.per_credential, settings.rate_limit.redis_url)
+        if settings.rate_limit.enabled
+        else None
+    )
+    container.metrics.watch_queue_depth(lambda: queue_depth(container.session_factory))
+    http_errors.install(app)
+    app.include_router(transaction_routes.router)
+    app.include_router(webhook_routes.router)
+    app.include_router(ops_routes.router)
+    app.add_middleware(
+        RequestGuard,
+        metrics=container.metrics,
+        json_limit=settings.request_limits.max_json_bytes,
+        limit_for_path=lambda path: None,
+        api_prefix=API_PREFIX,
+    )
+    return app

@@ -1,0 +1,1 @@
+"""API credentials, JWT verification and the FastAPI dependency that authenticates a request."""

@@ -1,0 +1,120 @@
+"""HS256 bearer tokens exactly as the contract says (pure: no I/O, no settings).
+
+Checks, in order: shape, header (`alg` exactly HS256, `kid` a string), signature with the kid's
+secret (an unknown kid is checked against a dummy secret so it costs the same time), then integer
+`iat`/`nbf`/`exp` with leeway, and a maximum lifetime.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+from idscan.errors import AuthenticationError
+
+ALGORITHM = "HS256"
+_DUMMY_SECRET = b"\x00" * 43  # same length as a real secret, never valid
+_MAX_TOKEN_CHARS = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPolicy:
+    leeway_seconds: int = 60
+    max_lifetime_seconds: int = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedToken:
+    kid: str
+    iat: int
+    nbf: int
+    exp: int
+
+
+SecretLookup = Callable[[str], bytes | None]
+
+
+def issue(kid: str, secret: str | bytes, *, ttl: int = 60, now: int | None = None) -> str:
+    """A token for the given credential, valid from now for `ttl` seconds."""
+    issued = int(time.time()) if now is None else now
+    key = secret.encode() if isinstance(secret, str) else secret
+    return jwt.encode(
+        {"iat": issued, "nbf": issued, "exp": issued + ttl},
+        key,
+        algorithm=ALGORITHM,
+        headers={"kid": kid, "typ": "JWT"},
+    )
+
+
+def parse_authorization(header: str | None) -> str:
+    """The token from an `Authorization: Bearer <token>` header."""
+    if not header:
+        raise AuthenticationError("Missing bearer token.")
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("Expected a bearer token.")
+    return token.strip()
+
+
+def unverified_kid(token: str) -> str:
+    """The `kid` of a well-formed HS256 token header, before any signature check."""
+    if len(token) > _MAX_TOKEN_CHARS or token.count(".") != 2:
+        raise AuthenticationError("Malformed token.")
+    header = _decode_segment(token.split(".", 1)[0])
+    if not isinstance(header, dict):
+        raise AuthenticationError("Malformed token.")
+    if header.get("alg") != ALGORITHM:
+        raise AuthenticationError("Unsupported token algorithm.")
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid or len(kid) > 100:
+        raise AuthenticationError("Missing key ID.")
+    return kid
+
+
+def verify(token: str, secret: bytes | None, *, now: float, policy: TokenPolicy) -> VerifiedToken:
+    """Verify a token whose kid resolved to `secret` (None: unknown or revoked kid)."""
+    kid = unverified_kid(token)
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            secret if secret is not None else _DUMMY_SECRET,
+            algorithms=[ALGORITHM],
+            # We check the time claims ourselves: the contract wants integers and its own rules.
+            options={"verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_aud": False},
+        )
+    except jwt.InvalidTokenError as exc:
+        raise AuthenticationError("Invalid signature or key.") from exc
+    if secret is None:
+        raise AuthenticationError("Invalid signature or key.")
+    iat, nbf, exp = (_int_claim(claims, name) for name in ("iat", "nbf", "exp"))
+    leeway = policy.leeway_seconds
+    if exp <= now - leeway:
+        raise AuthenticationError("Token expired.")
+    if nbf > now + leeway or iat > now + leeway:
+        raise AuthenticationError("Token not yet valid.")
+    if exp - iat > policy.max_lifetime_seconds:
+        raise AuthenticationError("Token lifetime too long.")
+    return VerifiedToken(kid=kid, iat=iat, nbf=nbf, exp=exp)
+
+
+def _int_claim(claims: dict[str, Any], name: str) -> int:
+    value = claims.get(name)
+    # bool is an int in Python; JSON true is not a timestamp.
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise AuthenticationError(f"Claim {name} must be an integer.")
+    return value
+
+
+def _decode_segment(segment: str) -> Any:
+    try:
+        raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        return json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise AuthenticationError("Malformed token.") from exc

@@ -1,0 +1,77 @@
+"""Build what the composition roots share: keyring, engine, stores, clients."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from idscan import jobs
+from idscan.config import Settings
+from idscan.container import Container
+from idscan.db import make_engine, make_session_factory
+from idscan.errors import ConfigurationError
+from idscan.lib.aead import Keyring, encode_key, generate_master_key, parse_keyring
+from idscan.lib.http import OutboundClient
+from idscan.ops.metrics import Metrics
+from idscan.storage.factory import build_blob_store
+
+log = logging.getLogger(__name__)
+
+
+def load_keyring(settings: Settings) -> Keyring:
+    """The configured master keys; on the embedded default, a key generated once on disk."""
+    if settings.security.master_keys is not None:
+        try:
+            return parse_keyring(settings.security.master_keys.get_secret_value())
+        except ValueError as exc:
+            raise ConfigurationError(f"IDSCAN_SECURITY__MASTER_KEYS: {exc}") from exc
+    if not settings.is_sqlite:
+        raise ConfigurationError(
+            "IDSCAN_SECURITY__MASTER_KEYS (or _FILE) is required with a shared database: every node "
+            "must hold the same master key."
+        )
+    return _key_file(settings.master_key_path)
+
+
+def _key_file(path: Path) -> Keyring:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process won the race; read theirs
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(encode_key(1, generate_master_key()) + "\n")
+            log.warning(
+                "generated a new master key; back it up: without it no stored image or secret can be read",
+                extra={"path": str(path)},
+            )
+    if path.stat().st_mode & 0o077:
+        raise ConfigurationError(f"{path} must be readable by its owner only (chmod 600).")
+    try:
+        return parse_keyring(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise ConfigurationError(f"{path}: {exc}") from exc
+
+
+def build_container(settings: Settings) -> Container:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    keyring = load_keyring(settings)
+    engine = make_engine(
+        settings.database_url, pool_size=settings.database.pool_size, echo=settings.database.echo
+    )
+    jobs.prepare(engine)
+    return Container(
+        settings=settings,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        keyring=keyring,
+        blobs=build_blob_store(settings.storage, settings.blob_path, keyring),
+        outbound=OutboundClient(
+            timeout_seconds=settings.webhooks.timeout_seconds,
+            allow_private=settings.webhooks.allow_private_targets,
+        ),
+        metrics=Metrics(),
+    )

@@ -1,0 +1,205 @@
+"""`idscan serve|worker|migrate|credentials|token|config|document|face`: the command-line root."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+from pydantic import ValidationError as PydanticValidationError
+
+from idscan import __version__
+from idscan.config import Settings
+from idscan.errors import IdscanError
+
+log = logging.getLogger("idscan.cli")
+
+# Engines add their own sub-commands when they are present.
+_ENGINE_COMMANDS = ("idscan.documents.commands", "idscan.vision.commands")
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except PydanticValidationError as exc:
+        lines = ["Invalid configuration:"]
+        for error in exc.errors():
+            name = "IDSCAN_" + "__".join(str(p).upper() for p in error["loc"])
+            lines.append(f"  {name}: {error['msg']}")
+        raise SystemExit("\n".join(lines)) from None
+
+
+def _configure_logging(settings: Settings) -> None:
+    from idscan.ops import logging as ops_logging
+
+    ops_logging.configure(settings.log_level, as_json=settings.log_json)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from idscan import jobs, migrate
+    from idscan.db import make_unpooled_engine
+
+    settings = load_settings()
+    _configure_logging(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.database_url)
+    engine = make_unpooled_engine(settings.database_url)
+    jobs.install_schema(engine)
+    engine.dispose()
+    print("database is up to date")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from idscan.app import create_app
+
+    settings = load_settings()
+    _configure_logging(settings)
+    host, port = args.host or settings.host, args.port or settings.port
+    app = create_app(settings)
+    print(f"idscan {__version__} listening on http://{host}:{port}")
+    print(f"  API:     {settings.effective_api_base_url}/id-scan/v1/  (docs at /id-scan/v1/docs)")
+    print(f"  data:    {settings.data_dir.resolve()}")
+    print("  credentials: .venv/bin/idscan credentials create --account demo")
+    sys.stdout.flush()
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, proxy_headers=True)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from idscan.app import build_runtime, default_executor_id
+    from idscan.bootstrap import build_container
+
+    settings = load_settings()
+    _configure_logging(settings)
+    container = build_container(settings)
+    runtime = build_runtime(container, default_executor_id(settings, embedded=False))
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    runtime.start()
+    print(f"worker {runtime.executor_id} running", flush=True)
+    stop.wait()
+    runtime.stop()
+    container.close()
+    return 0
+
+
+def _session_factory(settings: Settings):  # type: ignore[no-untyped-def]
+    from idscan.bootstrap import load_keyring
+    from idscan.db import make_session_factory, make_unpooled_engine
+
+    return make_session_factory(make_unpooled_engine(settings.database_url)), load_keyring(settings)
+
+
+def cmd_credentials(args: argparse.Namespace) -> int:
+    from idscan.auth import service
+    from idscan.db import transaction
+
+    settings = load_settings()
+    factory, keyring = _session_factory(settings)
+    with transaction(factory) as session:
+        if args.action == "create":
+            new = service.create_credential(session, keyring, args.account)
+            print(f"account: {new.account_name}")
+            print(f"key ID:  {new.kid}")
+            print(f"secret:  {new.secret}")
+            print("The secret is shown only now: store it safely.", file=sys.stderr)
+        elif args.action == "list":
+            for info in service.list_credentials(session, args.account):
+                status = f"revoked {info.revoked_at.isoformat()}" if info.revoked_at else "active"
+                print(f"{info.kid}  {info.account_name}  created {info.created_at.isoformat()}  {status}")
+        else:
+            service.revoke_credential(session, args.kid)
+            print(f"revoked {args.kid}")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from idscan.auth.tokens import issue
+
+    print(issue(args.kid, args.secret, ttl=args.ttl))
+    return 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from idscan import config_docs
+
+    text = config_docs.render()
+    if args.check:
+        current = config_docs.DOC_PATH.read_text(encoding="utf-8") if config_docs.DOC_PATH.exists() else ""
+        if current != text:
+            print(f"{config_docs.DOC_PATH} is out of date: run `idscan config docs`", file=sys.stderr)
+            return 1
+        return 0
+    if args.stdout:
+        print(text, end="")
+    else:
+        config_docs.DOC_PATH.write_text(text, encoding="utf-8")
+        print(f"wrote {config_docs.DOC_PATH}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="idscan", description="Self-hosted identity verification.")
+    parser.add_argument("--version", action="version", version=__version__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the API and hosted pages (and the embedded worker)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("worker", help="run a durable job worker").set_defaults(func=cmd_worker)
+    sub.add_parser("migrate", help="create or upgrade the database").set_defaults(func=cmd_migrate)
+
+    creds = sub.add_parser("credentials", help="manage API credentials")
+    creds_sub = creds.add_subparsers(dest="action", required=True)
+    create = creds_sub.add_parser("create", help="create a key ID and secret (printed once)")
+    create.add_argument("--account", required=True, help="account (tenant) name; created if new")
+    listing = creds_sub.add_parser("list", help="list credentials")
+    listing.add_argument("--account")
+    revoke = creds_sub.add_parser("revoke", help="revoke a credential")
+    revoke.add_argument("kid")
+    creds.set_defaults(func=cmd_credentials)
+
+    token = sub.add_parser("token", help="print a bearer token for a credential")
+    token.add_argument("--kid", required=True)
+    token.add_argument("--secret", required=True)
+    token.add_argument("--ttl", type=int, default=60, help="seconds (default 60)")
+    token.set_defaults(func=cmd_token)
+
+    config = sub.add_parser("config", help="configuration reference")
+    config_sub = config.add_subparsers(dest="action", required=True)
+    docs = config_sub.add_parser("docs", help="write docs/configuration.md from the settings model")
+    docs.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    docs.add_argument("--stdout", action="store_true")
+    config.set_defaults(func=cmd_config)
+
+    for module_name in _ENGINE_COMMANDS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except IdscanError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

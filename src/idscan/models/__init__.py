@@ -1,0 +1,18 @@
+"""SQLAlchemy tables, one module per aggregate. Import this package to register them all."""
+
+from idscan.models.accounts import Account, Credential
+from idscan.models.base import Base
+from idscan.models.transactions import Task, Transaction
+from idscan.models.webhooks import Event, Webhook, WebhookAttempt, WebhookDelivery
+
+__all__ = [
+    "Account",
+    "Base",
+    "Credential",
+    "Event",
+    "Task",
+    "Transaction",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
+]

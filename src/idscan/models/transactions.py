@@ -1,0 +1,60 @@
+"""Verification transactions and their tasks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from idscan.models.base import Base, UTCDateTime
+
+
+class Transaction(Base):
+    __tablename__ = "transactions"
+    __table_args__ = (
+        Index("ix_transactions_account_created", "account_id", "created_at", "id"),
+        Index("ix_transactions_state_expires", "state", "expires_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(20))
+    task_types: Mapped[list[str]] = mapped_column(JSON)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    locale: Mapped[str] = mapped_column(String(10))
+    mobile_only: Mapped[bool] = mapped_column(Boolean)
+    return_url: Mapped[str | None] = mapped_column(String(2048))
+    scan_return_url: Mapped[str | None] = mapped_column(String(2048))
+    allowed_origins: Mapped[list[str] | None] = mapped_column(JSON)
+    # The hosted page's only credential; never the transaction ID.
+    capability_token: Mapped[str] = mapped_column(String(64), unique=True)
+    result_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    tasks: Mapped[list[Task]] = relationship(
+        back_populates="transaction",
+        order_by="Task.position",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+
+    transaction_id: Mapped[str] = mapped_column(
+        ForeignKey("transactions.id", ondelete="CASCADE"), primary_key=True
+    )
+    type: Mapped[str] = mapped_column(String(30), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts_invoiced: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    transaction: Mapped[Transaction] = relationship(back_populates="tasks")

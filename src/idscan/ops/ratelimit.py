@@ -1,0 +1,29 @@
+"""Per-credential rate limits: in memory for one node, Redis to share them between nodes."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from limits import parse
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+
+from idscan.errors import RateLimitedError
+
+
+class RateLimiter:
+    def __init__(self, limit: str, redis_url: str | None = None) -> None:
+        self._item = parse(limit)
+        storage: Storage = (
+            RedisStorage(redis_url.replace("redis://", "async+redis://", 1), implementation="redispy")
+            if redis_url
+            else MemoryStorage()
+        )
+        self._limiter = MovingWindowRateLimiter(storage)
+
+    async def hit(self, key: str) -> None:
+        if await self._limiter.hit(self._item, key):
+            return
+        stats = await self._limiter.get_window_stats(self._item, key)
+        raise RateLimitedError(retry_after=math.ceil(stats.reset_time - time.time()))

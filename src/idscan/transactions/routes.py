@@ -1,0 +1,77 @@
+"""HTTP routes of the transactions API."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from idscan.auth.dependencies import Principal, require_principal
+from idscan.container import Container, get_container
+from idscan.db import transaction
+from idscan.errors import IdscanError
+from idscan.lib.clock import as_utc
+from idscan.ops.openapi import PROBLEM_RESPONSES
+from idscan.transactions import schemas, service, tasks
+from idscan.transactions.states import TransactionState
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/id-scan/v1", tags=["transactions"], responses=PROBLEM_RESPONSES)
+
+PrincipalDep = Annotated[Principal, Depends(require_principal)]
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+@router.post("/transactions", status_code=201, response_model=schemas.TransactionCreated)
+def create_transaction(
+    body: schemas.TransactionCreate, principal: PrincipalDep, c: ContainerDep
+) -> schemas.TransactionCreated:
+    with transaction(c.session_factory) as session:
+        created = service.create(session, principal.account_id, body)
+    return service.created_view(created, c.settings.public_base_url)
+
+
+@router.get("/transactions/{transaction_id}", response_model=schemas.TransactionOut)
+def get_transaction(transaction_id: str, principal: PrincipalDep, c: ContainerDep) -> schemas.TransactionOut:
+    with c.session_factory() as session:
+        return service.detail_view(service.get(session, principal.account_id, transaction_id))
+
+
+@router.get("/transactions", response_model=schemas.TransactionPage)
+def list_transactions(
+    principal: PrincipalDep,
+    c: ContainerDep,
+    state: TransactionState | None = None,
+    created_after: Annotated[datetime | None, Query(alias="createdAfter")] = None,
+    created_before: Annotated[datetime | None, Query(alias="createdBefore")] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> schemas.TransactionPage:
+    with c.session_factory() as session:
+        return service.list_page(
+            session,
+            principal.account_id,
+            state=state,
+            created_after=_aware(created_after),
+            created_before=_aware(created_before),
+            cursor=cursor,
+            limit=limit,
+        )
+
+
+@router.delete("/transactions/{transaction_id}", status_code=204, response_class=Response)
+def delete_transaction(transaction_id: str, principal: PrincipalDep, c: ContainerDep) -> Response:
+    with transaction(c.session_factory) as session:
+        service.erase(session, principal.account_id, transaction_id)
+    # Erase the files now; the job enqueued with the state change repeats it if this fails.
+    try:
+        tasks.run_erase_files(c, transaction_id)
+    except IdscanError:
+        log.warning("immediate erasure failed; the erase job will retry")
+    return Response(status_code=204)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return as_utc(value) if value is not None else None

@@ -1,0 +1,256 @@
+"""Wire format of the transactions API (camelCase JSON, snake_case enum values)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
+
+from idscan.transactions.states import ALLOWED_TASK_SETS, TaskType, canonical_tasks
+
+LOCALES = ("en-US", "nl-NL", "fr-FR")
+_LOCALE_BY_KEY = {loc.lower(): loc for loc in LOCALES}
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
+RedactField = Literal[
+    "personal_number", "signature", "document_number", "date_of_birth", "place_of_birth", "address",
+    "portrait", "mrz",
+]  # fmt: skip
+CaptureSource = Literal["camera", "file"]
+ValidateField = Literal["personal_number", "document_number"]
+RESULT_FIELDS = (
+    "document_type", "document_number", "issuing_country", "nationality", "surname", "given_names",
+    "date_of_birth", "age", "sex", "date_of_issue", "date_of_expiry", "personal_number",
+    "place_of_birth", "optional_data", "mrz", "issuing_country_code", "nationality_code",
+)  # fmt: skip
+ExtractField = Literal[
+    "document_type", "document_number", "issuing_country", "nationality", "surname", "given_names",
+    "date_of_birth", "age", "sex", "date_of_issue", "date_of_expiry", "personal_number",
+    "place_of_birth", "optional_data", "mrz", "issuing_country_code", "nationality_code",
+    "document_image", "portrait",
+]  # fmt: skip
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def _no_duplicates(values: list[str] | None) -> list[str] | None:
+    if values is not None and len(set(values)) != len(values):
+        raise ValueError("Duplicate values are not allowed.")
+    return values
+
+
+def check_url(value: str, what: str) -> str:
+    """Absolute https URL; plain http only to the local machine."""
+    if len(value) > 2048 or any(c.isspace() for c in value):
+        raise ValueError(f"{what} must be an absolute URL without spaces, at most 2048 characters.")
+    parts = urlsplit(value)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("https", "http") or not host:
+        raise ValueError(f"{what} must be an absolute https URL.")
+    if parts.scheme == "http" and host not in _LOCAL_HOSTS:
+        raise ValueError(f"{what} must use https (http is allowed only for localhost).")
+    if parts.username or parts.password:
+        raise ValueError(f"{what} must not contain credentials.")
+    return value
+
+
+def check_origin(value: str) -> str:
+    parts = urlsplit(value)
+    host = (parts.hostname or "").lower()
+    if (
+        parts.scheme not in ("https", "http")
+        or not host
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise ValueError("An origin is scheme://host[:port], such as https://shop.example.")
+    if parts.scheme == "http" and host not in _LOCAL_HOSTS:
+        raise ValueError("Origins must use https (http is allowed only for localhost).")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def _both_sources() -> list[CaptureSource]:
+    return ["camera", "file"]
+
+
+class DocumentScanSettings(_Strict):
+    allowed_expiration: Annotated[StrictInt, Field(ge=-3650, le=3650, alias="allowedExpiration")] = 0
+    redact_fields: Annotated[list[RedactField], Field(alias="redactFields")] = Field(default_factory=list)
+    capture_sources: Annotated[list[CaptureSource], Field(alias="captureSources", min_length=1)] = Field(
+        default_factory=_both_sources
+    )
+    level: Literal["basic", "advanced"] = "basic"
+    minimum_age: Annotated[StrictInt | None, Field(ge=0, le=150, alias="minimumAge")] = None
+    maximum_age: Annotated[StrictInt | None, Field(ge=0, le=150, alias="maximumAge")] = None
+    validate_fields: Annotated[list[ValidateField], Field(alias="validateFields")] = Field(
+        default_factory=list
+    )
+    extract_fields: Annotated[list[ExtractField] | None, Field(alias="extractFields")] = None
+
+    _unique = field_validator("redact_fields", "capture_sources", "validate_fields", "extract_fields")(
+        _no_duplicates
+    )
+
+    @model_validator(mode="after")
+    def _age_range(self) -> DocumentScanSettings:
+        if (
+            self.minimum_age is not None
+            and self.maximum_age is not None
+            and self.minimum_age > self.maximum_age
+        ):
+            raise ValueError("minimumAge must not exceed maximumAge.")
+        return self
+
+
+class TransactionSettingsIn(_Strict):
+    document_scan: Annotated[DocumentScanSettings, Field(alias="documentScan")] = Field(
+        default_factory=DocumentScanSettings
+    )
+
+
+class TransactionCreate(_Strict):
+    tasks: list[str] = Field(
+        description="One of the allowed task sets, in any order: "
+        + "; ".join(", ".join(t.value for t in s) for s in ALLOWED_TASK_SETS)
+    )
+    settings: TransactionSettingsIn = Field(default_factory=TransactionSettingsIn)
+    locale: str = Field(default="en-US", description="en-US, nl-NL or fr-FR (case-insensitive).")
+    mobile_only: Annotated[StrictBool, Field(alias="mobileOnly")] = False
+    expires_in: Annotated[StrictInt, Field(ge=3600, le=86400, alias="expiresIn")] = 3600
+    return_url: Annotated[str | None, Field(alias="returnUrl")] = None
+    scan_return_url: Annotated[str | None, Field(alias="scanReturnUrl")] = None
+    allowed_origins: Annotated[list[str] | None, Field(alias="allowedOrigins", max_length=20)] = None
+
+    @field_validator("tasks")
+    @classmethod
+    def _tasks(cls, value: list[str]) -> list[str]:
+        known = {t.value for t in TaskType}
+        unknown = [t for t in value if t not in known]
+        if unknown:
+            raise ValueError(f"Unknown task: {unknown[0]}.")
+        canonical = canonical_tasks(value)
+        if canonical is None:
+            raise ValueError("Invalid task combination.")
+        return [t.value for t in canonical]
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        canonical = _LOCALE_BY_KEY.get(value.lower())
+        if canonical is None:
+            raise ValueError(f"Unsupported locale; use one of {', '.join(LOCALES)}.")
+        return canonical
+
+    @field_validator("return_url")
+    @classmethod
+    def _return_url(cls, value: str | None) -> str | None:
+        return None if value is None else check_url(value, "returnUrl")
+
+    @field_validator("scan_return_url")
+    @classmethod
+    def _scan_return_url(cls, value: str | None) -> str | None:
+        return None if value is None else check_url(value, "scanReturnUrl")
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError("allowedOrigins must be null or a non-empty list.")
+        return _no_duplicates([check_origin(v) for v in value])
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class DocumentScanSettingsOut(_Out):
+    allowed_expiration: int = Field(alias="allowedExpiration")
+    redact_fields: list[str] = Field(alias="redactFields")
+    capture_sources: list[str] = Field(alias="captureSources")
+    level: str
+    minimum_age: int | None = Field(alias="minimumAge")
+    maximum_age: int | None = Field(alias="maximumAge")
+    validate_fields: list[str] = Field(alias="validateFields")
+    extract_fields: list[str] | None = Field(alias="extractFields")
+
+
+class SettingsOut(_Out):
+    document_scan: DocumentScanSettingsOut = Field(alias="documentScan")
+
+
+class TransactionCreated(_Out):
+    id: str
+    state: str
+    tasks: list[str]
+    settings: SettingsOut
+    url: str
+    locale: str
+    mobile_only: bool = Field(alias="mobileOnly")
+    expires: str
+    created: str
+    return_url: str | None = Field(alias="returnUrl")
+    scan_return_url: str | None = Field(alias="scanReturnUrl")
+    allowed_origins: list[str] | None = Field(alias="allowedOrigins")
+
+
+class AttemptFile(_Out):
+    category: str
+    type: str
+    url: str | None
+
+
+class DocumentScanAttempt(_Out):
+    created: str
+    code: str
+    score: float | None
+    source: str
+    linked: bool
+    files: list[AttemptFile]
+
+
+class TaskOut(_Out):
+    type: str
+    state: str
+    level: str | None = Field(default=None, description="document_scan only")
+    attempts: int
+    attempts_invoiced: int = Field(alias="attemptsInvoiced")
+    document_scans: list[DocumentScanAttempt] | None = Field(
+        default=None, alias="documentScans", description="document_scan only, while pending"
+    )
+
+
+class TransactionOut(_Out):
+    id: str
+    state: str
+    created: str
+    expires: str
+    completed: str | None
+    result_id: str | None = Field(alias="resultId")
+    tasks: list[TaskOut]
+
+
+class TransactionSummary(_Out):
+    id: str
+    state: str
+    tasks: list[str]
+    locale: str
+    created: str
+    expires: str
+    completed: str | None
+    result_id: str | None = Field(alias="resultId")
+
+
+class TransactionPage(_Out):
+    items: list[TransactionSummary]
+    next_cursor: str | None = Field(alias="nextCursor")
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json", by_alias=True)

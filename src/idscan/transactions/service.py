@@ -1,0 +1,207 @@
+"""Transaction use cases. Functions take the session first and never commit."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from idscan import jobs
+from idscan.errors import NotFoundError, Problem, ValidationError
+from idscan.lib import cursor as cursors
+from idscan.lib.clock import iso, utcnow
+from idscan.lib.ids import capability_token, new_uuid
+from idscan.models import Task, Transaction
+from idscan.transactions import schemas
+from idscan.transactions.states import TaskType, TransactionState, move_transaction
+from idscan.webhooks import service as webhooks
+
+ERASE_JOB = "transactions.erase_files"
+SWEEP_JOB = "transactions.sweep"
+TRANSACTION_EVENT = "transaction.state.updated"
+TASK_EVENT = "task.state.updated"
+
+
+def hosted_url(public_base_url: str, locale: str, token: str) -> str:
+    return f"{public_base_url}/{locale.lower()}/identifications/{token}"
+
+
+def create(session: Session, account_id: str, data: schemas.TransactionCreate) -> Transaction:
+    now = utcnow().replace(microsecond=0)
+    transaction = Transaction(
+        id=new_uuid(),
+        account_id=account_id,
+        state=TransactionState.PENDING,
+        task_types=list(data.tasks),
+        settings=data.settings.model_dump(mode="json", by_alias=True),
+        locale=data.locale,
+        mobile_only=data.mobile_only,
+        return_url=data.return_url,
+        scan_return_url=data.scan_return_url,
+        allowed_origins=data.allowed_origins,
+        capability_token=capability_token(),
+        created_at=now,
+        expires_at=now + timedelta(seconds=data.expires_in),
+    )
+    transaction.tasks = [
+        Task(type=task, position=i, state="pending", attempts=0, attempts_invoiced=0, updated_at=now)
+        for i, task in enumerate(data.tasks)
+    ]
+    session.add(transaction)
+    return transaction
+
+
+def get(session: Session, account_id: str, transaction_id: str) -> Transaction:
+    """The account's transaction; another account's answers exactly like a missing one."""
+    transaction = session.get(Transaction, transaction_id)
+    if transaction is None or transaction.account_id != account_id:
+        raise NotFoundError("Transaction not found.")
+    return transaction
+
+
+def list_page(
+    session: Session,
+    account_id: str,
+    *,
+    state: TransactionState | None,
+    created_after: datetime | None,
+    created_before: datetime | None,
+    cursor: str | None,
+    limit: int,
+) -> schemas.TransactionPage:
+    query = (
+        select(Transaction)
+        .where(Transaction.account_id == account_id)
+        .order_by(Transaction.created_at.desc(), Transaction.id.desc())
+        .limit(limit + 1)
+    )
+    if state is not None:
+        query = query.where(Transaction.state == state)
+    if created_after is not None:
+        query = query.where(Transaction.created_at >= created_after)
+    if created_before is not None:
+        query = query.where(Transaction.created_at < created_before)
+    if cursor:
+        try:
+            after_ts, after_id = cursors.decode(cursor)
+        except cursors.InvalidCursorError as exc:
+            raise ValidationError([Problem("cursor", "Invalid cursor.")]) from exc
+        query = query.where(
+            or_(
+                Transaction.created_at < after_ts,
+                and_(Transaction.created_at == after_ts, Transaction.id < after_id),
+            )
+        )
+    rows = list(session.scalars(query))
+    page = rows[:limit]
+    return schemas.TransactionPage(
+        items=[
+            schemas.TransactionSummary(
+                id=t.id,
+                state=t.state,
+                tasks=t.task_types,
+                locale=t.locale,
+                created=iso(t.created_at) or "",
+                expires=iso(t.expires_at) or "",
+                completed=iso(t.completed_at),
+                result_id=t.result_id,
+            )
+            for t in page
+        ],
+        next_cursor=cursors.encode(page[-1].created_at, page[-1].id) if len(rows) > limit else None,
+    )
+
+
+def change_state(session: Session, transaction: Transaction, target: TransactionState) -> None:
+    """Move the transaction and emit its event in the same database transaction."""
+    transaction.state = move_transaction(TransactionState(transaction.state), target)
+    webhooks.emit(
+        session,
+        transaction.account_id,
+        TRANSACTION_EVENT,
+        {
+            "transaction": {
+                "id": transaction.id,
+                "state": transaction.state,
+                "resultId": transaction.result_id,
+            }
+        },
+    )
+
+
+def erase(session: Session, account_id: str, transaction_id: str) -> Transaction:
+    """DELETE: a pending transaction is cancelled; personal data goes now (files by a job that is
+    enqueued here, so a crash cannot leave them behind). The stub stays for the audit trail."""
+    transaction = get(session, account_id, transaction_id)
+    if transaction.state == TransactionState.PENDING:
+        change_state(session, transaction, TransactionState.CANCELLED)
+    if transaction.erased_at is None:
+        transaction.erased_at = utcnow()
+        jobs.enqueue(session, ERASE_JOB, {"transaction_id": transaction.id}, job_id=f"erase:{transaction.id}")
+    return transaction
+
+
+def expire_due(session: Session, now: datetime, *, batch: int = 200) -> list[str]:
+    """Move pending transactions past their expiry to `expired`, emit, and schedule erasure."""
+    query = (
+        select(Transaction)
+        .where(Transaction.state == TransactionState.PENDING, Transaction.expires_at <= now)
+        .order_by(Transaction.expires_at)
+        .limit(batch)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    expired = []
+    for transaction in session.scalars(query):
+        change_state(session, transaction, TransactionState.EXPIRED)
+        jobs.enqueue(session, ERASE_JOB, {"transaction_id": transaction.id}, job_id=f"erase:{transaction.id}")
+        expired.append(transaction.id)
+    return expired
+
+
+def blob_prefix(transaction_id: str) -> str:
+    return f"transactions/{transaction_id}/"
+
+
+def created_view(transaction: Transaction, public_base_url: str) -> schemas.TransactionCreated:
+    return schemas.TransactionCreated(
+        id=transaction.id,
+        state=transaction.state,
+        tasks=transaction.task_types,
+        settings=schemas.SettingsOut.model_validate(transaction.settings),
+        url=hosted_url(public_base_url, transaction.locale, transaction.capability_token),
+        locale=transaction.locale,
+        mobile_only=transaction.mobile_only,
+        expires=iso(transaction.expires_at) or "",
+        created=iso(transaction.created_at) or "",
+        return_url=transaction.return_url,
+        scan_return_url=transaction.scan_return_url,
+        allowed_origins=transaction.allowed_origins,
+    )
+
+
+def detail_view(transaction: Transaction) -> schemas.TransactionOut:
+    pending = transaction.state == TransactionState.PENDING
+    level: Any = transaction.settings.get("documentScan", {}).get("level", "basic")
+    return schemas.TransactionOut(
+        id=transaction.id,
+        state=transaction.state,
+        created=iso(transaction.created_at) or "",
+        expires=iso(transaction.expires_at) or "",
+        completed=iso(transaction.completed_at),
+        result_id=transaction.result_id,
+        tasks=[
+            schemas.TaskOut(
+                type=task.type,
+                state=task.state,
+                level=level if task.type == TaskType.DOCUMENT_SCAN else None,
+                attempts=task.attempts,
+                attempts_invoiced=task.attempts_invoiced,
+                # Attempts are listed only while pending; their files go with the result.
+                document_scans=[] if task.type == TaskType.DOCUMENT_SCAN and pending else None,
+            )
+            for task in transaction.tasks
+        ],
+    )

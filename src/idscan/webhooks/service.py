@@ -1,0 +1,189 @@
+"""Webhook use cases: CRUD, emitting events (the outbox), and the delivery log."""
+
+from __future__ import annotations
+
+import base64
+import os
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from idscan import jobs
+from idscan.errors import NotFoundError, OutboundRequestRefusedError, Problem, ValidationError
+from idscan.lib import cursor as cursors
+from idscan.lib.aead import Keyring
+from idscan.lib.clock import iso, utcnow
+from idscan.lib.http import check_target_url
+from idscan.lib.ids import new_uuid
+from idscan.models import Event, Webhook, WebhookAttempt, WebhookDelivery
+from idscan.webhooks import schemas
+from idscan.webhooks.states import DeliveryState
+
+DELIVER_JOB = "webhooks.deliver"
+
+
+def new_signing_secret() -> str:
+    return "whsec_" + base64.b64encode(os.urandom(32)).decode()
+
+
+def _aad(webhook_id: str) -> bytes:
+    return f"webhook:{webhook_id}".encode()
+
+
+def signing_secret(keyring: Keyring, webhook: Webhook) -> str:
+    return keyring.open(webhook.secret_sealed, aad=_aad(webhook.id)).decode()
+
+
+def _check_url(url: str, allow_private: bool) -> None:
+    try:
+        check_target_url(url, allow_private=allow_private)
+    except OutboundRequestRefusedError as exc:
+        raise ValidationError([Problem("url", exc.detail)]) from exc
+
+
+def create(
+    session: Session, keyring: Keyring, account_id: str, data: schemas.WebhookCreate, *, allow_private: bool
+) -> Webhook:
+    _check_url(data.url, allow_private)
+    now = utcnow()
+    webhook_id = new_uuid()
+    webhook = Webhook(
+        id=webhook_id,
+        account_id=account_id,
+        url=data.url,
+        events=list(data.events or schemas.EVENT_TYPES),
+        headers=dict(data.headers or {}),
+        secret_sealed=keyring.seal(new_signing_secret().encode(), aad=_aad(webhook_id)),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(webhook)
+    session.flush()
+    return webhook
+
+
+def get(session: Session, account_id: str, webhook_id: str) -> Webhook:
+    webhook = session.get(Webhook, webhook_id)
+    if webhook is None or webhook.account_id != account_id:
+        raise NotFoundError("Webhook not found.")
+    return webhook
+
+
+def list_for_account(session: Session, account_id: str) -> list[Webhook]:
+    query = select(Webhook).where(Webhook.account_id == account_id).order_by(Webhook.created_at, Webhook.id)
+    return list(session.scalars(query))
+
+
+def update(
+    session: Session, account_id: str, webhook_id: str, data: schemas.WebhookUpdate, *, allow_private: bool
+) -> Webhook:
+    webhook = get(session, account_id, webhook_id)
+    if data.url is not None:
+        _check_url(data.url, allow_private)
+        webhook.url = data.url
+    if data.events is not None:
+        webhook.events = list(data.events)
+    if data.headers is not None:
+        webhook.headers = dict(data.headers)
+    webhook.updated_at = utcnow()
+    return webhook
+
+
+def delete(session: Session, account_id: str, webhook_id: str) -> None:
+    session.delete(get(session, account_id, webhook_id))
+
+
+def emit(session: Session, account_id: str, event_type: str, data: dict[str, Any]) -> Event:
+    """Record an event and one delivery per subscribed webhook, each with its delivery job, all in
+    the caller's transaction: the event exists exactly when the state change commits."""
+    now = utcnow()
+    event_id = new_uuid()
+    body = {"id": event_id, "type": event_type, **data, "created": iso(now)}
+    event = Event(id=event_id, account_id=account_id, type=event_type, body=body, created_at=now)
+    session.add(event)
+    for webhook in list_for_account(session, account_id):
+        if event_type not in webhook.events:
+            continue
+        delivery = WebhookDelivery(
+            id=new_uuid(),
+            webhook_id=webhook.id,
+            event_id=event_id,
+            state=DeliveryState.PENDING,
+            attempts=0,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        session.add(delivery)
+        jobs.enqueue(session, DELIVER_JOB, {"delivery_id": delivery.id}, job_id=f"delivery:{delivery.id}")
+    session.flush()
+    return event
+
+
+def list_deliveries(
+    session: Session, account_id: str, webhook_id: str, *, cursor: str | None, limit: int
+) -> schemas.DeliveryPage:
+    get(session, account_id, webhook_id)
+    query = (
+        select(WebhookDelivery, Event.type)
+        .join(Event, Event.id == WebhookDelivery.event_id)
+        .where(WebhookDelivery.webhook_id == webhook_id)
+        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
+        .limit(limit + 1)
+    )
+    if cursor:
+        try:
+            after_ts, after_id = cursors.decode(cursor)
+        except cursors.InvalidCursorError as exc:
+            raise ValidationError([Problem("cursor", "Invalid cursor.")]) from exc
+        query = query.where(
+            or_(
+                WebhookDelivery.created_at < after_ts,
+                and_(WebhookDelivery.created_at == after_ts, WebhookDelivery.id < after_id),
+            )
+        )
+    rows = list(session.execute(query))
+    page = rows[:limit]
+    attempts: dict[str, list[WebhookAttempt]] = {}
+    if page:
+        ids = [d.id for d, _ in page]
+        for attempt in session.scalars(
+            select(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(ids)).order_by(WebhookAttempt.number)
+        ):
+            attempts.setdefault(attempt.delivery_id, []).append(attempt)
+    items = [
+        schemas.DeliveryOut(
+            id=d.id,
+            event_id=d.event_id,
+            event_type=event_type,
+            state=DeliveryState(d.state).value,
+            attempts=[
+                schemas.DeliveryAttemptOut(
+                    number=a.number,
+                    started=iso(a.started_at) or "",
+                    duration_ms=a.duration_ms,
+                    response_status=a.response_status,
+                    error=a.error,
+                )
+                for a in attempts.get(d.id, [])
+            ],
+            created=iso(d.created_at) or "",
+            next_attempt=iso(d.next_attempt_at) if d.state == DeliveryState.PENDING else None,
+            completed=iso(d.completed_at),
+        )
+        for d, event_type in page
+    ]
+    next_cursor = cursors.encode(page[-1][0].created_at, page[-1][0].id) if len(rows) > limit else None
+    return schemas.DeliveryPage(items=items, next_cursor=next_cursor)
+
+
+def to_out(keyring: Keyring, webhook: Webhook) -> schemas.WebhookOut:
+    return schemas.WebhookOut(
+        id=webhook.id,
+        url=webhook.url,
+        events=webhook.events,
+        headers=webhook.headers,
+        secret=signing_secret(keyring, webhook),
+        created_at=iso(webhook.created_at) or "",
+        updated_at=iso(webhook.updated_at) or "",
+    )
