@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import time
 from collections.abc import Callable
@@ -45,12 +47,16 @@ def issue(kid: str, secret: str | bytes, *, ttl: int = 60, now: int | None = Non
     """A token for the given credential, valid from now for `ttl` seconds."""
     issued = int(time.time()) if now is None else now
     key = secret.encode() if isinstance(secret, str) else secret
-    return jwt.encode(
-        {"iat": issued, "nbf": issued, "exp": issued + ttl},
-        key,
-        algorithm=ALGORITHM,
-        headers={"kid": kid, "typ": "JWT"},
-    )
+    # Compact JSON in this key order reproduces the contract's test vector byte for byte.
+    header = _segment({"alg": ALGORITHM, "typ": "JWT", "kid": kid})
+    payload = _segment({"iat": issued, "nbf": issued, "exp": issued + ttl})
+    signature = hmac.new(key, f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    return f"{header}.{payload}.{base64.urlsafe_b64encode(signature).decode().rstrip('=')}"
+
+
+def _segment(value: dict[str, Any]) -> str:
+    raw = json.dumps(value, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def parse_authorization(header: str | None) -> str:
