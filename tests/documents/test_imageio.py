@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from idscan.documents.imageio import (
+    QualityThresholds,
+    RGBImage,
+    UnsupportedFileError,
+    assess_quality,
+    check_blur,
+    check_glare,
+    check_size,
+    decode_image,
+    glare_fraction,
+    sharpness,
+)
+
+
+def _encode(image: Image.Image, fmt: str, **params: object) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format=fmt, **params)
+    return out.getvalue()
+
+
+def _card(width: int = 320, height: int = 200) -> Image.Image:
+    """A sharp test card: coloured halves and text-like stripes."""
+    pixels = np.full((height, width, 3), 235, np.uint8)
+    pixels[:, : width // 2] = (200, 30, 40)
+    pixels[::8, :] = 10
+    return Image.fromarray(pixels)
+
+
+def _png_with_size(width: int, height: int) -> bytes:
+    """A PNG whose header claims `width` x `height` over a tiny body: a decompression bomb shape."""
+    data = bytearray(_encode(Image.new("L", (1, 1)), "PNG"))
+    ihdr = 8 + 8  # signature, then length + "IHDR"
+    data[ihdr : ihdr + 8] = struct.pack(">II", width, height)
+    crc = zlib.crc32(bytes(data[ihdr - 4 : ihdr + 13]))
+    data[ihdr + 13 : ihdr + 17] = struct.pack(">I", crc)
+    return bytes(data)
+
+
+def _reason(data: bytes, **kwargs: int) -> str:
+    with pytest.raises(UnsupportedFileError) as caught:
+        decode_image(data, **kwargs)
+    return caught.value.reason
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "TIFF"])
+def test_common_formats_decode_to_rgb(fmt: str) -> None:
+    decoded = decode_image(_encode(_card(), fmt))
+    assert decoded.pixels.dtype == np.uint8
+    assert decoded.pixels.shape == (200, 320, 3)
+    assert decoded.format == fmt
+    left = decoded.pixels[100, 40].astype(int)
+    assert left[0] > 150
+    assert left[1] < 90
+
+
+def test_heic_decodes() -> None:
+    pillow_heif = pytest.importorskip("pillow_heif")
+    out = io.BytesIO()
+    try:
+        pillow_heif.from_pillow(_card()).save(out, quality=90)
+    except (OSError, RuntimeError, ValueError) as exc:  # wheel built without an HEVC encoder
+        pytest.skip(f"no HEIF encoder here: {exc}")
+    decoded = decode_image(out.getvalue())
+    assert decoded.format == "HEIF"
+    assert decoded.pixels.shape == (200, 320, 3)
+
+
+def test_exif_orientation_is_applied() -> None:
+    image = _card()
+    exif = image.getexif()
+    exif[0x0112] = 6  # rotate 90 CW to view
+    decoded = decode_image(_encode(image, "JPEG", exif=exif.tobytes()))
+    assert decoded.exif_orientation == 6
+    assert decoded.pixels.shape == (320, 200, 3)
+
+
+def test_cmyk_is_converted() -> None:
+    cmyk = Image.new("CMYK", (64, 64), (0, 255, 255, 0))  # pure red in CMYK
+    for fmt in ("JPEG", "TIFF"):
+        decoded = decode_image(_encode(cmyk, fmt))
+        assert decoded.source_mode == "CMYK"
+        red, green, blue = decoded.pixels[32, 32].astype(int)
+        assert red > 200, fmt
+        assert max(green, blue) < 60, fmt
+
+
+def test_sixteen_bit_greyscale_is_scaled_not_clipped() -> None:
+    wide = np.zeros((10, 10), np.uint16)
+    wide[:, :5] = 65535
+    wide[:, 5:] = 32768
+    decoded = decode_image(_encode(Image.fromarray(wide), "PNG"))
+    assert decoded.pixels[0, 0].tolist() == [255, 255, 255]
+    assert decoded.pixels[0, 9].tolist() == [128, 128, 128]
+
+
+def test_alpha_and_palette_are_flattened_on_white() -> None:
+    rgba = Image.new("RGBA", (20, 20), (255, 0, 0, 0))
+    assert decode_image(_encode(rgba, "PNG")).pixels[5, 5].tolist() == [255, 255, 255]
+    palette = Image.new("P", (20, 20), 0)
+    palette.putpalette([0, 0, 0, 0, 0, 255] + [0] * 762)
+    palette.info["transparency"] = 0
+    assert decode_image(_encode(palette, "PNG", transparency=0)).pixels[5, 5].tolist() == [255, 255, 255]
+    opaque = Image.new("P", (20, 20), 1)
+    opaque.putpalette([0, 0, 0, 0, 0, 255] + [0] * 762)
+    assert decode_image(_encode(opaque, "PNG")).pixels[5, 5].tolist() == [0, 0, 255]
+
+
+def test_animated_files_give_their_first_frame() -> None:
+    first, second = Image.new("RGB", (16, 16), (255, 0, 0)), Image.new("RGB", (16, 16), (0, 0, 255))
+    for fmt in ("PNG", "WEBP"):
+        data = _encode(first, fmt, save_all=True, append_images=[second], duration=100, lossless=True)
+        decoded = decode_image(data)
+        assert decoded.frames == 2, fmt
+        assert decoded.pixels[8, 8].tolist() == [255, 0, 0], fmt
+
+
+def test_hostile_files_raise_typed_errors(tmp_path: Path) -> None:
+    jpeg = _encode(_card(640, 480), "JPEG")
+    png = _encode(_card(640, 480), "PNG")
+    (tmp_path / "photo.jpg").write_bytes(b"#!/bin/sh\necho not an image\n")
+    assert _reason(b"") == "empty"
+    assert _reason((tmp_path / "photo.jpg").read_bytes()) == "unknown_format"
+    assert _reason(_encode(_card(), "GIF")) == "unknown_format"  # a real image, but not one we take
+    assert _reason(_encode(_card(), "BMP")) == "unknown_format"
+    assert _reason(jpeg[: len(jpeg) // 2]) in {"truncated", "corrupt"}
+    assert _reason(png[: len(png) // 2]) in {"truncated", "corrupt"}
+    assert _reason(jpeg[:20]) in {"truncated", "corrupt", "unknown_format"}
+
+
+def test_decompression_bombs_rejected_before_decoding() -> None:
+    assert _reason(_png_with_size(8000, 6000)) == "decompression_bomb"  # 48 MP > 40 MP default
+    assert _reason(_png_with_size(60000, 60000)) == "decompression_bomb"  # past Pillow's own limit
+    assert _reason(_encode(_card(), "PNG"), max_pixels=10_000) == "decompression_bomb"
+    assert _reason(_png_with_size(30000, 10)) == "too_large"
+
+
+def _sharp_scene() -> RGBImage:
+    rng = np.random.default_rng(1)
+    scene = np.full((600, 900, 3), 200, np.uint8)
+    for _ in range(300):
+        x, y = int(rng.integers(0, 860)), int(rng.integers(0, 580))
+        cv2.putText(scene, "MRZ<<", (x, y), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (20, 20, 20), 1)
+    return scene
+
+
+def test_blur_measure_separates_sharp_from_blurred() -> None:
+    sharp = _sharp_scene()
+    blurred = np.asarray(cv2.GaussianBlur(sharp, (0, 0), 4), dtype=np.uint8)
+    assert sharpness(sharp) > 10 * sharpness(blurred)
+    assert check_blur(sharp) is None
+    issue = check_blur(blurred)
+    assert issue is not None
+    assert issue.code == "image_too_blurry"
+    # Resolution-independent: the same scene at half size scores about the same order.
+    half = np.asarray(cv2.resize(sharp, (450, 300), interpolation=cv2.INTER_AREA), dtype=np.uint8)
+    assert check_blur(half) is None
+
+
+def test_glare_is_the_largest_blown_out_area() -> None:
+    scene = _sharp_scene()
+    assert glare_fraction(scene) == 0.0
+    speckled = scene.copy()
+    speckled[::10, ::10] = 255  # scattered white pixels are not glare
+    assert check_glare(speckled) is None
+    glare = scene.copy()
+    cv2.circle(glare, (450, 300), 120, (255, 255, 255), -1)
+    issue = check_glare(glare)
+    assert issue is not None
+    assert issue.code == "image_glare"
+    assert issue.value == pytest.approx(np.pi * 120**2 / (600 * 900), rel=0.05)
+
+
+def test_size_check_and_assessment_order() -> None:
+    small = np.full((300, 400, 3), 128, np.uint8)
+    issue = check_size(small)
+    assert issue is not None
+    assert issue.code == "image_too_small"
+    assert [i.code for i in assess_quality(small)] == ["image_too_small"]
+    assert assess_quality(_sharp_scene()) == ()
+    flat = np.full((600, 900, 3), 128, np.uint8)
+    assert [i.code for i in assess_quality(flat, QualityThresholds(min_short_side=100))] == [
+        "image_too_blurry"
+    ]
