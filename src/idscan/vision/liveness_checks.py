@@ -1,0 +1,283 @@
+"""The individual liveness checks. Each returns a margin (0…1, 0.5 exactly at its threshold) and the
+reasons it failed; the judge takes the weakest margin as the session's score."""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from idscan.vision.face_measures import FaceMeasure
+from idscan.vision.liveness_params import LivenessParams
+from idscan.vision.liveness_plan import FLASH_COLOURS, ChallengeKind, ChallengePlan
+from idscan.vision.liveness_reasons import Reason, ReasonCode
+from idscan.vision.liveness_track import Frame, Observation
+from idscan.vision.matching import cosine
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    name: str
+    margin: float
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    yaw: float
+    pitch: float
+    parallax: float
+    eye_openness: float
+    mouth_width: float
+
+
+MISSED = {
+    ChallengeKind.HEAD_LEFT: ReasonCode.HEAD_LEFT_MISSED,
+    ChallengeKind.HEAD_RIGHT: ReasonCode.HEAD_RIGHT_MISSED,
+    ChallengeKind.BLINK: ReasonCode.BLINK_MISSED,
+    ChallengeKind.SMILE: ReasonCode.SMILE_MISSED,
+}
+
+
+def _margin(value: float, threshold: float) -> float:
+    """0.5 at the threshold, linear, clipped to 0…1."""
+    return float(min(1.0, max(0.0, 0.5 * value / threshold))) if threshold else 1.0
+
+
+def _fail(name: str, code: ReasonCode, detail: str, margin: float = 0.0) -> CheckResult:
+    return CheckResult(name, min(margin, 0.49), (Reason.of(code, detail),))
+
+
+def check_timing(plan: ChallengePlan, frames: Sequence[Frame], params: LivenessParams) -> CheckResult:
+    if len(frames) < params.min_frames:
+        return _fail("timing", ReasonCode.TOO_FEW_FRAMES, f"{len(frames)} frames")
+    ts = np.array([f.timestamp_ms for f in frames], np.float64)
+    gaps = np.diff(ts)
+    if (gaps <= 0).any():
+        return _fail("timing", ReasonCode.TIMING_IRREGULAR, "timestamps not strictly increasing")
+    span = ts[-1] - ts[0]
+    fps = 1000.0 * (len(ts) - 1) / span
+    if fps < params.min_fps or gaps.max() > params.max_gap_ms:
+        return _fail("timing", ReasonCode.TIMING_IRREGULAR, f"fps {fps:.1f}, longest gap {gaps.max():.0f} ms")
+    if span < plan.duration_ms - params.duration_slack_ms:
+        return _fail("timing", ReasonCode.CAPTURE_TOO_SHORT, f"{span:.0f} ms of {plan.duration_ms}")
+    small = [f.image[::8, ::8].astype(np.int16) for f in frames]
+    same = sum(float(np.abs(a - b).mean()) < 0.5 for a, b in itertools.pairwise(small))
+    if same > params.frozen_share * (len(frames) - 1):
+        return _fail("timing", ReasonCode.FROZEN_VIDEO, f"{same} repeated frames")
+    return CheckResult("timing", 1.0)
+
+
+def check_presence(obs: Sequence[Observation], params: LivenessParams) -> CheckResult:
+    missing = sum(o.measure is None for o in obs)
+    if missing > params.max_missing_share * len(obs):
+        return _fail("presence", ReasonCode.NO_FACE, f"no face in {missing} of {len(obs)} frames")
+    multi = sum(o.faces > 1 for o in obs)
+    multi_detector = sum((o.detector_faces or 0) > 1 for o in obs)
+    if multi >= params.multi_face_frames or multi_detector >= 2:
+        return _fail("presence", ReasonCode.MULTIPLE_FACES, f"{multi} frames with more than one face")
+    return CheckResult("presence", 1.0 - 0.5 * missing / max(1, len(obs)))
+
+
+def check_continuity(obs: Sequence[Observation], params: LivenessParams) -> CheckResult:
+    embedded = [o for o in obs if o.embedding is not None]
+    worst = 1.0
+    for a, b in itertools.pairwise(embedded):
+        assert a.embedding is not None
+        assert b.embedding is not None
+        worst = min(worst, cosine(a.embedding, b.embedding))
+    # A cut between two sampled frames still shows as a leap of the face centre.
+    for a, b in itertools.pairwise(obs):
+        if a.measure is None or b.measure is None:
+            continue
+        leap = float(
+            np.hypot(b.measure.center[0] - a.measure.center[0], b.measure.center[1] - a.measure.center[1])
+        )
+        if leap > params.max_jump_face_widths * a.measure.face_width:
+            return _fail(
+                "continuity", ReasonCode.FACE_CHANGED, f"face leapt {leap:.0f} px at frame {b.index}"
+            )
+    if len(embedded) < 2:
+        return _fail("continuity", ReasonCode.NO_FACE, "too few frames with a recognisable face")
+    margin = _margin(worst, params.continuity_min_similarity)
+    if worst < params.continuity_min_similarity:
+        return _fail("continuity", ReasonCode.FACE_CHANGED, f"lowest similarity {worst:.2f}", margin)
+    return CheckResult("continuity", margin)
+
+
+def _in_flash(t: int, plan: ChallengePlan, pad_ms: int = 250) -> bool:
+    return any(f.start_ms - 50 <= t <= f.end_ms + pad_ms for f in plan.flashes)
+
+
+def baseline_of(
+    obs: Sequence[Observation], plan: ChallengePlan, params: LivenessParams
+) -> Baseline | CheckResult:
+    ms = [o.measure for o in obs if o.measure is not None and o.t_ms < plan.frontal_until_ms]
+    if len(ms) < params.min_baseline_frames:
+        return _fail("baseline", ReasonCode.NO_FACE, "no face during the first seconds")
+    base = Baseline(
+        yaw=float(np.median([m.yaw_deg for m in ms])),
+        pitch=float(np.median([m.pitch_deg for m in ms])),
+        parallax=float(np.median([m.parallax for m in ms])),
+        eye_openness=float(np.median([m.eye_openness for m in ms])),
+        mouth_width=float(np.median([m.mouth_width for m in ms])),
+    )
+    if abs(base.yaw) > params.max_baseline_yaw_deg or abs(base.pitch) > params.max_baseline_pitch_deg:
+        return _fail("baseline", ReasonCode.NOT_FRONTAL, f"yaw {base.yaw:.0f}°, pitch {base.pitch:.0f}°")
+    return base
+
+
+def _series(obs: Sequence[Observation], value: Callable[[FaceMeasure], float]) -> NDArray[np.float64]:
+    """Values per frame (NaN without a face), median-filtered over 3 frames against one-frame outliers."""
+    raw = np.array([value(o.measure) if o.measure is not None else np.nan for o in obs], np.float64)
+    padded = np.concatenate([raw[:1], raw, raw[-1:]])
+    stacked = np.stack([padded[:-2], padded[1:-1], padded[2:]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without a face stay NaN
+        out = np.nanmedian(stacked, axis=0)
+    return np.asarray(out, np.float64)
+
+
+def _longest_run(mask: NDArray[np.bool_]) -> int:
+    best = run = 0
+    for flag in mask:
+        run = run + 1 if flag else 0
+        best = max(best, run)
+    return best
+
+
+class ActionSignals:
+    """Per-frame strength of each action relative to the baseline (1.0 = exactly at threshold)."""
+
+    def __init__(self, obs: Sequence[Observation], base: Baseline, params: LivenessParams) -> None:
+        self.t = np.array([o.t_ms for o in obs], np.float64)
+        yaw = _series(obs, lambda m: m.yaw_deg) - base.yaw
+        par = _series(obs, lambda m: m.parallax) - base.parallax
+        width = _series(obs, lambda m: m.mouth_width) / base.mouth_width
+        # Blinks last 2-4 frames: no median filter; both eyes must close together instead.
+        open_max = np.array(
+            [2 * o.measure.eye_openness - o.measure.eye_openness_min if o.measure else np.nan for o in obs]
+        )
+        self.yaw = yaw
+        left = np.minimum(yaw / params.turn_min_yaw_deg, par / params.turn_min_parallax)
+        right = np.minimum(-yaw / params.turn_min_yaw_deg, -par / params.turn_min_parallax)
+        frontal = np.abs(yaw) < params.gate_max_yaw_deg
+        smile = np.where(frontal, (width - 1.0) / (params.smile_min_ratio - 1.0), 0.0)
+        closed = (1.0 - open_max / base.eye_openness) / (1.0 - params.blink_max_ratio)
+        self.closed = np.where(frontal & (width < params.smile_min_ratio), closed, 0.0)
+        self.reopened = open_max >= params.blink_reopen_ratio * base.eye_openness
+        self.strength = {
+            ChallengeKind.HEAD_LEFT: np.nan_to_num(left, nan=0.0),
+            ChallengeKind.HEAD_RIGHT: np.nan_to_num(right, nan=0.0),
+            ChallengeKind.SMILE: np.nan_to_num(smile, nan=0.0),
+            ChallengeKind.BLINK: np.nan_to_num(self.closed, nan=0.0),
+        }
+
+    def peak(self, kind: ChallengeKind, lo: float, hi: float, min_frames: int) -> float:
+        """Best strength held for `min_frames` consecutive frames inside [lo, hi] ms."""
+        sel = (self.t >= lo) & (self.t <= hi)
+        s = self.strength[kind][sel]
+        if len(s) < min_frames:
+            return 0.0
+        held = np.lib.stride_tricks.sliding_window_view(s, min_frames).min(axis=1)
+        return float(held.max())
+
+    def blink_peak(self, lo: float, hi: float) -> float:
+        """Deepest closure inside the window that is followed by open eyes (a blink, not a squint)."""
+        sel = np.flatnonzero((self.t >= lo) & (self.t <= hi))
+        best = 0.0
+        for i in sel:
+            after = self.reopened[i + 1 : i + 8]
+            if after.any() and self.closed[i] > best:
+                best = float(self.closed[i])
+        return best
+
+
+def check_challenges(
+    obs: Sequence[Observation], plan: ChallengePlan, base: Baseline, params: LivenessParams
+) -> list[CheckResult]:
+    sig = ActionSignals(obs, base, params)
+    results: list[CheckResult] = []
+    for c in plan.challenges:
+        lo, hi = c.start_ms, c.end_ms + params.window_grace_ms
+        if c.kind == ChallengeKind.BLINK:
+            peak = sig.blink_peak(lo, hi)
+        else:
+            frames = params.turn_min_frames if c.kind != ChallengeKind.SMILE else params.smile_min_frames
+            peak = sig.peak(c.kind, lo, hi, frames)
+        name = f"challenge:{c.kind}"
+        if peak < 1.0:
+            results.append(
+                _fail(name, MISSED[c.kind], f"peak {peak:.2f} of the threshold", _margin(peak, 1.0))
+            )
+        else:
+            results.append(CheckResult(name, _margin(peak, 1.0)))
+    # Doing everything all the time (or in a recorded order) must not pass: look for strong, held
+    # actions where they were not asked for. Blinks are natural anywhere and are not counted.
+    quiet: list[tuple[float, float, ChallengeKind | None]] = [(0.0, float(plan.frontal_until_ms), None)]
+    quiet += [(float(c.start_ms), float(c.end_ms + params.window_grace_ms), c.kind) for c in plan.challenges]
+    for q_lo, q_hi, asked in quiet:
+        for kind in (ChallengeKind.HEAD_LEFT, ChallengeKind.HEAD_RIGHT, ChallengeKind.SMILE):
+            if kind == asked:
+                continue
+            if sig.peak(kind, q_lo, q_hi, params.unexpected_min_frames) >= 1.0:
+                detail = f"{kind} during {'the baseline' if asked is None else asked}"
+                results.append(_fail("order", ReasonCode.UNEXPECTED_ACTION, detail))
+                return results
+    return results
+
+
+def _chroma(bgr: tuple[float, float, float]) -> NDArray[np.float64]:
+    v = np.array(bgr, np.float64)
+    return v / max(float(v.sum()), 1e-6)
+
+
+def check_flashes(obs: Sequence[Observation], plan: ChallengePlan, params: LivenessParams) -> CheckResult:
+    if not plan.flashes:
+        return CheckResult("flash", 1.0)
+    ref = [
+        _chroma(o.measure.skin_bgr)
+        for o in obs
+        if o.measure and o.t_ms < plan.frontal_until_ms and not _in_flash(o.t_ms, plan)
+    ]
+    if not ref:
+        return _fail("flash", ReasonCode.FLASH_NOT_REFLECTED, "no frame between flashes")
+    reference = np.mean(ref, axis=0)
+    directions = {
+        name: _chroma((bgr[0] + 20.0, bgr[1] + 20.0, bgr[2] + 20.0)) - 1 / 3
+        for name, bgr in FLASH_COLOURS.items()
+    }
+    misses = 0
+    worst = 1.0
+    for f in plan.flashes:
+        lit = [
+            _chroma(o.measure.skin_bgr)
+            for o in obs
+            if o.measure and f.start_ms + params.flash_settle_ms <= o.t_ms <= f.end_ms
+        ]
+        if not lit:
+            misses += 1
+            worst = 0.0
+            continue
+        delta = np.mean(lit, axis=0) - reference
+        size = float(np.linalg.norm(delta))
+        cosines = {
+            name: cosine(delta.astype(np.float32), d.astype(np.float32)) for name, d in directions.items()
+        }
+        own = cosines[f.colour]
+        matched = (
+            size >= params.flash_min_shift
+            and own >= params.flash_min_cosine
+            and own >= max(cosines.values()) - 1e-6
+        )
+        worst = min(worst, _margin(size, params.flash_min_shift), _margin(own, params.flash_min_cosine))
+        misses += not matched
+    if misses > params.flash_allowed_misses:
+        return _fail(
+            "flash", ReasonCode.FLASH_NOT_REFLECTED, f"{misses} of {len(plan.flashes)} flashes unseen", worst
+        )
+    return CheckResult("flash", max(worst, 0.5))

@@ -1,0 +1,91 @@
+"""The server's side of a liveness session, part 2: measuring every frame the browser sent.
+
+Landmarks come from one FaceMesh tracker per session (5 ms a frame); identity embeddings, the costly
+part, are taken on a sample of frames (every `embed_every_ms`) and on the frames where something
+happens, which is enough to catch a cut to another person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from idscan.vision.detection import DetectParams, detect_faces
+from idscan.vision.face_measures import FaceMeasure, measure
+from idscan.vision.images import limit_size
+from idscan.vision.sessions import VisionModels
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    timestamp_ms: int  # capture time from the page's clock; only differences matter
+    image: NDArray[np.uint8]  # BGR
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    index: int
+    t_ms: int  # relative to the first frame
+    faces: int  # faces FaceMesh saw (it looks for at most two)
+    measure: FaceMeasure | None  # of the largest face
+    sharpness: float
+    embedding: NDArray[np.float32] | None  # set on sampled frames only
+    detector_faces: int | None  # YuNet's count on sampled frames
+
+
+@dataclass(frozen=True, slots=True)
+class TrackParams:
+    max_side: int = 640  # the page sends ≤ 640 px frames; resizing larger ones costs more than it saves
+    embed_every_ms: int = 1000
+    detect_side: int = 320  # YuNet on a smaller copy: a selfie's face stays ~100 px wide
+    detect: DetectParams = field(default_factory=lambda: DetectParams(score_threshold=0.7))
+
+
+def _sharpness(image: NDArray[np.uint8], m: FaceMeasure) -> float:
+    cx, cy = m.center
+    r = int(m.face_width * 0.5)
+    h, w = image.shape[:2]
+    crop = image[max(0, int(cy) - r) : min(h, int(cy) + r), max(0, int(cx) - r) : min(w, int(cx) + r)]
+    if crop.size == 0:
+        return 0.0
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    return float(cv2.Laplacian(gray, cv2.CV_32F).var())
+
+
+def track(
+    frames: Sequence[Frame], models: VisionModels, params: TrackParams | None = None
+) -> list[Observation]:
+    params = params or TrackParams()
+    if not frames:
+        return []
+    t0 = frames[0].timestamp_ms
+    observations: list[Observation] = []
+    next_embed = 0
+    detector = embedder = None
+    with models.tracker() as tracker:
+        for i, frame in enumerate(frames):
+            image, _ = limit_size(frame.image, params.max_side)
+            t_rel = frame.timestamp_ms - t0
+            faces = tracker.landmarks(image)
+            faces.sort(key=lambda p: float(np.ptp(p[:, 0])), reverse=True)
+            m = measure(image, faces[0]) if faces else None
+            embedding = None
+            count = None
+            if m is not None and t_rel >= next_embed:
+                detector = detector or models.detector()
+                embedder = embedder or models.embedder()
+                small, scale = limit_size(image, params.detect_side)
+                found = detect_faces(small, detector, params.detect)
+                count = len(found)
+                if found:
+                    row = found[0].row
+                    row[:14] /= scale
+                    embedding = embedder.embed(image, row)
+                next_embed = t_rel + params.embed_every_ms
+            sharp = _sharpness(image, m) if m is not None else 0.0
+            observations.append(Observation(i, t_rel, len(faces), m, sharp, embedding, count))
+    return observations

