@@ -7,13 +7,14 @@ may instead be given as `<NAME>_FILE` pointing at a file that holds the value (f
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic.fields import FieldInfo
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 ENV_PREFIX = "IDSCAN_"
 NESTED_DELIMITER = "__"
@@ -116,7 +117,7 @@ class JobSettings(BaseModel):
 
 class WebhookSettings(BaseModel):
     timeout_seconds: float = Field(default=10.0, gt=0, le=60, description="Per-delivery timeout.")
-    retry_schedule_seconds: list[float] = Field(
+    retry_schedule_seconds: Annotated[list[float], NoDecode] = Field(
         default=[5, 300, 1800, 7200, 18000, 36000, 36000],
         description="Waits before each retry after a failed delivery (comma-separated or a JSON "
         "list). The default spans about 27.6 hours.",
@@ -130,8 +131,11 @@ class WebhookSettings(BaseModel):
     @field_validator("retry_schedule_seconds", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.strip().startswith("["):
-            return [float(v) for v in value.split(",") if v.strip()]
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [v.strip() for v in text.split(",") if v.strip()]
         return value
 
 

@@ -1,0 +1,139 @@
+"""Deliveries to a real HTTP receiver on 127.0.0.1, with the durable job runtime running."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from standardwebhooks.webhooks import Webhook as Verifier
+
+from idscan.bootstrap import build_container
+from idscan.config import Settings
+from idscan.container import Container
+from idscan.db import transaction
+from idscan.models import WebhookAttempt, WebhookDelivery
+from idscan.webhooks import schemas, service
+from tests.conftest import Caller, make_settings
+from tests.support.receiver import Received, running_receiver
+from tests.support.runtime import eventually, running_jobs
+
+
+@pytest.fixture
+def fast_container(settings: Settings) -> Iterator[Container]:
+    fast = make_settings(
+        settings.data_dir,
+        settings.database_url,
+        webhooks={"retry_schedule_seconds": [0.3, 0.3, 0.3]},
+        jobs={"poll_interval_seconds": 0.1},
+    )
+    built = build_container(fast)
+    yield built
+    built.close()
+
+
+def subscribe(container: Container, account_id: str, url: str, headers: dict[str, str] | None = None) -> str:
+    with transaction(container.session_factory) as session:
+        webhook = service.create(
+            session,
+            container.keyring,
+            account_id,
+            schemas.WebhookCreate(url=url, headers=headers),
+            allow_private=True,
+        )
+        return service.signing_secret(container.keyring, webhook)
+
+
+def emit(container: Container, account_id: str) -> str:
+    with transaction(container.session_factory) as session:
+        event = service.emit(
+            session,
+            account_id,
+            "transaction.state.updated",
+            {"transaction": {"id": "t-1", "state": "completed", "resultId": "r-1"}},
+        )
+        return event.id
+
+
+def verify(secret: str, received: Received) -> dict[str, Any]:
+    payload: dict[str, Any] = Verifier(secret).verify(received.body, received.headers)
+    return payload
+
+
+def deliveries(container: Container) -> list[WebhookDelivery]:
+    with container.session_factory() as session:
+        return list(session.scalars(select(WebhookDelivery)))
+
+
+def test_signed_delivery_with_custom_headers(fast_container: Container, caller: Caller) -> None:
+    with running_receiver() as receiver, running_jobs(fast_container):
+        secret = subscribe(fast_container, caller.account_id, receiver.url, {"X-Api-Key": "k-123"})
+        event_id = emit(fast_container, caller.account_id)
+        (received,) = receiver.wait_for(1)
+    body = verify(secret, received)
+    assert body["id"] == event_id
+    assert body["type"] == "transaction.state.updated"
+    assert body["transaction"] == {"id": "t-1", "state": "completed", "resultId": "r-1"}
+    assert body["created"].endswith("+00:00")
+    assert received.headers["webhook-id"] == event_id
+    assert received.headers["x-api-key"] == "k-123"
+    assert received.headers["content-type"] == "application/json"
+    with pytest.raises(Exception, match="signature"):
+        Verifier(service.new_signing_secret()).verify(received.body, received.headers)
+
+
+def test_three_failures_then_success_is_retried_then_stops(fast_container: Container, caller: Caller) -> None:
+    with running_receiver([500, 503, 404, 200]) as receiver, running_jobs(fast_container):
+        secret = subscribe(fast_container, caller.account_id, receiver.url)
+        event_id = emit(fast_container, caller.account_id)
+        received = receiver.wait_for(4)
+        eventually(lambda: deliveries(fast_container)[0].state == "succeeded")
+        time.sleep(1.0)  # a fifth request would have arrived by now
+        assert len(receiver.requests) == 4
+    assert {verify(secret, r)["id"] for r in received} == {event_id}
+    (record,) = deliveries(fast_container)
+    assert record.attempts == 4
+    with fast_container.session_factory() as session:
+        statuses = [
+            a.response_status
+            for a in session.scalars(
+                select(WebhookAttempt)
+                .where(WebhookAttempt.delivery_id == record.id)
+                .order_by(WebhookAttempt.number)
+            )
+        ]
+    assert statuses == [500, 503, 404, 200]
+
+
+def test_schedule_exhausted_marks_failed(fast_container: Container, caller: Caller) -> None:
+    with running_receiver([500] * 10) as receiver, running_jobs(fast_container):
+        subscribe(fast_container, caller.account_id, receiver.url)
+        emit(fast_container, caller.account_id)
+        eventually(lambda: deliveries(fast_container)[0].state == "failed")
+        time.sleep(0.8)
+        # One first try plus one per entry of the retry schedule.
+        assert len(receiver.requests) == 4
+
+
+def test_unreachable_target_is_recorded_and_retried(fast_container: Container, caller: Caller) -> None:
+    with running_jobs(fast_container):
+        subscribe(fast_container, caller.account_id, "http://127.0.0.1:9/nothing-listens")
+        emit(fast_container, caller.account_id)
+        eventually(lambda: deliveries(fast_container)[0].state == "failed")
+    with fast_container.session_factory() as session:
+        errors = list(session.scalars(select(WebhookAttempt.error)))
+    assert len(errors) == 4
+    assert all(e == "ConnectError" for e in errors)
+
+
+def test_a_rolled_back_state_change_sends_nothing(fast_container: Container, caller: Caller) -> None:
+    with running_receiver() as receiver, running_jobs(fast_container):
+        subscribe(fast_container, caller.account_id, receiver.url)
+        with pytest.raises(RuntimeError), transaction(fast_container.session_factory) as session:
+            service.emit(session, caller.account_id, "task.state.updated", {"transaction": {}})
+            raise RuntimeError("the state change failed")
+        time.sleep(1.0)
+        assert receiver.requests == []
+    assert deliveries(fast_container) == []
