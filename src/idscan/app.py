@@ -99,8 +99,7 @@ def create_app(
     app.add_middleware(
         RequestGuard,
         metrics=container.metrics,
+        json_prefix=API_PREFIX,
         json_limit=settings.request_limits.max_json_bytes,
-        limit_for_path=lambda path: None,
-        api_prefix=API_PREFIX,
     )
     return app

@@ -36,7 +36,13 @@ ERROR_TABLE: tuple[tuple[type[errors.IdscanError], int, str], ...] = (
     (errors.ConfigurationError, 500, "internal_error"),
 )
 
-_STATUS_CODES = {400: "invalid_json", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+_STATUS_CODES = {
+    400: "invalid_json",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
 
 
 def problem(

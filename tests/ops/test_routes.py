@@ -1,0 +1,88 @@
+"""Health, readiness, metrics, rate limits and logs."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from fastapi.testclient import TestClient
+
+from idscan.app import create_app
+from idscan.config import Settings
+from idscan.container import Container
+from tests.conftest import Caller
+
+
+def test_healthz(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_readyz_reports_each_dependency(client: TestClient) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "storage": "ok"}}
+
+
+def test_readyz_fails_when_storage_is_gone(client: TestClient, container: Container) -> None:
+    import shutil
+
+    shutil.rmtree(container.settings.blob_path)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"] == "unreachable"
+
+
+def test_metrics_count_requests_by_route_template(client: TestClient, caller: Caller) -> None:
+    created = client.post(
+        "/id-scan/v1/transactions", json={"tasks": ["document_scan"]}, headers=caller.headers()
+    )
+    client.get(f"/id-scan/v1/transactions/{created.json()['id']}", headers=caller.headers())
+    text = client.get("/metrics").text
+    assert (
+        'idscan_http_requests_total{method="POST",route="/id-scan/v1/transactions",status="201"} 1.0' in text
+    )
+    assert 'route="/id-scan/v1/transactions/{transaction_id}",status="200"' in text
+    assert created.json()["id"] not in text
+    assert "idscan_http_request_duration_seconds_bucket" in text
+    assert "idscan_job_queue_depth" in text
+    assert "idscan_webhook_delivery_attempts_total" in text
+
+
+def test_rate_limit_per_credential(settings: Settings, container: Container, caller: Caller) -> None:
+    limited = settings.model_copy(
+        update={
+            "rate_limit": settings.rate_limit.model_copy(
+                update={"enabled": True, "per_credential": "3/minute"}
+            )
+        }
+    )
+    with TestClient(create_app(limited, container=container, run_jobs=False)) as client:
+        statuses = [
+            client.get("/id-scan/v1/transactions", headers=caller.headers()).status_code for _ in range(4)
+        ]
+        assert statuses == [200, 200, 200, 429]
+        response = client.get("/id-scan/v1/transactions", headers=caller.headers())
+        assert response.json()["code"] == "rate_limited"
+        assert 0 < int(response.headers["retry-after"]) <= 60
+
+
+def test_logs_hold_no_secrets_tokens_or_bodies(
+    client: TestClient, caller: Caller, caplog: pytest.LogCaptureFixture
+) -> None:
+    from idscan.ops.logging import JsonFormatter
+
+    headers = caller.headers()
+    token = headers["Authorization"].split()[1]
+    with caplog.at_level(logging.DEBUG):
+        created = client.post(
+            "/id-scan/v1/transactions",
+            json={"tasks": ["document_scan"], "returnUrl": "https://shop.example/private-path"},
+            headers=headers,
+        ).json()
+        client.get(f"/id-scan/v1/transactions/{created['id']}", headers=headers)
+        client.get("/id-scan/v1/transactions", headers={"Authorization": "Bearer bad.token.here"})
+    formatter = JsonFormatter()
+    rendered = "\n".join(formatter.format(r) for r in caplog.records)
+    assert "request" in rendered  # the access log is there
+    for secret in (token, caller.secret, "private-path", created["url"].rsplit("/", 1)[1], "bad.token.here"):
+        assert secret not in rendered
