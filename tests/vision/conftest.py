@@ -19,7 +19,11 @@ from tests.vision.synth.warp import FaceRig, Image
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 # Frontal stills that the generator animates (checked to give a frontal baseline).
-LIVE_STILLS = ("faces/facerec__obama__obama.jpg", "faces/openface__adams__adams.jpg", "faces/facerec__biden__biden.jpg")
+LIVE_STILLS = (
+    "faces/facerec__obama__obama.jpg",
+    "faces/openface__adams__adams.jpg",
+    "faces/facerec__rose_leslie__img2.jpg",
+)
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,8 @@ def test_a_tampered_model_stops_the_session_from_loading(monkeypatch: pytest.Mon
 
 def test_sessions_load_lazily_once_even_under_concurrency() -> None:
     models = VisionModels(ModelConfig(threads=1))
-    assert models._detector is None and models._embedder is None  # nothing loaded by construction
+    assert models._detector is None
+    assert models._embedder is None
     seen = []
     threads = [threading.Thread(target=lambda: seen.append(models.detector())) for _ in range(8)]
     for t in threads:
@@ -51,7 +52,8 @@ def test_importing_the_engine_loads_no_model_and_no_forbidden_layer() -> None:
     code = (
         "import sys, idscan.vision.commands, idscan.vision.liveness, idscan.vision.matching\n"
         "from idscan.vision import sessions\n"
-        "bad = [m for m in ('mediapipe', 'fastapi', 'sqlalchemy', 'idscan.config', 'idscan.db') if m in sys.modules]\n"
+        "forbidden = ('mediapipe', 'fastapi', 'sqlalchemy', 'idscan.config', 'idscan.db')\n"
+        "bad = [m for m in forbidden if m in sys.modules]\n"
         "assert not bad, bad\n"
         "assert not sessions._registries\n"
     )

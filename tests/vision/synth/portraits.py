@@ -27,7 +27,9 @@ def id_photo_crop(image: Image, models: VisionModels, aspect: float = 0.8) -> Im
     return np.asarray(out, np.uint8)
 
 
-def card_portrait(image: Image, models: VisionModels, size: tuple[int, int] = (120, 150), seed: int = 0) -> Image:
+def card_portrait(
+    image: Image, models: VisionModels, size: tuple[int, int] = (120, 150), seed: int = 0
+) -> Image:
     """The portrait as the document reader would crop it from a phone photo of the card."""
     rng = random.Random(seed)
     crop = id_photo_crop(image, models)

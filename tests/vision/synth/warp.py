@@ -74,7 +74,7 @@ def head_mask(
     centre = oval.mean(axis=0)
     big = (oval - centre) * grow + centre
     mask = np.zeros((h, w), np.float32)
-    cv2.fillPoly(mask, [big.astype(np.int32)], 1.0)
+    cv2.fillPoly(mask, [big.astype(np.int32)], (1.0,))
     face_w = float(oval[:, 0].max() - oval[:, 0].min())
     k = max(3, int(face_w * soft) | 1)
     return np.asarray(cv2.GaussianBlur(mask, (k, k), 0), np.float32)
@@ -93,17 +93,17 @@ def depth_map(shape: tuple[int, ...], pts: Points, mask: NDArray[np.float32]) ->
         index[(round(p[0], 2), round(p[1], 2))] = i
         subdiv.insert(p)
     zs = pts[:, 2]
-    for tri in subdiv.getTriangleList():
+    for tri in np.asarray(subdiv.getTriangleList()):
         corners = tri.reshape(3, 2)
         ids = [index.get((round(float(x), 2), round(float(y), 2))) for x, y in corners]
         if any(i is None for i in ids):
             continue
         z = float(np.mean([zs[i] for i in ids if i is not None]))
-        cv2.fillConvexPoly(depth, corners.astype(np.int32), z)
+        cv2.fillConvexPoly(depth, corners.astype(np.int32), (z,))
     face_w = float(pts[:, 0].max() - pts[:, 0].min())
     k = max(3, int(face_w * 0.08) | 1)
-    depth = cv2.GaussianBlur(depth, (k, k), 0)
-    return np.asarray(depth * mask + contour_z * (1 - mask), np.float32)
+    smooth = np.asarray(cv2.GaussianBlur(depth, (k, k), 0), np.float32)
+    return np.asarray(smooth * mask + contour_z * (1 - mask), np.float32)
 
 
 class FaceRig:
@@ -192,6 +192,6 @@ def colour_cast(image: Image, mask: NDArray[np.float32], bgr: tuple[int, int, in
 
 def affine_move(image: Image, dx: float, dy: float, angle_deg: float, scale: float) -> Image:
     h, w = image.shape[:2]
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, scale)
+    m = np.asarray(cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, scale), np.float64)
     m[:, 2] += (dx, dy)
     return np.asarray(cv2.warpAffine(image, m, (w, h), borderMode=cv2.BORDER_REPLICATE), np.uint8)

@@ -1,0 +1,109 @@
+import argparse
+import itertools
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import cv2
+import pytest
+
+from idscan.vision import commands
+from idscan.vision.frame_sources import frames_from_video, load_frames, write_frames_dir
+from idscan.vision.liveness_track import Frame
+from tests.vision.conftest import LIVE_STILLS, plan_for
+from tests.vision.synth import sequences
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    root = argparse.ArgumentParser(prog="idscan")
+    commands.register(root.add_subparsers(dest="command", required=True))
+    return root.parse_args(argv)
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    args = _parse(argv)
+    status = args.func(args)
+    return status, capsys.readouterr().out
+
+
+def test_detect_json(fixtures: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = _run(["face", "detect", str(fixtures / LIVE_STILLS[0]), "--json"], capsys)
+    data = json.loads(out)
+    assert status == 0
+    assert len(data["faces"]) == 1
+    assert data["faces"][0]["quality"]["acceptable"] is True
+
+
+def test_detect_text_and_missing_file(
+    fixtures: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out = _run(["face", "detect", str(fixtures / LIVE_STILLS[0])], capsys)
+    assert status == 0
+    assert out.startswith("1 face(s)")
+    assert _run(["face", "detect", str(tmp_path / "absent.jpg")], capsys)[0] == 2
+
+
+def test_compare(fixtures: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = fixtures / "faces/facerec__obama__obama.jpg", fixtures / "faces/facerec__obama__obama2.jpg"
+    status, out = _run(["face", "compare", str(a), str(b), "--json"], capsys)
+    data = json.loads(out)
+    assert status == 0
+    assert data["passed"]
+    assert data["score"] > 0.5
+    assert data["threshold"] == 0.5
+    other = fixtures / "faces/facerec__biden__biden.jpg"
+    status, out = _run(["face", "compare", str(a), str(other)], capsys)
+    assert status == 1
+    assert out.startswith("NO MATCH")
+
+
+def test_liveness_from_a_frames_folder(
+    rig_of: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = plan_for(21)
+    frames = sequences.genuine(rig_of(LIVE_STILLS[1]), plan, random.Random(21))
+    write_frames_dir(frames, tmp_path / "frames")
+    (tmp_path / "plan.json").write_text(plan.to_json())
+    status, out = _run(
+        ["face", "liveness", str(tmp_path / "frames"), "--challenges", str(tmp_path / "plan.json"), "--json"],
+        capsys,
+    )
+    data = json.loads(out)
+    assert status == 0
+    assert data["passed"], data["reasons"]
+    assert data["bestFrameIndex"] is not None
+    # The same frames against another plan: rejected with hints, given inline as JSON.
+    status, out = _run(
+        ["face", "liveness", str(tmp_path / "frames"), "--challenges", plan_for(22).to_json()], capsys
+    )
+    assert status == 1
+    assert out.startswith("NOT LIVE")
+
+
+def test_frame_sources(rig_of: Any, tmp_path: Path) -> None:
+    image = rig_of(LIVE_STILLS[0]).image
+    folder = tmp_path / "named"
+    folder.mkdir()
+    for t in (0, 95, 210):
+        cv2.imwrite(str(folder / f"{t:06d}.jpg"), image)
+    assert [f.timestamp_ms for f in load_frames(folder)] == [0, 95, 210]
+    plain = tmp_path / "plain"
+    write_frames_dir([Frame(5, image), Frame(40, image)], plain)
+    (plain / "timestamps.json").unlink()
+    assert [f.timestamp_ms for f in load_frames(plain, fps=5)] == [0, 200]
+    video = tmp_path / "clip.avi"
+    writer = cv2.VideoWriter(
+        str(video), cv2.VideoWriter.fourcc(*"MJPG"), 10.0, (image.shape[1], image.shape[0])
+    )
+    for _ in range(5):
+        writer.write(image)
+    writer.release()
+    frames = frames_from_video(video)
+    assert len(frames) == 5
+    assert all(b.timestamp_ms > a.timestamp_ms for a, b in itertools.pairwise(frames))
+
+
+def test_bad_plan_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "frames").mkdir()
+    assert _run(["face", "liveness", str(tmp_path / "frames"), "--challenges", "{}"], capsys)[0] == 2
