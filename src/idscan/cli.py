@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import logging
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import ValidationError as PydanticValidationError
 
@@ -146,6 +149,39 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+OPENAPI_PATH = Path(__file__).resolve().parents[2] / "openapi.json"
+
+
+def render_openapi() -> str:
+    """The contract as the code states it, built on a throw-away embedded default."""
+    from idscan.app import create_app
+    from idscan.lib.aead import encode_key, generate_master_key
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            data_dir=Path(tmp),
+            jobs={"embedded_worker": False},  # type: ignore[arg-type]
+            security={"master_keys": encode_key(1, generate_master_key())},  # type: ignore[arg-type]
+        )
+        app = create_app(settings)
+        text = json.dumps(app.openapi(), indent=2, sort_keys=True) + "\n"
+        app.state.container.close()
+    return text
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    text = render_openapi()
+    if args.check:
+        current = OPENAPI_PATH.read_text(encoding="utf-8") if OPENAPI_PATH.exists() else ""
+        if current != text:
+            print(f"{OPENAPI_PATH} is out of date: run `idscan openapi`", file=sys.stderr)
+            return 1
+        return 0
+    OPENAPI_PATH.write_text(text, encoding="utf-8")
+    print(f"wrote {OPENAPI_PATH}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="idscan", description="Self-hosted identity verification.")
     parser.add_argument("--version", action="version", version=__version__)
@@ -180,6 +216,10 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--check", action="store_true", help="fail if the file is out of date")
     docs.add_argument("--stdout", action="store_true")
     config.set_defaults(func=cmd_config)
+
+    openapi = sub.add_parser("openapi", help="write openapi.json from the code")
+    openapi.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    openapi.set_defaults(func=cmd_openapi)
 
     for module_name in _ENGINE_COMMANDS:
         try:

@@ -21,6 +21,8 @@ NESTED_DELIMITER = "__"
 
 
 class DatabaseSettings(BaseModel):
+    """Application database."""
+
     url: str | None = Field(
         default=None,
         description="SQLAlchemy URL of the application database. Empty: a SQLite file in the data "
@@ -31,6 +33,8 @@ class DatabaseSettings(BaseModel):
 
 
 class StorageSettings(BaseModel):
+    """Blob storage for images and reports; every object is encrypted."""
+
     backend: Literal["local", "s3"] = Field(
         default="local", description="Where blobs (images, reports) live: `local` files or `s3`."
     )
@@ -55,6 +59,8 @@ class StorageSettings(BaseModel):
 
 
 class SecuritySettings(BaseModel):
+    """Encryption at rest."""
+
     master_keys: SecretStr | None = Field(
         default=None,
         description="Master keys that wrap every object key, as `ID:BASE64` (32 random bytes), "
@@ -64,6 +70,8 @@ class SecuritySettings(BaseModel):
 
 
 class AuthSettings(BaseModel):
+    """Bearer token verification."""
+
     leeway_seconds: int = Field(default=60, ge=0, le=600, description="Clock leeway for iat/nbf/exp.")
     max_token_lifetime_seconds: int = Field(
         default=3600, ge=1, le=86400, description="Reject tokens whose exp - iat exceeds this."
@@ -78,6 +86,8 @@ class AuthSettings(BaseModel):
 
 
 class RateLimitSettings(BaseModel):
+    """Per-credential rate limits."""
+
     enabled: bool = Field(default=True, description="Apply per-credential rate limits.")
     per_credential: str = Field(
         default="100/second",
@@ -90,6 +100,8 @@ class RateLimitSettings(BaseModel):
 
 
 class RequestLimitSettings(BaseModel):
+    """Request size limits."""
+
     max_json_bytes: int = Field(
         default=64 * 1024, ge=1024, description="Largest JSON request body accepted, in bytes."
     )
@@ -99,6 +111,8 @@ class RequestLimitSettings(BaseModel):
 
 
 class JobSettings(BaseModel):
+    """Durable background jobs."""
+
     embedded_worker: bool = Field(
         default=True,
         description="`idscan serve` also runs the durable worker in-process. Turn off when running "
@@ -116,6 +130,8 @@ class JobSettings(BaseModel):
 
 
 class WebhookSettings(BaseModel):
+    """Webhook deliveries."""
+
     timeout_seconds: float = Field(default=10.0, gt=0, le=60, description="Per-delivery timeout.")
     retry_schedule_seconds: Annotated[list[float], NoDecode] = Field(
         default=[5, 300, 1800, 7200, 18000, 36000, 36000],
@@ -140,6 +156,8 @@ class WebhookSettings(BaseModel):
 
 
 class TransactionSettings(BaseModel):
+    """Verification transactions."""
+
     max_attempts: int = Field(default=5, ge=1, le=50, description="Attempts per task before it fails.")
 
 

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Only our own tables: the job engine's tables share the database and migrate themselves."""
+    from idscan.models import Base
+
+    if type_ == "schema":
+        return name in (None, "public")
+    if type_ == "table":
+        return name in Base.metadata.tables
+    return True
 
 
 def alembic_config(url: str) -> Config:

@@ -7,24 +7,15 @@ are migrated by the engine itself and ignored here.
 
 from __future__ import annotations
 
-from typing import Any
-
 from alembic import context
 from sqlalchemy import Connection
 
 from idscan.db import make_unpooled_engine
+from idscan.migrate import include_name
 from idscan.models import Base
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def _ours(name: str | None, type_: str, parent_names: Any) -> bool:
-    if type_ == "schema":
-        return name in (None, "public")
-    if type_ == "table":
-        return name in target_metadata.tables
-    return True
 
 
 def _run(connection: Connection) -> None:
@@ -33,7 +24,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
-        include_name=_ours,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,109 @@
+"""The command line: credentials, tokens, generated files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from idscan import cli
+from idscan.auth.tokens import TokenPolicy, verify
+from idscan.config import Settings
+from tests.conftest import TEST_MASTER_KEY
+
+
+@pytest.fixture
+def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("IDSCAN_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("IDSCAN_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("IDSCAN_DATABASE__URL", settings.database_url)
+    monkeypatch.setenv("IDSCAN_SECURITY__MASTER_KEYS", TEST_MASTER_KEY)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.usefixtures("env")
+def test_credentials_lifecycle_and_token(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "credentials", "create", "--account", "acme")
+    assert code == 0
+    lines = dict(line.split(":", 1) for line in out.strip().splitlines())
+    kid, secret = lines["key ID"].strip(), lines["secret"].strip()
+    assert len(secret) >= 43  # 256 bits of URL-safe base64
+    assert "shown only now" in err
+
+    code, out, _ = run(capsys, "credentials", "list", "--account", "acme")
+    assert kid in out
+    assert "active" in out
+    assert secret not in out
+
+    code, out, _ = run(capsys, "token", "--kid", kid, "--secret", secret, "--ttl", "120")
+    token = out.strip()
+    verified = verify(token, secret.encode(), now=verified_now(token), policy=TokenPolicy())
+    assert verified.kid == kid
+    assert verified.exp - verified.iat == 120
+
+    assert run(capsys, "credentials", "revoke", kid)[0] == 0
+    assert "revoked" in run(capsys, "credentials", "list")[1]
+    code, _, err = run(capsys, "credentials", "revoke", "00000000-0000-4000-8000-000000000000")
+    assert code == 2
+    assert "No credential" in err
+
+
+def verified_now(token: str) -> float:
+    import time
+
+    return time.time()
+
+
+def test_openapi_json_is_committed_and_current() -> None:
+    committed = cli.OPENAPI_PATH.read_text(encoding="utf-8")
+    assert committed == cli.render_openapi(), "openapi.json is stale: run `idscan openapi`"
+
+
+def test_openapi_describes_the_contract() -> None:
+    import json
+
+    spec = json.loads(cli.OPENAPI_PATH.read_text(encoding="utf-8"))
+    assert spec["openapi"].startswith("3.1")
+    paths = spec["paths"]
+    for path in (
+        "/id-scan/v1/transactions",
+        "/id-scan/v1/transactions/{transaction_id}",
+        "/id-scan/v1/webhooks",
+        "/id-scan/v1/webhooks/{webhook_id}/deliveries",
+    ):
+        assert path in paths
+    assert (
+        "application/problem+json" in paths["/id-scan/v1/transactions"]["post"]["responses"]["422"]["content"]
+    )
+
+
+def test_config_docs_check_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "config", "docs", "--check")[0] == 0
+
+
+def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("serve", "worker", "migrate", "credentials", "token"):
+        assert command in out
+
+
+def test_migrate_creates_a_fresh_embedded_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in list(os.environ):
+        if name.startswith("IDSCAN_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("IDSCAN_DATA_DIR", str(tmp_path / "data"))
+    assert run(capsys, "migrate")[0] == 0
+    assert (tmp_path / "data" / "idscan.sqlite").exists()
+    assert run(capsys, "migrate")[0] == 0  # idempotent
