@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 SessionFactory = sessionmaker[Session]
+WRITE_OPTION = "idscan_write"
 
 
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
@@ -24,9 +25,7 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
             max_overflow=pool_size * 2,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling defers BEGIN; take the write lock at BEGIN so two
-        # writers queue on busy_timeout instead of failing to upgrade a read lock.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(
         url,
@@ -42,7 +41,15 @@ def make_unpooled_engine(url: str) -> Engine:
     engine = create_engine(url, poolclass=NullPool)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # A unit of work that will write takes the write lock at BEGIN, so concurrent writers queue on
+    # busy_timeout instead of failing to upgrade a read lock; reads begin deferred and never wait.
+    immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -62,6 +69,8 @@ def make_session_factory(engine: Engine) -> SessionFactory:
 
 @contextmanager
 def transaction(factory: SessionFactory) -> Iterator[Session]:
-    """The unit of work for routes, jobs and the CLI: commit on success, roll back on error."""
+    """The unit of work that writes, for routes, jobs and the CLI: commit on success, roll back on
+    error. Read-only work uses a plain `factory()` session."""
     with factory() as session, session.begin():
+        session.connection(execution_options={WRITE_OPTION: True})
         yield session

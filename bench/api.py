@@ -1,0 +1,165 @@
+"""API load benchmark: POST /transactions and GET /transactions/{id} on one uvicorn worker.
+
+32 concurrent connections from `wrk` (Debian package) on loopback, each request with its own JWT,
+against `idscan serve` on SQLite and on PostgreSQL. Prints a table and writes bench/out/api.json.
+Goal (2 cores, shared with the load generator): >= 1,000 creates/s, >= 2,000 reads/s, p99 <= 50 ms.
+
+    .venv/bin/python bench/api.py [--seconds 15] [--connections 32] [--backends sqlite,postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import psycopg
+
+from idscan import migrate
+from idscan.auth import service as auth_service
+from idscan.auth.tokens import issue
+from idscan.db import make_session_factory, make_unpooled_engine, transaction
+from idscan.jobs import install_schema
+from idscan.lib.aead import encode_key, generate_master_key, parse_keyring
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def prepare_database(backend: str, tmp: Path) -> tuple[str, str | None]:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp / 'idscan.sqlite'}", None
+    name = f"idscan_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", name
+
+
+def wait_ready(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - loopback only
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server not ready at {url}")
+
+
+def run_wrk(base: str, mode: str, tokens: Path, ids: Path, seconds: int, connections: int) -> dict[str, float]:
+    env = {**os.environ, "BENCH_MODE": mode, "BENCH_TOKENS": str(tokens), "BENCH_IDS": str(ids)}
+    result = subprocess.run(
+        ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", str(HERE / "api.lua"), base],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(line for line in result.stdout.splitlines() if line.startswith("BENCH_JSON "))
+    stats: dict[str, float] = json.loads(line.removeprefix("BENCH_JSON "))
+    stats["rps"] = stats["requests"] / stats["seconds"]
+    return stats
+
+
+def bench_backend(backend: str, seconds: int, connections: int) -> dict[str, dict[str, float]]:
+    tmp = Path(tempfile.mkdtemp(prefix=f"idscan-bench-{backend}-"))
+    url, pg_name = prepare_database(backend, tmp)
+    key = encode_key(1, generate_master_key())
+    migrate.upgrade(url)
+    engine = make_unpooled_engine(url)
+    install_schema(engine)
+    with transaction(make_session_factory(engine)) as session:
+        credential = auth_service.create_credential(session, parse_keyring(key), "bench")
+    engine.dispose()
+    # Each request gets its own token: 200k distinct tokens cover every request of a run.
+    tokens = tmp / "tokens.txt"
+    now = int(time.time())
+    tokens.write_text("\n".join(issue(credential.kid, credential.secret, ttl=3600, now=now + i % 50) for i in range(200_000)))
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IDSCAN_")}
+    env.update(
+        {
+            "IDSCAN_DATA_DIR": str(tmp / "data"),
+            "IDSCAN_DATABASE__URL": url,
+            "IDSCAN_DATABASE__POOL_SIZE": "20",
+            "IDSCAN_SECURITY__MASTER_KEYS": key,
+            "IDSCAN_PORT": str(port),
+            "IDSCAN_JOBS__EMBEDDED_WORKER": "false",
+            "IDSCAN_RATE_LIMIT__ENABLED": "false",
+            "IDSCAN_LOG_LEVEL": "WARNING",
+        }
+    )
+    server = subprocess.Popen([sys.executable, "-m", "idscan.cli", "serve"], env=env, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(f"{base}/healthz")
+        ids = tmp / "ids.txt"
+        created = []
+        for i in range(200):
+            request = urllib.request.Request(  # noqa: S310 - loopback only
+                f"{base}/id-scan/v1/transactions",
+                data=b'{"tasks": ["document_scan"]}',
+                headers={"Authorization": f"Bearer {issue(credential.kid, credential.secret, ttl=60)}",
+                         "Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(request) as response:  # noqa: S310
+                created.append(json.loads(response.read())["id"])
+            del i
+        ids.write_text("\n".join(created))
+        run_wrk(base, "read", tokens, ids, 3, connections)  # warm-up
+        results = {
+            "create": run_wrk(base, "create", tokens, ids, seconds, connections),
+            "read": run_wrk(base, "read", tokens, ids, seconds, connections),
+        }
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        if pg_name:
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+        shutil.rmtree(tmp, ignore_errors=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    report = {"connections": args.connections, "seconds": args.seconds, "cpus": os.cpu_count(), "results": {}}
+    for backend in args.backends.split(","):
+        report["results"][backend] = bench_backend(backend, args.seconds, args.connections)
+    print(f"\nAPI load, 1 uvicorn worker, {args.connections} connections, {args.seconds} s per row, wrk on the same 2 cores")
+    print(f"{'backend':<11} {'request':<26} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    for backend, rows in report["results"].items():
+        for mode, label in (("create", "POST /transactions"), ("read", "GET /transactions/{id}")):
+            r = rows[mode]
+            print(f"{backend:<11} {label:<26} {r['rps']:>8.0f} {r['p50_ms']:>8.1f} {r['p90_ms']:>8.1f} {r['p99_ms']:>8.1f} {int(r['non_2xx']):>8}")
+    OUT.mkdir(exist_ok=True)
+    (OUT / "api.json").write_text(json.dumps(report, indent=2))
+    print(f"\nwrote {OUT / 'api.json'}")
+
+
+if __name__ == "__main__":
+    main()
