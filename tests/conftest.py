@@ -29,6 +29,8 @@ from idscan.db import make_unpooled_engine, transaction
 from idscan.lib.aead import encode_key
 from idscan.models import Base
 
+pytest_plugins = ["tests.support.seaweed"]  # the `seaweed` S3 server fixture, one per session
+
 TEST_MASTER_KEY = encode_key(1, bytes(range(32)))
 PG_ADMIN_DSN = os.environ.get("IDSCAN_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 BACKENDS = [b for b in os.environ.get("IDSCAN_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]

@@ -17,7 +17,6 @@ from idscan.bootstrap import build_container
 from idscan.config import Settings
 from idscan.container import Container
 from idscan.jobs import JobRuntime
-from idscan.jobs.runtime import queue_depth
 from idscan.ops import routes as ops_routes
 from idscan.ops.middleware import RequestGuard
 from idscan.ops.ratelimit import RateLimiter
@@ -64,6 +63,8 @@ def create_app(
         try:
             yield
         finally:
+            if app.state.rate_limiter is not None:
+                await app.state.rate_limiter.close()
             if runtime is not None:
                 await anyio.to_thread.run_sync(runtime.stop)
 
@@ -91,7 +92,6 @@ def create_app(
         if settings.rate_limit.enabled
         else None
     )
-    container.metrics.watch_queue_depth(lambda: queue_depth(container.session_factory))
     http_errors.install(app)
     app.include_router(transaction_routes.router)
     app.include_router(webhook_routes.router)

@@ -63,15 +63,18 @@ def build_container(settings: Settings) -> Container:
         settings.database_url, pool_size=settings.database.pool_size, echo=settings.database.echo
     )
     jobs.prepare(engine)
+    session_factory = make_session_factory(engine)
+    metrics = Metrics()
+    metrics.watch_queue_depth(lambda: jobs.queue_depth(session_factory))
     return Container(
         settings=settings,
         engine=engine,
-        session_factory=make_session_factory(engine),
+        session_factory=session_factory,
         keyring=keyring,
         blobs=build_blob_store(settings.storage, settings.blob_path, keyring),
         outbound=OutboundClient(
             timeout_seconds=settings.webhooks.timeout_seconds,
             allow_private=settings.webhooks.allow_private_targets,
         ),
-        metrics=Metrics(),
+        metrics=metrics,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -15,15 +14,7 @@ from idscan.storage.encrypted import EncryptedBlobStore
 from idscan.storage.local import LocalBlobStore
 from idscan.storage.s3 import S3BlobStore
 
-# `tests.support` needs the repository root on sys.path, which `python -m pytest` gives but the
-# `pytest` script does not. Drop this once pyproject sets `pythonpath = ["."]` for pytest.
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from tests.support.seaweed import SeaweedServer, seaweed  # noqa: E402
-
-__all__ = ["seaweed"]  # re-exported fixture: one server per session for this package
+from tests.support.seaweed import SeaweedServer
 
 MakeInner = Callable[[], BlobStore]
 

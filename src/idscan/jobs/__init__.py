@@ -9,6 +9,6 @@
 
 from idscan.jobs.queue import enqueue, install_schema, prepare
 from idscan.jobs.registry import Retry, handler
-from idscan.jobs.runtime import JobRuntime
+from idscan.jobs.runtime import JobRuntime, queue_depth
 
-__all__ = ["JobRuntime", "Retry", "enqueue", "handler", "install_schema", "prepare"]
+__all__ = ["JobRuntime", "Retry", "enqueue", "handler", "install_schema", "prepare", "queue_depth"]

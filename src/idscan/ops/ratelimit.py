@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 
+import redis.asyncio
 from limits import parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -15,11 +16,18 @@ from idscan.errors import RateLimitedError
 class RateLimiter:
     def __init__(self, limit: str, redis_url: str | None = None) -> None:
         self._item = parse(limit)
-        storage: Storage = (
-            RedisStorage(redis_url.replace("redis://", "async+redis://", 1), implementation="redispy")
-            if redis_url
-            else MemoryStorage()
-        )
+        storage: Storage
+        if redis_url:
+            # Our own pool, so that shutdown can close its connections.
+            self._pool: redis.asyncio.ConnectionPool | None = redis.asyncio.ConnectionPool.from_url(redis_url)
+            storage = RedisStorage(
+                redis_url.replace("redis://", "async+redis://", 1),
+                implementation="redispy",
+                connection_pool=self._pool,
+            )
+        else:
+            self._pool = None
+            storage = MemoryStorage()
         self._limiter = MovingWindowRateLimiter(storage)
 
     async def hit(self, key: str) -> None:
@@ -27,3 +35,7 @@ class RateLimiter:
             return
         stats = await self._limiter.get_window_stats(self._item, key)
         raise RateLimitedError(retry_after=math.ceil(stats.reset_time - time.time()))
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.aclose()
