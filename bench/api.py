@@ -56,7 +56,7 @@ def wait_ready(url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - loopback only
+            with urllib.request.urlopen(url, timeout=1) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -64,10 +64,24 @@ def wait_ready(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"server not ready at {url}")
 
 
-def run_wrk(base: str, mode: str, tokens: Path, ids: Path, seconds: int, connections: int) -> dict[str, float]:
+def run_wrk(
+    base: str, mode: str, tokens: Path, ids: Path, seconds: int, connections: int
+) -> dict[str, float]:
     env = {**os.environ, "BENCH_MODE": mode, "BENCH_TOKENS": str(tokens), "BENCH_IDS": str(ids)}
     result = subprocess.run(
-        ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", str(HERE / "api.lua"), base],
+        [
+            "wrk",
+            "-t",
+            "1",
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "--latency",
+            "-s",
+            str(HERE / "api.lua"),
+            base,
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -92,7 +106,11 @@ def bench_backend(backend: str, seconds: int, connections: int) -> dict[str, dic
     # Each request gets its own token: 200k distinct tokens cover every request of a run.
     tokens = tmp / "tokens.txt"
     now = int(time.time())
-    tokens.write_text("\n".join(issue(credential.kid, credential.secret, ttl=3600, now=now + i % 50) for i in range(200_000)))
+    tokens.write_text(
+        "\n".join(
+            issue(credential.kid, credential.secret, ttl=3600, now=now + i % 50) for i in range(200_000)
+        )
+    )
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("IDSCAN_")}
     env.update(
@@ -107,20 +125,24 @@ def bench_backend(backend: str, seconds: int, connections: int) -> dict[str, dic
             "IDSCAN_LOG_LEVEL": "WARNING",
         }
     )
-    server = subprocess.Popen([sys.executable, "-m", "idscan.cli", "serve"], env=env, stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "idscan.cli", "serve"], env=env, stdout=subprocess.DEVNULL
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(f"{base}/healthz")
         ids = tmp / "ids.txt"
         created = []
         for i in range(200):
-            request = urllib.request.Request(  # noqa: S310 - loopback only
+            request = urllib.request.Request(
                 f"{base}/id-scan/v1/transactions",
                 data=b'{"tasks": ["document_scan"]}',
-                headers={"Authorization": f"Bearer {issue(credential.kid, credential.secret, ttl=60)}",
-                         "Content-Type": "application/json"},
+                headers={
+                    "Authorization": f"Bearer {issue(credential.kid, credential.secret, ttl=60)}",
+                    "Content-Type": "application/json",
+                },
             )
-            with urllib.request.urlopen(request) as response:  # noqa: S310
+            with urllib.request.urlopen(request) as response:
                 created.append(json.loads(response.read())["id"])
             del i
         ids.write_text("\n".join(created))
@@ -150,12 +172,15 @@ def main() -> None:
     report = {"connections": args.connections, "seconds": args.seconds, "cpus": os.cpu_count(), "results": {}}
     for backend in args.backends.split(","):
         report["results"][backend] = bench_backend(backend, args.seconds, args.connections)
-    print(f"\nAPI load, 1 uvicorn worker, {args.connections} connections, {args.seconds} s per row, wrk on the same 2 cores")
-    print(f"{'backend':<11} {'request':<26} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    print(f"\nAPI load, 1 uvicorn worker, {args.connections} connections, {args.seconds} s per row,")
+    print("wrk on the same 2 cores")
+    header = ("backend", "request", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx")
+    print("{:<11} {:<26} {:>8} {:>8} {:>8} {:>8} {:>8}".format(*header))
     for backend, rows in report["results"].items():
         for mode, label in (("create", "POST /transactions"), ("read", "GET /transactions/{id}")):
             r = rows[mode]
-            print(f"{backend:<11} {label:<26} {r['rps']:>8.0f} {r['p50_ms']:>8.1f} {r['p90_ms']:>8.1f} {r['p99_ms']:>8.1f} {int(r['non_2xx']):>8}")
+            cells = (r["rps"], r["p50_ms"], r["p90_ms"], r["p99_ms"], int(r["non_2xx"]))
+            print("{:<11} {:<26} {:>8.0f} {:>8.1f} {:>8.1f} {:>8.1f} {:>8}".format(backend, label, *cells))
     OUT.mkdir(exist_ok=True)
     (OUT / "api.json").write_text(json.dumps(report, indent=2))
     print(f"\nwrote {OUT / 'api.json'}")

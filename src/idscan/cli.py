@@ -160,8 +160,8 @@ def render_openapi() -> str:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
             data_dir=Path(tmp),
-            jobs={"embedded_worker": False},  # type: ignore[arg-type]
-            security={"master_keys": encode_key(1, generate_master_key())},  # type: ignore[arg-type]
+            jobs={"embedded_worker": False},
+            security={"master_keys": encode_key(1, generate_master_key())},
         )
         app = create_app(settings)
         text = json.dumps(app.openapi(), indent=2, sort_keys=True) + "\n"

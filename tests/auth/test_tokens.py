@@ -31,7 +31,8 @@ def b64(data: bytes) -> str:
 def forge(header: dict[str, object], payload: dict[str, object], key: bytes = SECRET.encode()) -> str:
     """Build an HS256-signed token by hand, with any header and claims."""
     compact = (",", ":")
-    signing_input = f"{b64(json.dumps(header, separators=compact).encode())}.{b64(json.dumps(payload, separators=compact).encode())}"
+    head, body = (b64(json.dumps(part, separators=compact).encode()) for part in (header, payload))
+    signing_input = f"{head}.{body}"
     signature = hmac.new(key, signing_input.encode(), hashlib.sha256).digest()
     return f"{signing_input}.{b64(signature)}"
 

@@ -47,10 +47,17 @@ def test_enqueue_commits_with_the_transaction(container: Container) -> None:
 
 
 def test_enqueue_rolls_back_with_the_transaction(container: Container) -> None:
-    with pytest.raises(RuntimeError), transaction(container.session_factory) as session:
-        job_id = jobs.enqueue(session, "tests.record", {"n": 2})
-        raise RuntimeError("state change failed")
-    assert job_id not in workflow_ids(container)
+    job_ids: list[str] = []
+
+    def failing_state_change() -> None:
+        with transaction(container.session_factory) as session:
+            job_ids.append(jobs.enqueue(session, "tests.record", {"n": 2}))
+            raise RuntimeError("state change failed")
+
+    with pytest.raises(RuntimeError):
+        failing_state_change()
+    assert job_ids
+    assert job_ids[0] not in workflow_ids(container)
 
 
 def test_same_job_id_is_enqueued_once(container: Container) -> None:

@@ -13,7 +13,6 @@ from idscan.storage.blobstore import BlobStore
 from idscan.storage.encrypted import EncryptedBlobStore
 from idscan.storage.local import LocalBlobStore
 from idscan.storage.s3 import S3BlobStore
-
 from tests.support.seaweed import SeaweedServer
 
 MakeInner = Callable[[], BlobStore]

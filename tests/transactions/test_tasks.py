@@ -37,7 +37,7 @@ def test_sweep_expires_overdue_transactions_erases_files_and_emits(
     assert tasks.run_sweep(container) == 1
     assert tasks.run_sweep(container) == 0  # idempotent
     with container.session_factory() as session:
-        states = {tid: state for tid, state in session.execute(select(Transaction.id, Transaction.state))}
+        states = dict(session.execute(select(Transaction.id, Transaction.state)).all())
         events = [e.body for e in session.scalars(select(Event))]
     assert states == {overdue: "expired", fresh: "pending"}
     assert [e["transaction"] for e in events] == [{"id": overdue, "state": "expired", "resultId": None}]

@@ -131,9 +131,14 @@ def test_unreachable_target_is_recorded_and_retried(fast_container: Container, c
 def test_a_rolled_back_state_change_sends_nothing(fast_container: Container, caller: Caller) -> None:
     with running_receiver() as receiver, running_jobs(fast_container):
         subscribe(fast_container, caller.account_id, receiver.url)
-        with pytest.raises(RuntimeError), transaction(fast_container.session_factory) as session:
-            service.emit(session, caller.account_id, "task.state.updated", {"transaction": {}})
-            raise RuntimeError("the state change failed")
+
+        def failing_state_change() -> None:
+            with transaction(fast_container.session_factory) as session:
+                service.emit(session, caller.account_id, "task.state.updated", {"transaction": {}})
+                raise RuntimeError("the state change failed")
+
+        with pytest.raises(RuntimeError):
+            failing_state_change()
         time.sleep(1.0)
         assert receiver.requests == []
     assert deliveries(fast_container) == []

@@ -23,7 +23,7 @@ class RateLimiter:
             storage = RedisStorage(
                 redis_url.replace("redis://", "async+redis://", 1),
                 implementation="redispy",
-                connection_pool=self._pool,
+                connection_pool=self._pool,  # type: ignore[arg-type]  # typed as str options, passed through
             )
         else:
             self._pool = None
