@@ -75,3 +75,18 @@ def test_visual_matching_rules() -> None:
     assert visual_confirms("nationality", "HUN", "MAGYAR/HUNGARIAN")
     assert visual_confirms("issuing_country", "NLD", "Netherlands")
     assert not visual_confirms("nationality", "NLD", "BELGISCHE")
+
+
+def test_checked_fields_merge_from_the_reader_that_validates_them() -> None:
+    a = [TRUTH[0], TRUTH[1][:2] + "3" + TRUTH[1][3:]]  # document number wrong (8 read as 3)
+    b = [TRUTH[0], TRUTH[1][:14] + "3" + TRUTH[1][15:]]  # birth date wrong (4 read as 3)
+    r = reconcile(a, b, today=TODAY)
+    assert _r(r).lines == tuple(TRUTH)
+    assert r.accepted
+
+
+def test_redaction_spans_cover_value_and_own_digit() -> None:
+    r = reconcile(TRUTH, TRUTH, today=TODAY)
+    spans = _r(r).redaction_spans("personal_number")
+    assert [(s.line, s.start, s.end) for s in spans] == [(1, 28, 42), (1, 42, 43)]
+    assert _r(r).redaction_spans("place_of_birth") == ()

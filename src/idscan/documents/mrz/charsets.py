@@ -30,6 +30,14 @@ for _letter, _digit in [*TO_DIGIT.items(), *((v, k) for k, v in TO_LETTER.items(
     SWAPS[_letter] = "".join(sorted(set(SWAPS.get(_letter, "")) | {_digit}))
     SWAPS[_digit] = "".join(sorted(set(SWAPS.get(_digit, "")) | {_letter}))
 
+# Digit-for-digit slips seen in OCR-B reads. Never applied as corrections (no letter/digit cue tells
+# which digit is wrong), but a rival that also fits the check digit makes a correction ambiguous.
+_DIGIT_SLIPS = ("08", "09", "17", "38", "56", "68", "89")
+RIVALS: dict[str, str] = {}
+for _pair in _DIGIT_SLIPS:
+    RIVALS[_pair[0]] = RIVALS.get(_pair[0], "") + _pair[1]
+    RIVALS[_pair[1]] = RIVALS.get(_pair[1], "") + _pair[0]
+
 # Characters OCR returns for the filler chevron.
 _FILLER_FORMS = str.maketrans({"«": "<<", "\u2039": "<", "\uff1c": "<", "〈": "<", "≤": "<"})
 

@@ -9,12 +9,13 @@ there is one). A check digit is never rewritten to fit its field.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from idscan.documents.countries import is_known_code
 from idscan.documents.mrz.charsets import (
+    RIVALS,
     SWAPS,
     TO_DIGIT,
     TO_LETTER,
@@ -143,7 +144,7 @@ def _coerce(editor: _Editor, layout: Layout, *, unchecked_only: bool) -> None:
         editor.set_span(check.span, TO_DIGIT.get(char, char), "charset")
 
 
-def _holds(lines: Sequence[str], check: CheckSpec) -> bool:
+def check_holds(lines: Sequence[str], check: CheckSpec) -> bool:
     covered = "".join(text_at(lines, s) for s in check.covers)
     found = text_at(lines, check.span)
     return found == check_digit(covered) or (check.filler_ok and found == "<" and not covered.strip("<"))
@@ -160,49 +161,74 @@ def _swap_positions(layout: Layout, spans: Sequence[Span]) -> list[tuple[int, in
 
 
 def _unique_swap(
-    lines: list[str], positions: Sequence[tuple[int, int]], checks: Sequence[CheckSpec]
-) -> tuple[list[tuple[int, int, str]], int]:
-    """All single swaps that make every check in `checks` hold; returns (fits, count)."""
-    fits = []
+    lines: list[str],
+    positions: Sequence[tuple[int, int]],
+    checks: Sequence[CheckSpec],
+    rivals: Mapping[str, str],
+) -> tuple[tuple[int, int, str] | None, bool]:
+    """The one look-alike swap that makes every check in `checks` hold. A rival digit slip (3/8,
+    1/7 ...) that fits too makes it ambiguous: letter/digit context looked like a good tie-breaker
+    but turned single digit slips into wrong accepted values in the property tests, so it is not
+    used. Returns (swap or None, ambiguous)."""
+    alike: list[tuple[int, int, str]] = []
+    rival: list[tuple[int, int, str]] = []
     for line, pos in positions:
-        for alt in SWAPS.get(lines[line][pos], ""):
+        char = lines[line][pos]
+        for alt in SWAPS.get(char, "") + rivals.get(char, ""):
             trial = list(lines)
             trial[line] = trial[line][:pos] + alt + trial[line][pos + 1 :]
-            if all(_holds(trial, c) for c in checks):
-                fits.append((line, pos, alt))
-    return fits, len(fits)
+            if all(check_holds(trial, c) for c in checks):
+                (alike if alt in SWAPS.get(char, "") else rival).append((line, pos, alt))
+    if len(alike) == 1 and not rival:
+        return alike[0], False
+    return None, bool(alike or rival)
 
 
-def _swap_fields(editor: _Editor, layout: Layout, ambiguous: list[str]) -> list[Change]:
+def _digit_slip_fits(lines: Sequence[str], check: CheckSpec, rivals: Mapping[str, str]) -> bool:
+    """Whether a misread of the check digit itself explains the failure as well as a field swap:
+    the digit the field asks for is a known slip of the printed one (8 printed, 3 expected)."""
+    covered = "".join(text_at(lines, s) for s in check.covers)
+    return check_digit(covered) in rivals.get(text_at(lines, check.span), "")
+
+
+def _swap_fields(
+    editor: _Editor, layout: Layout, ambiguous: list[str], rivals: Mapping[str, str]
+) -> list[Change]:
     made: list[Change] = []
     for check in layout.checks:
-        if check.name == "composite" or _holds(editor.text(), check):
+        if check.name == "composite" or check_holds(editor.text(), check):
             continue
-        fits, count = _unique_swap(editor.text(), _swap_positions(layout, check.covers), [check])
-        if count == 1:
-            line, pos, alt = fits[0]
+        swap, unsure = _unique_swap(editor.text(), _swap_positions(layout, check.covers), [check], rivals)
+        if swap is not None and _digit_slip_fits(editor.text(), check, rivals):
+            ambiguous.append(check.name)
+        elif swap is not None:
+            line, pos, alt = swap
             editor.set(line, pos, alt, "check_digit")
             made.append(editor.changes[-1])
-        elif count > 1:
+        elif unsure:
             ambiguous.append(check.name)
     return made
 
 
-def _swap_composite(editor: _Editor, layout: Layout, made: list[Change], ambiguous: list[str]) -> None:
+def _swap_composite(
+    editor: _Editor, layout: Layout, made: list[Change], ambiguous: list[str], rivals: Mapping[str, str]
+) -> None:
     composite = next((c for c in layout.checks if c.name == "composite"), None)
-    if composite is None or _holds(editor.text(), composite):
+    if composite is None or check_holds(editor.text(), composite):
         return
     own = [c for c in layout.checks if c.name != "composite"]
-    if all(_holds(editor.text(), c) for c in own):
+    if all(check_holds(editor.text(), c) for c in own):
         # Fields covered only by the composite (TD1 optional data) may hold the error.
         guarded = {(s.line, p) for c in own for s in c.covers for p in range(s.start, s.end)}
         positions = [p for p in _swap_positions(layout, composite.covers) if p not in guarded]
-        fits, count = _unique_swap(editor.text(), positions, [*own, composite])
-        if count == 1:
-            line, pos, alt = fits[0]
+        swap, unsure = _unique_swap(editor.text(), positions, [*own, composite], rivals)
+        if swap is not None and _digit_slip_fits(editor.text(), composite, rivals):
+            ambiguous.append("composite")
+        elif swap is not None:
+            line, pos, alt = swap
             editor.set(line, pos, alt, "check_digit")
             return
-        if count > 1:
+        if unsure:
             ambiguous.append("composite")
     # The composite disagrees with the swaps we made: they may be wrong, so take them back.
     for change in made:
@@ -210,8 +236,23 @@ def _swap_composite(editor: _Editor, layout: Layout, made: list[Change], ambiguo
     editor.changes = [c for c in editor.changes if c.reason != "check_digit"]
 
 
-def correct(lines: Sequence[str], *, today: date) -> Correction:
-    """Correct one recogniser's read of an MRZ. Never raises on bad input; see `Correction`."""
+def _header_guess(line: str) -> str:
+    """The first line's header with digits read as letters, so `1DFRA` / `ID0RA` still pick the
+    right layout (`V` for visas, `IDFRA` for the French card) before any position is corrected."""
+    head = [TO_LETTER.get(c, c) for c in line[:5]]
+    if len(line) > 1 and line[1] == "0":
+        head[1] = "D"  # `I0` is no document code; `ID` is
+    return "".join(head) + line[5:]
+
+
+def correct(lines: Sequence[str], *, today: date, guard_digit_slips: bool = True) -> Correction:
+    """Correct one recogniser's read of an MRZ. Never raises on bad input; see `Correction`.
+
+    `guard_digit_slips` (default) also refuses a look-alike swap when a digit-for-digit slip (3/8,
+    1/7, 5/6 ...) elsewhere in the field, or in the check digit itself, would fit as well. It
+    trades some corrections (more refusals in digit-heavy numbers) for no wrong accepted value
+    under single digit slips; a second reader recovers most refusals in `reconcile`."""
+    rivals = RIVALS if guard_digit_slips else {}
     raw = tuple(lines)
     clean = [x for x in (normalise_line(line) for line in lines) if x]
     shape = _guess_shape(clean)
@@ -226,7 +267,7 @@ def correct(lines: Sequence[str], *, today: date) -> Correction:
         if fixed != line:
             changes.append(Change(index, -1, line, fixed, "length"))
         sized.append(fixed)
-    fmt = format_for_shape(shape[0], shape[1], sized[0])
+    fmt = format_for_shape(shape[0], shape[1], _header_guess(sized[0]))
     if fmt is None:
         return Correction(raw, None, (), ())
     editor = _Editor(sized)
@@ -237,8 +278,8 @@ def correct(lines: Sequence[str], *, today: date) -> Correction:
     _coerce(editor, layout_for(fmt, editor.text()), unchecked_only=already_valid)
     if not already_valid:
         layout = layout_for(fmt, editor.text())
-        made = _swap_fields(editor, layout, ambiguous)
-        _swap_composite(editor, layout, made, ambiguous)
+        made = _swap_fields(editor, layout, ambiguous, rivals)
+        _swap_composite(editor, layout, made, ambiguous, rivals)
     final = editor.text()
     result = parse_layout(layout_for(fmt, final), final, today)
     return Correction(raw, result, (*changes, *editor.changes), tuple(ambiguous))

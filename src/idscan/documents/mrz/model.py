@@ -100,3 +100,16 @@ class MrzResult:
     def spans(self) -> dict[str, Span]:
         """Where each field sits in the lines, for masking a field's stretch of the MRZ."""
         return {f.name: f.span for f in self.fields}
+
+    def redaction_spans(self, name: str) -> tuple[Span, ...]:
+        """Everything to mask for a field: its characters, a long number's continuation, and its
+        own check digit (which would otherwise leak part of the value). Empty when absent."""
+        found = self.field(name)
+        if found is None:
+            return ()
+        out = [found.span]
+        extension = self.field(f"{name}_extension")
+        if extension is not None:
+            out.append(extension.span)
+        out += [c.span for c in self.checks if c.name == name]
+        return tuple(out)

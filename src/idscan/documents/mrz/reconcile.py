@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from idscan.documents.countries import country_name, national_hint
-from idscan.documents.mrz.corrector import Correction, correct
+from idscan.documents.mrz.corrector import Correction, check_holds, correct
 from idscan.documents.mrz.layouts import layout_for
 from idscan.documents.mrz.model import MrzResult, Span
 from idscan.documents.mrz.parser import parse_layout, text_at
@@ -93,6 +93,28 @@ def _region(result: MrzResult, name: str) -> Span | None:
     return None
 
 
+def _merge_checked(result: MrzResult, other: MrzResult, today: date) -> MrzResult:
+    """Take each field whose own check digit fails in `result` from `other`, where it holds there.
+    Kept only if the composite (when the format has one) holds over the merged lines."""
+    layout = layout_for(result.format, result.lines)
+    theirs = {c.name: c for c in layout_for(other.format, other.lines).checks}
+    lines = list(result.lines)
+    changed = False
+    for check in layout.checks:
+        twin = theirs.get(check.name)
+        if check.name == "composite" or twin != check or check_holds(lines, check):
+            continue
+        if check_holds(other.lines, check):
+            for span in (*check.covers, check.span):
+                row = lines[span.line]
+                lines[span.line] = row[: span.start] + text_at(other.lines, span) + row[span.end :]
+            changed = True
+    composite = next((c for c in layout.checks if c.name == "composite"), None)
+    if not changed or (composite is not None and not check_holds(lines, composite)):
+        return result
+    return parse_layout(layout_for(result.format, lines), lines, today)
+
+
 def _pick(a: Correction, b: Correction | None) -> tuple[Correction, Correction | None]:
     reads = [r for r in (a, b) if r is not None and r.result is not None]
     if not reads:
@@ -110,11 +132,12 @@ def reconcile(
     visual: Mapping[str, str] | None = None,
     *,
     today: date,
+    guard_digit_slips: bool = True,
 ) -> Reconciled:
     """Reconcile two recognisers' MRZ reads. `visual` maps field names (surname, given_names,
     nationality, issuing_country, sex) to the printed values; either reader may be missing."""
-    a = correct(reads_a, today=today)
-    b = correct(reads_b, today=today) if reads_b else None
+    a = correct(reads_a, today=today, guard_digit_slips=guard_digit_slips)
+    b = correct(reads_b, today=today, guard_digit_slips=guard_digit_slips) if reads_b else None
     reads = tuple(r for r in (a, b) if r is not None)
     base, other = _pick(a, b)
     if base.result is None:
@@ -123,6 +146,8 @@ def reconcile(
     other_result = other.result if other is not None and other.result is not None else None
     if other_result is not None and other_result.format is not result.format:
         other_result = None
+    if other_result is not None and not result.checks_valid:
+        result = _merge_checked(result, other_result, today)
     conflicts = []
     if other_result is not None and other is not None and other.confident and base.confident:
         for f in result.fields:
