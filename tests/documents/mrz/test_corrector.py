@@ -265,3 +265,12 @@ def test_long_document_number_in_td1_corrected_by_its_moved_check_digit() -> Non
     c = correct(read, today=TODAY)
     assert c.confident
     assert _r(c).value("document_number") == "D23145890734"
+
+
+def test_country_codes_read_with_digits() -> None:
+    for truth_code, read_code in (("NLD", "NL0"), ("UTO", "UT0"), ("D<<", "0<<"), ("BEL", "8EL")):
+        lines = td3(Holder(issuer=truth_code, nationality=truth_code))
+        read = [lines[0][:2] + read_code + lines[0][5:], lines[1][:10] + read_code + lines[1][13:]]
+        c = correct(read, today=TODAY)
+        assert list(_r(c).lines) == lines, read_code
+        assert c.confident

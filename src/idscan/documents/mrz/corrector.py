@@ -109,6 +109,22 @@ class _Editor:
             self.set(span.line, span.start + offset, char, reason)
 
 
+# Letters a digit in a country code may stand for (`NL0` is NLD, `UT0` is UTO, `0<<` is D<<).
+_CODE_LETTERS = {"0": "ODQ", "1": "IL", "2": "Z", "4": "A", "5": "S", "6": "G", "7": "T", "8": "B"}
+
+
+def _code_reading(raw: str) -> str | None:
+    """Soft code list: a code is changed only when it is unknown and exactly one reading of its
+    digits as letters is a known code; anything else (`132` on a Romanian card) stays as read."""
+    if is_known_code(raw):
+        return None
+    readings = [""]
+    for char in raw:
+        readings = [r + alt for r in readings for alt in _CODE_LETTERS.get(char, char)]
+    known = {r for r in readings if is_known_code(r)}
+    return known.pop() if len(known) == 1 else None
+
+
 def _coerce(editor: _Editor, layout: Layout, *, unchecked_only: bool) -> None:
     for spec in layout.fields:
         raw = text_at(editor.text(), spec.span)
@@ -120,23 +136,22 @@ def _coerce(editor: _Editor, layout: Layout, *, unchecked_only: bool) -> None:
         elif spec.kind is Kind.ALNUM:
             single = spec.name == "document_number"
             editor.set_span(spec.span, fill_after_end(raw, single=single), "filler")
+        elif spec.kind is Kind.CODE:
+            known = _code_reading(raw)
+            if known is not None:
+                editor.set_span(spec.span, known, "charset")
+        elif spec.kind is Kind.SEX and raw == "K":
+            editor.set_span(spec.span, "<", "filler")  # same check value: safe on a valid read too
         elif unchecked_only:
             continue
         elif spec.kind is Kind.DATE:
             editor.set_span(spec.span, "".join(TO_DIGIT.get(c, c) for c in raw), "charset")
-        elif spec.kind is Kind.CODE:
-            letters = "".join(TO_LETTER.get(c, c) for c in raw)
-            # Soft code list: change a code only when that turns an unknown code into a known one.
-            if not is_known_code(raw) and is_known_code(letters):
-                editor.set_span(spec.span, letters, "charset")
         elif spec.kind is Kind.DOC_TYPE:
             editor.set_span(
                 Span(spec.span.line, spec.span.start, spec.span.start + 1),
                 TO_LETTER.get(raw[0], raw[0]),
                 "charset",
             )
-        elif spec.kind is Kind.SEX and raw == "K":
-            editor.set_span(spec.span, "<", "filler")
     if unchecked_only:
         return
     for check in layout.checks:
@@ -273,8 +288,8 @@ def correct(lines: Sequence[str], *, today: date, guard_digit_slips: bool = True
     editor = _Editor(sized)
     already_valid = parse_layout(layout_for(fmt, sized), sized, today).checks_valid
     ambiguous: list[str] = []
-    # A read that validates as it is stays as it is, but for name letters and `K` in padding, which
-    # no check digit can see (K and < weigh the same) and which these rules cannot make worse.
+    # A read that validates as it is stays as it is, but for what no check digit sees: letters in
+    # names, `K` in padding (K and < weigh the same) and country codes that only a digit spoils.
     _coerce(editor, layout_for(fmt, editor.text()), unchecked_only=already_valid)
     if not already_valid:
         layout = layout_for(fmt, editor.text())
