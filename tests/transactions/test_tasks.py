@@ -18,11 +18,12 @@ from tests.support.runtime import eventually, running_jobs
 
 def make_transaction(container: Container, caller: Caller, *, overdue: bool) -> str:
     with transaction(container.session_factory) as session:
-        created = service.create(
-            session, caller.account_id, schemas.TransactionCreate(tasks=["document_scan"])
-        )
+        data = schemas.TransactionCreate(tasks=["document_scan"])
+        created = service.create(session, caller.account_id, data, "http://testserver")
         if overdue:
-            created.expires_at = utcnow() - timedelta(seconds=1)
+            stored = session.get(Transaction, created.id)
+            assert stored is not None
+            stored.expires_at = utcnow() - timedelta(seconds=1)
         return created.id
 
 

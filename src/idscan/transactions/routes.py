@@ -29,14 +29,13 @@ def create_transaction(
     body: schemas.TransactionCreate, principal: PrincipalDep, c: ContainerDep
 ) -> schemas.TransactionCreated:
     with transaction(c.session_factory) as session:
-        created = service.create(session, principal.account_id, body)
-    return service.created_view(created, c.settings.public_base_url)
+        return service.create(session, principal.account_id, body, c.settings.public_base_url)
 
 
 @router.get("/transactions/{transaction_id}", response_model=schemas.TransactionOut)
 def get_transaction(transaction_id: str, principal: PrincipalDep, c: ContainerDep) -> schemas.TransactionOut:
     with c.session_factory() as session:
-        return service.detail_view(service.get(session, principal.account_id, transaction_id))
+        return service.read_detail(session, principal.account_id, transaction_id)
 
 
 @router.get("/transactions", response_model=schemas.TransactionPage)

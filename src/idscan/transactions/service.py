@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.orm import Session
 
 from idscan import jobs
@@ -15,7 +15,7 @@ from idscan.lib.clock import iso, utcnow
 from idscan.lib.ids import capability_token, new_uuid
 from idscan.models import Task, Transaction
 from idscan.transactions import schemas
-from idscan.transactions.states import TaskType, TransactionState, move_transaction
+from idscan.transactions.states import TaskState, TaskType, TransactionState, move_transaction
 from idscan.webhooks import service as webhooks
 
 ERASE_JOB = "transactions.erase_files"
@@ -23,34 +23,64 @@ SWEEP_JOB = "transactions.sweep"
 TRANSACTION_EVENT = "transaction.state.updated"
 TASK_EVENT = "task.state.updated"
 
+_T = Transaction.__table__
+_K = Task.__table__
+
 
 def hosted_url(public_base_url: str, locale: str, token: str) -> str:
     return f"{public_base_url}/{locale.lower()}/identifications/{token}"
 
 
-def create(session: Session, account_id: str, data: schemas.TransactionCreate) -> Transaction:
+def create(
+    session: Session, account_id: str, data: schemas.TransactionCreate, public_base_url: str
+) -> schemas.TransactionCreated:
+    """POST /transactions. Plain inserts: this is the hottest write of the API."""
     now = utcnow().replace(microsecond=0)
-    transaction = Transaction(
-        id=new_uuid(),
-        account_id=account_id,
-        state=TransactionState.PENDING,
-        task_types=list(data.tasks),
-        settings=data.settings.model_dump(mode="json", by_alias=True),
+    row = {
+        "id": new_uuid(),
+        "account_id": account_id,
+        "state": TransactionState.PENDING.value,
+        "task_types": list(data.tasks),
+        "settings": data.settings.model_dump(mode="json", by_alias=True),
+        "locale": data.locale,
+        "mobile_only": data.mobile_only,
+        "return_url": data.return_url,
+        "scan_return_url": data.scan_return_url,
+        "allowed_origins": data.allowed_origins,
+        "capability_token": capability_token(),
+        "created_at": now,
+        "expires_at": now + timedelta(seconds=data.expires_in),
+    }
+    session.execute(insert(_T), row)
+    session.execute(
+        insert(_K),
+        [
+            {
+                "transaction_id": row["id"],
+                "type": task,
+                "position": i,
+                "state": TaskState.PENDING.value,
+                "attempts": 0,
+                "attempts_invoiced": 0,
+                "updated_at": now,
+            }
+            for i, task in enumerate(data.tasks)
+        ],
+    )
+    return schemas.TransactionCreated(
+        id=row["id"],
+        state=row["state"],
+        tasks=row["task_types"],
+        settings=schemas.SettingsOut.model_validate(row["settings"]),
+        url=hosted_url(public_base_url, data.locale, row["capability_token"]),
         locale=data.locale,
         mobile_only=data.mobile_only,
+        expires=iso(row["expires_at"]) or "",
+        created=iso(now) or "",
         return_url=data.return_url,
         scan_return_url=data.scan_return_url,
         allowed_origins=data.allowed_origins,
-        capability_token=capability_token(),
-        created_at=now,
-        expires_at=now + timedelta(seconds=data.expires_in),
     )
-    transaction.tasks = [
-        Task(type=task, position=i, state="pending", attempts=0, attempts_invoiced=0, updated_at=now)
-        for i, task in enumerate(data.tasks)
-    ]
-    session.add(transaction)
-    return transaction
 
 
 def get(session: Session, account_id: str, transaction_id: str) -> Transaction:
@@ -165,33 +195,28 @@ def blob_prefix(transaction_id: str) -> str:
     return f"transactions/{transaction_id}/"
 
 
-def created_view(transaction: Transaction, public_base_url: str) -> schemas.TransactionCreated:
-    return schemas.TransactionCreated(
-        id=transaction.id,
-        state=transaction.state,
-        tasks=transaction.task_types,
-        settings=schemas.SettingsOut.model_validate(transaction.settings),
-        url=hosted_url(public_base_url, transaction.locale, transaction.capability_token),
-        locale=transaction.locale,
-        mobile_only=transaction.mobile_only,
-        expires=iso(transaction.expires_at) or "",
-        created=iso(transaction.created_at) or "",
-        return_url=transaction.return_url,
-        scan_return_url=transaction.scan_return_url,
-        allowed_origins=transaction.allowed_origins,
-    )
+_DETAIL = select(
+    _T.c.id, _T.c.account_id, _T.c.state, _T.c.settings, _T.c.created_at, _T.c.expires_at,
+    _T.c.completed_at, _T.c.result_id,
+)  # fmt: skip
+_TASKS = select(_K.c.type, _K.c.state, _K.c.attempts, _K.c.attempts_invoiced).order_by(_K.c.position)
 
 
-def detail_view(transaction: Transaction) -> schemas.TransactionOut:
-    pending = transaction.state == TransactionState.PENDING
-    level: Any = transaction.settings.get("documentScan", {}).get("level", "basic")
+def read_detail(session: Session, account_id: str, transaction_id: str) -> schemas.TransactionOut:
+    """GET /transactions/{id}, on plain rows: the hottest read of the API skips the ORM."""
+    row = session.execute(_DETAIL.where(_T.c.id == transaction_id)).one_or_none()
+    if row is None or row.account_id != account_id:
+        raise NotFoundError("Transaction not found.")
+    tasks = session.execute(_TASKS.where(_K.c.transaction_id == transaction_id)).all()
+    pending = row.state == TransactionState.PENDING
+    level: Any = row.settings.get("documentScan", {}).get("level", "basic")
     return schemas.TransactionOut(
-        id=transaction.id,
-        state=transaction.state,
-        created=iso(transaction.created_at) or "",
-        expires=iso(transaction.expires_at) or "",
-        completed=iso(transaction.completed_at),
-        result_id=transaction.result_id,
+        id=row.id,
+        state=row.state,
+        created=iso(row.created_at) or "",
+        expires=iso(row.expires_at) or "",
+        completed=iso(row.completed_at),
+        result_id=row.result_id,
         tasks=[
             schemas.TaskOut(
                 type=task.type,
@@ -202,6 +227,6 @@ def detail_view(transaction: Transaction) -> schemas.TransactionOut:
                 # Attempts are listed only while pending; their files go with the result.
                 document_scans=[] if task.type == TaskType.DOCUMENT_SCAN and pending else None,
             )
-            for task in transaction.tasks
+            for task in tasks
         ],
     )
