@@ -42,7 +42,7 @@ def test_nested_variables_and_types(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not settings.is_sqlite
     assert settings.auth.leeway_seconds == 30
     assert settings.webhooks.retry_schedule_seconds == [1.0, 2.5]
-    assert settings.public_base_url == "https://id.example"
+    assert settings.effective_public_base_url == "https://id.example"
     assert settings.effective_api_base_url == "https://id.example"
 
 

@@ -36,7 +36,7 @@ def load_keyring(settings: Settings) -> Keyring:
 
 def _key_file(path: Path) -> Keyring:
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
@@ -57,7 +57,8 @@ def _key_file(path: Path) -> Keyring:
 
 
 def build_container(settings: Settings) -> Container:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # The database holds personal data; only the service's user may enter its directory.
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     keyring = load_keyring(settings)
     engine = make_engine(
         settings.database_url, pool_size=settings.database.pool_size, echo=settings.database.echo

@@ -48,7 +48,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     _configure_logging(settings)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     migrate.upgrade(settings.database_url)
     engine = make_unpooled_engine(settings.database_url)
     jobs.install_schema(engine)
@@ -65,6 +65,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     _configure_logging(settings)
     host, port = args.host or settings.host, args.port or settings.port
+    settings = settings.model_copy(update={"host": host, "port": port})
     app = create_app(settings)
     print(f"idscan {__version__} listening on http://{host}:{port}")
     print(f"  API:     {settings.effective_api_base_url}/id-scan/v1/  (docs at /id-scan/v1/docs)")

@@ -175,9 +175,10 @@ class Settings(BaseSettings):
         default=Path("data"),
         description="Directory for the embedded default: SQLite files, local blobs, master key.",
     )
-    public_base_url: str = Field(
-        default="http://127.0.0.1:8000",
-        description="Base URL of the hosted end-user pages, as the end user's browser sees it.",
+    public_base_url: str | None = Field(
+        default=None,
+        description="Base URL of the hosted end-user pages, as the end user's browser sees it. "
+        "Empty: http://HOST:PORT.",
     )
     api_base_url: str | None = Field(
         default=None,
@@ -212,8 +213,12 @@ class Settings(BaseSettings):
         return value.rstrip("/")
 
     @property
+    def effective_public_base_url(self) -> str:
+        return self.public_base_url or f"http://{self.host}:{self.port}"
+
+    @property
     def effective_api_base_url(self) -> str:
-        return self.api_base_url or self.public_base_url
+        return self.api_base_url or self.effective_public_base_url
 
     @property
     def database_url(self) -> str:

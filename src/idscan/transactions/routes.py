@@ -29,7 +29,7 @@ def create_transaction(
     body: schemas.TransactionCreate, principal: PrincipalDep, c: ContainerDep
 ) -> schemas.TransactionCreated:
     with transaction(c.session_factory) as session:
-        return service.create(session, principal.account_id, body, c.settings.public_base_url)
+        return service.create(session, principal.account_id, body, c.settings.effective_public_base_url)
 
 
 @router.get("/transactions/{transaction_id}", response_model=schemas.TransactionOut)
