@@ -7,6 +7,7 @@ turned by 90 degrees) is decided later from the text, which is a far stronger cu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -19,6 +20,8 @@ WORK_SIDE = 640  # edges are found on a small copy: faster, and paper texture fa
 # width/height of the ICAO sizes: ID-1 card, ID-2 card, passport page (ID-3)
 STANDARD_ASPECTS = (85.6 / 54.0, 105.0 / 74.0, 125.0 / 88.0)
 MIN_AREA = 0.12  # of the photo; smaller outlines are more likely a portrait or a printed box
+ASPECT_RANGE = (1.1, 2.4)  # long/short side of a seen outline, perspective included
+PORTRAIT_LIKE = (1.33, 0.3)  # below this ratio an outline under this share of the photo is a portrait
 
 
 @dataclass(frozen=True)
@@ -69,15 +72,15 @@ def locate(image: RGBImage, max_width: int = 1280) -> Located:
 
 def rectify(image: RGBImage, quad: npt.NDArray[np.float32], max_width: int = 1280) -> Located:
     tl, tr, br, bl = quad
-    width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
-    height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    width = float(np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    height = float(np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
     if height > width:  # turn the outline so the long side runs along x
         quad = np.roll(quad, -1, axis=0)
         width, height = height, width
     aspect = _snap_aspect(width / max(height, 1.0))
     out_w = int(min(max_width, max(width, 600)))
     out_h = round(out_w / aspect)
-    dst = np.float32([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]])
+    dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
     homography = cv2.getPerspectiveTransform(quad.astype(np.float32), dst).astype(np.float64)
     flat = cv2.warpPerspective(image, homography, (out_w, out_h), flags=cv2.INTER_AREA)
     ih, iw = image.shape[:2]
@@ -103,13 +106,15 @@ def find_quad(image: RGBImage) -> npt.NDArray[np.float32] | None:
     """Corners (tl, tr, br, bl) of the largest plausible document outline, in image pixels."""
     h, w = image.shape[:2]
     scale = WORK_SIDE / max(h, w)
-    small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    small: RGBImage = np.asarray(
+        cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA), np.uint8
+    )
     area = small.shape[0] * small.shape[1]
     best: tuple[float, npt.NDArray[np.float32]] | None = None
     for edges in _edge_maps(small):
         contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
-            quad = _as_quad(contour, edges.shape, area)
+            quad = _as_quad(np.asarray(contour, np.int32), edges.shape, area)
             if quad is not None:
                 quad_area = float(cv2.contourArea(quad))
                 if best is None or quad_area > best[0]:
@@ -128,8 +133,10 @@ def _edge_maps(small: RGBImage) -> list[npt.NDArray[np.uint8]]:
     for lo, hi in ((30, 90), (12, 36)):
         edges = np.zeros(small.shape[:2], np.uint8)
         for c in range(3):
-            edges |= cv2.Canny(lab[..., c], lo if c == 0 else lo // 2, hi if c == 0 else hi // 2)
-        maps.append(cv2.morphologyEx(edges, cv2.MORPH_CLOSE, kernel))
+            edges |= np.asarray(
+                cv2.Canny(lab[..., c], lo if c == 0 else lo // 2, hi if c == 0 else hi // 2), np.uint8
+            )
+        maps.append(np.asarray(cv2.morphologyEx(edges, cv2.MORPH_CLOSE, kernel), np.uint8))
     return maps
 
 
@@ -139,9 +146,10 @@ def _as_quad(
     if cv2.contourArea(contour) < MIN_AREA * area:
         return None
     # fill the outline, then open with a large kernel: lines on the table that touch the card vanish
-    mask = np.zeros(shape[:2], np.uint8)
-    cv2.drawContours(mask, [contour], -1, 255, thickness=cv2.FILLED)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (21, 21)))
+    filled: Any = np.zeros(shape[:2], np.uint8)
+    cv2.drawContours(filled, [contour], -1, (255,), thickness=cv2.FILLED)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (21, 21))
+    mask = np.asarray(cv2.morphologyEx(filled, cv2.MORPH_OPEN, kernel), np.uint8)
     found, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not found:
         return None
@@ -155,9 +163,24 @@ def _as_quad(
         approx = cv2.approxPolyDP(hull, eps * perimeter, True)
         if len(approx) == 4 and cv2.isContourConvex(approx):
             quad = approx.reshape(4, 2).astype(np.float32)
-            if _angles_plausible(quad) and cv2.contourArea(quad) > 0.93 * hull_area:
+            quad_area = float(cv2.contourArea(quad))
+            if (
+                _angles_plausible(quad)
+                and quad_area > 0.93 * hull_area
+                and _aspect_plausible(quad, quad_area / area)
+            ):
                 return quad
     return None
+
+
+def _aspect_plausible(quad: npt.NDArray[np.float32], share: float) -> bool:
+    """Documents are landscape rectangles of 1.42-1.59; a printed portrait (1.29) is not one."""
+    sides = [float(np.linalg.norm(quad[i] - quad[(i + 1) % 4])) for i in range(4)]
+    long_side, short_side = (sides[0] + sides[2]) / 2, (sides[1] + sides[3]) / 2
+    ratio = max(long_side, short_side) / max(1.0, min(long_side, short_side))
+    if ratio < PORTRAIT_LIKE[0] and share < PORTRAIT_LIKE[1]:
+        return False
+    return ASPECT_RANGE[0] <= ratio <= ASPECT_RANGE[1]
 
 
 def _angles_plausible(quad: npt.NDArray[np.float32]) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,12 +18,16 @@ from typing import Any
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 
 from idscan.documents.ocr import OcrSession, RGBImage, TextLine
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 MRZ_LENGTHS = (30, 36, 44)
-_FILLERS = str.maketrans({"«": "<<", "\u2039": "<", "\uff1c": "<", "〈": "<", "≤": "<", "(": "<", "{": "<"})
+# Shapes the recognisers return for the chevron; RapidOCR's CJK alphabet even offers hiragana "ku".
+_FILLERS = str.maketrans(
+    {"«": "<<", "\u2039": "<", "\uff1c": "<", "〈": "<", "≤": "<", "(": "<", "{": "<", "く": "<", "ㄑ": "<"}
+)
 _NOT_MRZ = re.compile(r"[^A-Z0-9<]")
 TESS_HEIGHT = 44  # px of a line crop handed to Tesseract; its MRZ model reads best near this size
 
@@ -54,25 +59,29 @@ class MrzReads:
 
 
 def clean(text: str) -> str:
-    text = re.sub(r"\s+", "", text.upper().translate(_FILLERS))
+    text = re.sub(
+        r"\s+", "", unicodedata.normalize("NFKC", text.translate(_FILLERS)).upper().translate(_FILLERS)
+    )
     return _NOT_MRZ.sub("", text)
 
 
 def mrz_likeness(text: str) -> float:
-    """0..1: how much a recognised string looks like an MRZ line (alphabet, fillers, length)."""
-    raw = re.sub(r"\s+", "", text.upper().translate(_FILLERS))
+    """0..1: how much a recognised string looks like an MRZ line (alphabet, fillers, length).
+    Lower-case letters count against it: an MRZ has none, printed labels do."""
+    raw = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text.translate(_FILLERS)).translate(_FILLERS))
     if len(raw) < 20:
         return 0.0
     alphabet = sum(c in MRZ_ALPHABET for c in raw) / len(raw)
     fillers = min(1.0, raw.count("<") / 3)
+    digits = min(1.0, sum(c.isdigit() for c in raw) / 6)
     length = max(0.0, 1 - min(abs(len(raw) - n) for n in MRZ_LENGTHS) / 10)
-    return alphabet * (0.5 + 0.25 * fillers + 0.25 * length)
+    return alphabet * (0.4 + 0.3 * max(fillers, digits) + 0.3 * length)
 
 
 def find_mrz_lines(lines: Sequence[TextLine]) -> list[MrzLineBox]:
     """Pick the MRZ lines among OCR lines: MRZ-like strings, pieces on one baseline joined, the
     bottom-most block of 2-3 lines of similar height kept."""
-    candidates = [ln for ln in lines if mrz_likeness(ln.text) >= 0.6 or _is_filler_piece(ln.text)]
+    candidates = [ln for ln in lines if mrz_likeness(ln.text) >= 0.75 or _is_filler_piece(ln.text)]
     rows: list[list[TextLine]] = []
     for ln in sorted(candidates, key=lambda t: t.cy):
         if rows and abs(rows[-1][0].cy - ln.cy) < 0.5 * max(ln.height, rows[-1][0].height):
@@ -95,8 +104,15 @@ def find_mrz_lines(lines: Sequence[TextLine]) -> list[MrzLineBox]:
     return _bottom_block(joined)
 
 
+def clean_keep(text: str) -> str:
+    """Like `clean`, but keeps characters outside the MRZ alphabet (to measure how MRZ-like it is)."""
+    return re.sub(
+        r"\s+", "", unicodedata.normalize("NFKC", text.translate(_FILLERS)).upper().translate(_FILLERS)
+    )
+
+
 def _is_filler_piece(text: str) -> bool:
-    raw = re.sub(r"\s+", "", text.translate(_FILLERS))
+    raw = clean_keep(text)
     return len(raw) >= 4 and raw.count("<") >= 0.6 * len(raw)
 
 
@@ -136,9 +152,14 @@ def locate_mrz_band(image: RGBImage) -> tuple[int, int, int, int] | None:
             best = (x, y, cw, ch)
     if best is None:
         return None
-    x, y, cw, ch = (v / scale for v in best)
-    pad = 0.15 * ch
-    return (max(0, int(x - pad)), max(0, int(y - pad)), min(w, int(x + cw + pad)), min(h, int(y + ch + pad)))
+    fx, fy, fw, fh = (v / scale for v in best)
+    pad = 0.15 * fh
+    return (
+        max(0, int(fx - pad)),
+        max(0, int(fy - pad)),
+        min(w, int(fx + fw + pad)),
+        min(h, int(fy + fh + pad)),
+    )
 
 
 def read_mrz(image: RGBImage, lines: Sequence[TextLine], ocr: OcrSession) -> MrzReads:
@@ -171,9 +192,9 @@ def line_crop(image: RGBImage, box: tuple[int, int, int, int]) -> RGBImage:
     )
 
 
-def normalise_for_tesseract(crop: RGBImage) -> np.ndarray:
+def normalise_for_tesseract(crop: RGBImage) -> npt.NDArray[np.uint8]:
     """Grey, divided by its own blurred background (uneven light, glare), scaled to TESS_HEIGHT."""
-    gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    gray: Any = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY).astype(np.float32)
     scale = TESS_HEIGHT * 1.5 / max(gray.shape[0], 1)
     gray = cv2.resize(
         gray,
@@ -183,7 +204,7 @@ def normalise_for_tesseract(crop: RGBImage) -> np.ndarray:
     background = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
     background = cv2.GaussianBlur(background, (0, 0), 8)
     norm = np.clip(gray / np.maximum(background, 1) * 255, 0, 255)
-    return norm.astype(np.uint8)
+    return np.asarray(norm, np.uint8)
 
 
 def mrz_model_path() -> Path:

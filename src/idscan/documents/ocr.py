@@ -92,12 +92,12 @@ class OcrSession:
             "Rec.model_path": str(models / REC_MODEL),
             "Cls.model_path": str(models / CLS_MODEL),
         }
-        self._engine = RapidOCR(params=params)
+        self._engine: Any = RapidOCR(params=params)
         self._lock = threading.Lock()
 
     def read(self, image: RGBImage, *, max_side: int = 960, min_score: float = 0.5) -> list[TextLine]:
         """Detect, orient and recognise every text line. `max_side` caps the detector's input size."""
-        bgr = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+        bgr: Any = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
         with self._lock:
             det = self._engine._load_det_model()
             det.limit_side_len = max_side

@@ -67,7 +67,31 @@ def _face(index: int) -> Image.Image | None:
     if not files:
         return None
     with Image.open(files[index % len(files)]) as img:
-        return img.convert("RGB")
+        return _passport_framing(img.convert("RGB"))
+
+
+def _passport_framing(img: Image.Image) -> Image.Image:
+    """Crop a snapshot to a passport photo: the face about 70 % of the height (ICAO 9303 part 3)."""
+    import cv2
+    import numpy as np
+
+    from idscan.vision import model_files
+
+    rgb = np.asarray(img)
+    scale = min(1.0, 640 / max(rgb.shape[:2]))
+    small = cv2.resize(rgb, (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale)))
+    net = cv2.FaceDetectorYN.create(str(model_files.verified_path(model_files.YUNET)), "", small.shape[1::-1])
+    found = net.detect(cv2.cvtColor(small, cv2.COLOR_RGB2BGR))[1]
+    if found is None:
+        return img
+    x, y, w, h = (float(v) / scale for v in max(found, key=lambda r: r[2] * r[3])[:4])
+    ch = h / 0.62
+    cw = ch * 35 / 45
+    cx, cy = x + w / 2, y + h / 2 + 0.02 * ch
+    box = (cx - cw / 2, cy - 0.5 * ch, cx + cw / 2, cy + 0.5 * ch)
+    canvas = Image.new("RGB", (round(cw), round(ch)), (225, 225, 222))  # plain backdrop where the shot ends
+    canvas.paste(img.crop(tuple(round(v) for v in box)), (0, 0))
+    return canvas
 
 
 def make_document(
@@ -97,3 +121,21 @@ def make_document(
             ident, doc_kind, "TD1", lang, "dots", [render_driving_license(ident, lang, face, rng)]
         )
     raise ValueError(f"unknown kind {kind}")
+
+
+def need_fonts() -> None:
+    """Skip the calling test when the OCR-B font is not installed (Debian `fonts-ocr-b`)."""
+    import pytest
+
+    if not OCRB.is_file():
+        pytest.skip(f"{OCRB} missing: install the Debian package fonts-ocr-b (the Makefile does)")
+
+
+def need_faces() -> Path:
+    """Skip the calling test when the shared fixture faces are absent."""
+    import pytest
+
+    root = fixtures_dir()
+    if root is None or not (root / "faces").is_dir():
+        pytest.skip("shared/fixtures/faces not found beside the repo (or IDSCAN_FIXTURES): no portraits")
+    return root

@@ -240,8 +240,8 @@ def render_driving_license(p: Identity, lang: str, face: Image.Image | None, rng
     ]
     for i, (num, key, value) in enumerate(rows):
         y = 100 + i * 52
-        c.text((x, y), num, 20)
-        c.side.regions[key] = c.text((x + 45, y), value, 22, bold=True)
+        nx = c.text((x, y + 2), num, 20)[2]
+        c.side.regions[key] = c.text((nx + 8, y), value, 22, bold=True)
         c.side.printed[key] = value
     c.signature((x, 420, x + 250, 490), rng)
     return c.finish("front")

@@ -1,0 +1,116 @@
+"""`idscan document read FRONT [BACK]`: the document engine from the command line.
+
+Exit status: 0 = accepted, 1 = read but not accepted (the attempt code says why), 2 = bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from idscan.documents.imageio import UnsupportedFileError
+from idscan.documents.reader import read_document
+from idscan.documents.reading import DocumentReading, ReadParams
+from idscan.documents.redact import REDACTABLE, redact
+from idscan.documents.rules import DocumentRules, Level
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    document = subparsers.add_parser("document", help="read identity documents")
+    sub = document.add_subparsers(dest="document_command", required=True)
+    read = sub.add_parser("read", help="read a document photo (front, and back for two-sided cards)")
+    read.add_argument("front", type=Path)
+    read.add_argument("back", type=Path, nargs="?")
+    read.add_argument("--settings", help="documentScan settings as JSON (or a path to a JSON file)")
+    read.add_argument("--json", action="store_true", help="print JSON instead of text")
+    read.add_argument("--redact", help="comma-separated fields to mask, e.g. personal_number,portrait")
+    read.add_argument("--out", type=Path, help="write the flattened (and redacted) front image here")
+    read.add_argument("--threads", type=int, default=2)
+    read.add_argument("--today", type=dt.date.fromisoformat, help="scan date (default: today, UTC)")
+    read.set_defaults(func=run_read)
+
+
+def settings_from(raw: str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    text = Path(raw).read_text(encoding="utf-8") if Path(raw).is_file() else raw
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("--settings must be a JSON object")
+    scan = data.get("documentScan", data)
+    return scan if isinstance(scan, dict) else {}
+
+
+def rules_from(settings: dict[str, Any], today: dt.date) -> DocumentRules:
+    return DocumentRules(
+        today=today,
+        allowed_expiration=int(settings.get("allowedExpiration", 0)),
+        minimum_age=settings.get("minimumAge"),
+        maximum_age=settings.get("maximumAge"),
+        validate_fields=frozenset(settings.get("validateFields", ())),
+        level=Level(settings.get("level", "basic")),
+    )
+
+
+def run_read(args: argparse.Namespace) -> int:
+    today = args.today or dt.datetime.now(dt.UTC).date()
+    try:
+        settings = settings_from(args.settings)
+        rules = rules_from(settings, today)
+        redact_fields = [f for f in (args.redact or "").split(",") if f] or list(
+            settings.get("redactFields", [])
+        )
+        unknown = set(redact_fields) - REDACTABLE
+        if unknown:
+            raise ValueError(f"cannot redact {sorted(unknown)}; choose from {sorted(REDACTABLE)}")
+        front = args.front.read_bytes()
+        back = args.back.read_bytes() if args.back else None
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    params = ReadParams(today=today, rules=rules, threads=args.threads)
+    try:
+        reading = read_document(front, back, params)
+    except UnsupportedFileError as exc:
+        sys.stderr.write(f"unsupported_file: {exc}\n")
+        return 2
+    if args.out:
+        write_images(reading, redact_fields, args.out)
+    out = reading.to_dict() if args.json else None
+    sys.stdout.write((json.dumps(out, indent=2, ensure_ascii=False) if out else as_text(reading)) + "\n")
+    return 0 if reading.code == "accepted" else 1
+
+
+def write_images(reading: DocumentReading, fields: list[str], out: Path) -> None:
+    """The front to `out`; a back side beside it as `<stem>.back<suffix>`."""
+    for i, side in enumerate(reading.sides):
+        image = redact(side.image, side.regions, fields)
+        target = out if i == 0 else out.with_name(f"{out.stem}.back{out.suffix}")
+        Image.fromarray(image).save(target)
+
+
+def as_text(reading: DocumentReading) -> str:
+    rows = [
+        f"code:       {reading.code}",
+        f"document:   {reading.file_name} ({reading.document_type})",
+        f"mrz:        {reading.mrz_format or '-'} {'accepted' if reading.mrz_accepted else 'not accepted'}",
+        *(f"            {line}" for line in reading.mrz_lines),
+        "fields:",
+    ]
+    for f in reading.fields:
+        if f.field == "mrz":
+            continue
+        values = "; ".join(f"{v.source}{'/' + v.locale if v.locale else ''}={v.value}" for v in f.values)
+        rows.append(f"  {f.field:<22} {f.validity:<11} {f.comparison:<13} {values}")
+    rows.append("checks:")
+    rows += [f"  {'ok  ' if c.passed else 'FAIL'} {c.name} {c.detail}".rstrip() for c in reading.checks]
+    portrait = reading.portrait
+    rows.append(f"portrait:   {f'{portrait.size[0]}x{portrait.size[1]} px' if portrait else 'not found'}")
+    rows.append("timings:    " + ", ".join(f"{k} {v:.2f}s" for k, v in reading.timings.items()))
+    return "\n".join(rows)

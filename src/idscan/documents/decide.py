@@ -1,0 +1,146 @@
+"""The attempt code: quality, side pairing, MRZ presence and validity, portrait, then the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from idscan.documents.classify import Classification, DocumentType, Side
+from idscan.documents.mrz import Reconciled
+from idscan.documents.reading import Check, Field, ReadParams, SideReading
+from idscan.documents.rules import ExtractedFields, FieldState, attempt_code, evaluate
+from idscan.documents.viz import VisualField
+
+MRZ_TYPES = frozenset(
+    {DocumentType.PASSPORT, DocumentType.IDENTITY_CARD, DocumentType.RESIDENCE_PERMIT, DocumentType.VISA}
+)
+QUALITY_ORDER = ("image_too_small", "image_too_blurry", "image_glare")
+
+
+def _quality_code(sides: Sequence[SideReading]) -> str | None:
+    found = {q for s in sides for q in s.quality}
+    return next((q for q in QUALITY_ORDER if q in found), None)
+
+
+def _same_document(
+    a: Reconciled | None, va: Mapping[str, VisualField], b: Reconciled | None, vb: Mapping[str, VisualField]
+) -> bool:
+    """A back belongs to the front when a number or the surname printed on one is in the other."""
+
+    def values(rec: Reconciled | None, vis: Mapping[str, VisualField], name: str) -> set[str]:
+        out = {v.value.replace(" ", "") for k, v in vis.items() if k == name}
+        if rec is not None and rec.result is not None:
+            found = rec.result.value(name)
+            if found:
+                out.add(found.replace(" ", ""))
+        return out
+
+    shared_any = False
+    for name in ("document_number", "surname", "date_of_birth"):
+        x, y = values(a, va, name), values(b, vb, name)
+        if x and y:
+            shared_any = True
+            if x & y:
+                return True
+    return not shared_any
+
+
+def decide(
+    sides: Sequence[SideReading],
+    visuals: Sequence[Mapping[str, VisualField]],
+    recs: Sequence[Reconciled | None],
+    classes: Sequence[Classification],
+    fields: Sequence[Field],
+    params: ReadParams,
+) -> tuple[str, list[Check]]:
+    checks: list[Check] = []
+    quality = _quality_code(sides)
+    if "image_too_small" in {q for s in sides for q in s.quality}:
+        return "image_too_small", checks
+    main = next((i for i, r in enumerate(recs) if r is not None and r.result is not None), None)
+    front = classes[0]
+    kinds = {c.document_type for c in classes}
+    # side pairing
+    if len(sides) == 1:
+        if front.side is Side.BACK and main is not None:
+            return "back_side_provided_front_side_required", checks
+        if front.two_sided and main is None and front.document_type in MRZ_TYPES:
+            return "front_side_provided_back_side_required", checks
+    else:
+        back_rec, back_cls = recs[1], classes[1]
+        belongs = back_cls.side is Side.BACK or back_rec is not None
+        if belongs:
+            belongs = _same_document(recs[0], visuals[0], back_rec, visuals[1])
+        if not belongs:
+            return "unknown_type_back", checks
+    rec = recs[main] if main is not None else None
+    needs_mrz = bool(kinds & MRZ_TYPES)
+    if rec is None or rec.result is None:
+        if not needs_mrz and fields_found(fields):
+            checks.append(Check("mrz_present", False, "this document type carries no MRZ"))
+        else:
+            if quality:
+                return quality, checks
+            if any(not s.fully_visible for s in sides):
+                return "document_not_fully_visible", checks
+            if front.document_type is DocumentType.OTHER and not fields_found(fields):
+                return "unknown_document", checks
+            return "mrz_not_found", checks
+    else:
+        result = rec.result
+        checks.append(
+            Check(
+                "mrz_check_digits",
+                result.checks_valid,
+                ", ".join(c.name for c in result.checks if not c.valid),
+            )
+        )
+        checks.append(Check("mrz_readers_agree", not rec.conflicts, ", ".join(rec.conflicts)))
+        checks.append(
+            Check("mrz_unchecked_fields_confirmed", not rec.unconfirmed, ", ".join(sorted(rec.unconfirmed)))
+        )
+        if not rec.accepted:
+            if not result.checks_valid and quality:
+                return quality, checks
+            return "mrz_invalid", checks
+    if params.require_portrait and all(s.portrait is None for s in sides if s.side == "front"):
+        return "portrait_not_found", checks
+    if params.rules is None:
+        return "accepted", checks
+    failures = evaluate(params.rules, extracted(fields, rec))
+    for f in failures:
+        checks.append(Check(f.code.value, False, f.detail))
+    return attempt_code(failures), checks
+
+
+def fields_found(fields: Sequence[Field]) -> bool:
+    return sum(f.field in ("surname", "given_names", "document_number", "date_of_birth") for f in fields) >= 2
+
+
+def extracted(fields: Sequence[Field], rec: Reconciled | None) -> ExtractedFields:
+    from datetime import date
+
+    by = {f.field: f for f in fields}
+
+    def day(name: str) -> date | None:
+        f = by.get(name)
+        raw = (f.value("mrz") or f.value("visual")) if f else None
+        try:
+            return date.fromisoformat(raw) if raw else None
+        except ValueError:
+            return None
+
+    def text(name: str) -> str | None:
+        f = by.get(name)
+        return (f.value("mrz") or f.value("visual")) if f else None
+
+    result = rec.result if rec is not None else None
+    return ExtractedFields(
+        date_of_birth=day("date_of_birth"),
+        date_of_expiry=day("date_of_expiry"),
+        personal_number=text("personal_number"),
+        document_number=text("document_number"),
+        issuing_country=text("issuing_country_code"),
+        mrz_present=result is not None,
+        mrz_valid=bool(result and result.checks_valid),
+        fields={f.field: FieldState(f.validity, f.comparison) for f in fields},
+    )

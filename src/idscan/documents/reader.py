@@ -1,0 +1,237 @@
+"""The document engine's one entry point: photos in, a `DocumentReading` out. Pure (no I/O, no settings).
+
+Per side: decode, judge quality, flatten, OCR once, turn upright, read the MRZ twice, map the visual
+zone, find the portrait. Then: reconcile the MRZ reads with the print, classify, pair the sides,
+assemble fields and apply the transaction's rules to pick the attempt code.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+
+import cv2
+import numpy as np
+
+from idscan.documents.classify import Classification, Side, classify
+from idscan.documents.decide import decide
+from idscan.documents.fields import build_fields
+from idscan.documents.imageio import assess_quality, decode_image
+from idscan.documents.locate import Located, locate
+from idscan.documents.mrz import Reconciled, reconcile
+from idscan.documents.mrz_reader import read_mrz
+from idscan.documents.ocr import OcrSession, RGBImage, TextLine, ocr_session
+from idscan.documents.portrait import find_portrait
+from idscan.documents.reading import DocumentReading, ReadParams, SideReading
+from idscan.documents.redact import mrz_char_boxes
+from idscan.documents.signature import signature_boxes
+from idscan.documents.viz import Probe, VisualField, read_visual_zone
+
+
+def _turn_lines(lines: Sequence[TextLine], w: int, h: int) -> list[TextLine]:
+    """The same lines after the image is turned by 180 degrees (no need to OCR again)."""
+    out = []
+    for ln in lines:
+        pts = tuple((w - 1 - x, h - 1 - y) for x, y in ln.box)
+        out.append(TextLine(ln.text, ln.score, pts[2:] + pts[:2], not ln.upside_down))
+    return out
+
+
+def _upright(located: Located, ocr: OcrSession, max_side: int) -> tuple[Located, list[TextLine], int]:
+    """OCR the flattened image and turn it upright: 180 degrees from the per-line classifier; 90 when
+    most multi-character boxes stand taller than wide (only without an outline, which is landscape)."""
+    lines = ocr.read(located.image, max_side=max_side)
+    turns = 0
+    long_lines = [ln for ln in lines if len(ln.text.strip()) >= 4]
+    tall = sum((ln.y1 - ln.y0) > 1.5 * (ln.x1 - ln.x0) for ln in long_lines)
+    if long_lines and tall > len(long_lines) / 2:
+        best = None
+        for k in (1, 3):
+            turned = located.turned(k)
+            cand = ocr.read(turned.image, max_side=max_side)
+            flipped = sum(ln.upside_down for ln in cand)
+            if best is None or flipped < best[0]:
+                best = (flipped, turned, cand, k)
+        assert best is not None
+        _, located, lines, turns = best
+    if lines and sum(ln.upside_down for ln in lines) > len(lines) / 2:
+        h, w = located.image.shape[:2]
+        located, lines, turns = located.turned(2), _turn_lines(lines, w, h), (turns + 2) % 4
+    return located, lines, turns
+
+
+def _probe(image: RGBImage, ocr: OcrSession) -> Probe:
+    def probe(box: tuple[int, int, int, int]) -> str:
+        x0, y0, x1, y1 = box
+        crop = image[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)]
+        if crop.size == 0:
+            return ""
+        lines = ocr.read(np.ascontiguousarray(crop), max_side=max(64, *crop.shape[:2]))
+        return " ".join(ln.text for ln in sorted(lines, key=lambda t: t.x0))
+
+    return probe
+
+
+class _SideWork:
+    """Intermediate per-side state (mutable while reading; frozen into SideReading at the end)."""
+
+    def __init__(self, reading: SideReading, visual: dict[str, VisualField]) -> None:
+        self.reading = reading
+        self.visual = visual
+
+
+def read_side(data: bytes, params: ReadParams, timings: dict[str, float], tag: str) -> _SideWork:
+    t0 = time.perf_counter()
+    decoded = decode_image(data)  # raises UnsupportedFileError: the caller maps it to unsupported_file
+    quality = tuple(q.code for q in assess_quality(decoded.pixels))
+    t1 = time.perf_counter()
+    ocr = ocr_session(params.threads)
+    located = locate(decoded.pixels, params.max_width)
+    located, lines, turns = _upright(located, ocr, max_side=960)
+    t2 = time.perf_counter()
+    mrz = read_mrz(located.image, lines, ocr)
+    t3 = time.perf_counter()
+    mrz_lines = set(map(id, _mrz_text_lines(lines, mrz.boxes)))
+    visual = read_visual_zone(lines, [ln for ln in lines if id(ln) in mrz_lines], _probe(located.image, ocr))
+    portrait = find_portrait(located.image)
+    t4 = time.perf_counter()
+    regions: dict[str, tuple[tuple[int, int, int, int], ...]] = {k: (v.box,) for k, v in visual.items()}
+    if mrz.boxes:
+        x0 = min(b[0] for b in mrz.boxes)
+        regions["mrz"] = (
+            (x0, min(b[1] for b in mrz.boxes), max(b[2] for b in mrz.boxes), max(b[3] for b in mrz.boxes)),
+        )
+    # neither the portrait's framing nor the area under a signature label reaches into the MRZ
+    mrz_top = min((b[1] for b in mrz.boxes), default=located.image.shape[0])
+    if portrait is not None:
+        regions["portrait"] = (_above(portrait.mask_box, mrz_top),)
+    sig = tuple(_above(b, mrz_top) for b in signature_boxes(lines, located.image.shape))
+    if sig:
+        regions["signature"] = sig
+    for key, value in (("decode", t1 - t0), ("ocr", t2 - t1), ("mrz", t3 - t2), ("visual", t4 - t3)):
+        timings[f"{tag}.{key}"] = value
+    reading = SideReading(
+        side="front",
+        image=located.image,
+        located=located.found,
+        fully_visible=located.fully_visible,
+        quarter_turns=turns,
+        lines=tuple(lines),
+        mrz_reads=(mrz.rapid, mrz.tesseract),
+        mrz_boxes=mrz.boxes,
+        portrait=portrait,
+        regions=regions,
+        quality=quality,
+        homography=tuple(tuple(float(v) for v in row) for row in located.homography),
+    )
+    return _SideWork(reading, visual)
+
+
+def _above(box: tuple[int, int, int, int], limit: int) -> tuple[int, int, int, int]:
+    x0, y0, x1, y1 = box
+    return (x0, y0, x1, max(y0, min(y1, limit - 2)))
+
+
+def _mrz_text_lines(lines: Sequence[TextLine], boxes: Sequence[tuple[int, int, int, int]]) -> list[TextLine]:
+    """OCR lines that lie inside the MRZ rows (kept out of the visual-zone mapping)."""
+    out = []
+    for ln in lines:
+        for x0, y0, x1, y1 in boxes:
+            if y0 - 2 <= ln.cy <= y1 + 2 and ln.x1 >= x0 and ln.x0 <= x1:
+                out.append(ln)
+                break
+    return out
+
+
+def _reconcile(work: _SideWork, params: ReadParams) -> Reconciled | None:
+    rapid, tess = work.reading.mrz_reads
+    if not rapid and not tess:
+        return None
+    printed = {k: v.text for k, v in work.visual.items()}
+    # The MRZ-trained reader goes first: it knows `<` from `K` and O from 0 by position; when it
+    # read nothing the general reader stands alone.
+    first, second = (tess, rapid) if tess and all(tess) else (rapid, tess)
+    return reconcile(list(first), list(second) or None, printed, today=params.today)
+
+
+def _mrz_regions(work: _SideWork, rec: Reconciled) -> None:
+    if rec.result is None or not work.reading.mrz_boxes:
+        return
+    regions = dict(work.reading.regions)
+    boxes = work.reading.mrz_boxes
+    for name, span in rec.result.spans().items():
+        if span.line < len(boxes) and name in (
+            "document_number",
+            "personal_number",
+            "date_of_birth",
+            "optional_data",
+        ):
+            length = len(rec.result.lines[span.line])
+            target = "personal_number" if name == "optional_data" else name
+            box = mrz_char_boxes(boxes[span.line], length, span.start, span.end)
+            regions[target] = (*regions.get(target, ()), box)
+    work.reading = replace(work.reading, regions=regions)
+
+
+def read_document(front: bytes, back: bytes | None, params: ReadParams) -> DocumentReading:
+    """Read one document from its front (and optional back) photo. Raises `UnsupportedFileError`."""
+    cv2.setNumThreads(params.threads)
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    works = [read_side(front, params, timings, "front")]
+    if back is not None:
+        works.append(read_side(back, params, timings, "back"))
+    recs = [_reconcile(w, params) for w in works]
+    classes = [_classify(w, r) for w, r in zip(works, recs, strict=True)]
+    for w, r, c in zip(works, recs, classes, strict=True):
+        w.reading = replace(w.reading, side=c.side.value)
+        if r is not None:
+            _mrz_regions(w, r)
+    main = next((i for i, r in enumerate(recs) if r is not None and r.result is not None), 0)
+    rec, cls = recs[main], classes[main]
+    visual: dict[str, VisualField] = {}
+    for w in works:
+        for k, v in w.visual.items():
+            visual.setdefault(k, v)
+    fields = build_fields(
+        rec,
+        visual,
+        document_type=cls.document_type.value,
+        issuing_country=cls.issuing_country,
+        today=params.today,
+    )
+    code, checks = decide(
+        [w.reading for w in works], [w.visual for w in works], recs, classes, fields, params
+    )
+    timings["total"] = time.perf_counter() - start
+    result = rec.result if rec is not None else None
+    passed = sum(c.passed for c in checks)
+    return DocumentReading(
+        code=code,
+        document_type=cls.document_type.value,
+        issuing_country=cls.issuing_country,
+        file_name=cls.file_name() if cls.side is Side.FRONT else replace(cls, side=Side.FRONT).file_name(),
+        fields=fields,
+        checks=tuple(checks),
+        mrz_lines=result.lines if result else (),
+        mrz_format=result.format.value if result else None,
+        mrz_accepted=bool(rec and rec.accepted),
+        sides=tuple(w.reading for w in works),
+        score=passed / max(1, len(checks)),
+        timings=timings,
+    )
+
+
+def _classify(work: _SideWork, rec: Reconciled | None) -> Classification:
+    result = rec.result if rec is not None else None
+    names = any(k in work.visual for k in ("surname", "given_names"))
+    texts = [ln.text for ln in sorted(work.reading.lines, key=lambda t: t.cy)]
+    return classify(
+        mrz_format=result.format.value if result else None,
+        document_code=(result.lines[0][:2] if result else None),
+        mrz_issuer=result.value("issuing_country") if result else None,
+        texts=texts,
+        has_portrait=work.reading.portrait is not None,
+        has_name_fields=names,
+    )

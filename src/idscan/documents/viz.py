@@ -1,0 +1,558 @@
+"""Visual zone: find printed labels (main EU languages) and the value each one names.
+
+Works on OCR lines of the upright, flattened document. A label names the value printed below it
+(passport and ID-card families) or to its right on the same row; EU driving licences number their
+fields instead (1. surname, 2. given names, 3. birth, 4a/4b issue/expiry, 5. number).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from idscan.documents.ocr import TextLine
+from idscan.documents.viz_dates import parse_date
+
+# Whole-word phrases, accents removed, lower case. Longer phrases win over shorter ones.
+LABELS: dict[str, tuple[str, ...]] = {
+    "given_names": (
+        "given names",
+        "given name",
+        "forenames",
+        "first name",
+        "prenoms",
+        "prenom",
+        "vornamen",
+        "vorname",
+        "voornamen",
+        "nombre",
+        "nombres",
+        "nome",
+        "nomes",
+        "imiona",
+        "imie",
+        "fornamn",
+        "fornavn",
+        "etunimet",
+        "jmeno",
+        "jmena",
+        "utonev",
+        "eesnimi",
+        "vardas",
+        "vardai",
+        "vards",
+        "ime",
+        "prenume",
+        "meno",
+        "ainm",
+        "onomata",
+        "keresztnev",
+    ),
+    "surname": (
+        "surname",
+        "surnames",
+        "family name",
+        "last name",
+        "nom",
+        "nom de famille",
+        "name",
+        "nachname",
+        "familienname",
+        "naam",
+        "achternaam",
+        "geslachtsnaam",
+        "apellidos",
+        "apellido",
+        "cognome",
+        "apelido",
+        "apelidos",
+        "nazwisko",
+        "efternamn",
+        "efternavn",
+        "sukunimi",
+        "prijmeni",
+        "vezeteknev",
+        "perekonnanimi",
+        "pavarde",
+        "uzvards",
+        "prezime",
+        "nume",
+        "priezvisko",
+        "sloinne",
+        "eponymo",
+    ),
+    "date_of_birth": (
+        "date of birth",
+        "birth date",
+        "born",
+        "date de naissance",
+        "ne le",
+        "nee le",
+        "geburtsdatum",
+        "geburtstag",
+        "geboortedatum",
+        "geboren",
+        "fecha de nacimiento",
+        "data di nascita",
+        "data de nascimento",
+        "data urodzenia",
+        "fodelsedatum",
+        "fodselsdato",
+        "syntymaaika",
+        "datum narozeni",
+        "szuletesi ido",
+        "gimimo data",
+        "dzimsanas datums",
+        "datum rodjenja",
+        "data nasterii",
+        "datum rojstva",
+        "synnipaev",
+    ),
+    "place_of_birth": (
+        "place of birth",
+        "birthplace",
+        "lieu de naissance",
+        "ne a",
+        "geburtsort",
+        "geboorteplaats",
+        "lugar de nacimiento",
+        "luogo di nascita",
+        "local de nascimento",
+        "miejsce urodzenia",
+        "fodelseort",
+        "fodested",
+        "syntymapaikka",
+        "misto narozeni",
+        "szuletesi hely",
+        "gimimo vieta",
+        "dzimsanas vieta",
+        "mjesto rodjenja",
+        "locul nasterii",
+        "kraj rojstva",
+        "synnikoht",
+    ),
+    "date_of_issue": (
+        "date of issue",
+        "issue date",
+        "date de delivrance",
+        "delivree le",
+        "delivre le",
+        "ausstellungsdatum",
+        "ausgestellt am",
+        "datum verstrekking",
+        "datum afgifte",
+        "afgiftedatum",
+        "fecha de expedicion",
+        "fecha de emision",
+        "expedicion",
+        "data di rilascio",
+        "data de emissao",
+        "data wydania",
+        "utfardandedatum",
+        "utfardat",
+        "udstedelsesdato",
+        "myontamispaiva",
+        "datum vydani",
+        "kiallitas datuma",
+        "kiallitas kelte",
+        "izdavanja",
+        "data emiterii",
+        "valjaantud",
+    ),
+    "date_of_expiry": (
+        "date of expiry",
+        "expiry date",
+        "expiry",
+        "expires",
+        "valid until",
+        "date d expiration",
+        "expiration",
+        "valable jusqu au",
+        "gultig bis",
+        "geldig tot",
+        "vervaldatum",
+        "fecha de caducidad",
+        "caducidad",
+        "valido hasta",
+        "validez",
+        "data di scadenza",
+        "scadenza",
+        "data de validade",
+        "valido ate",
+        "data waznosci",
+        "termin waznosci",
+        "giltig till",
+        "giltig tom",
+        "giltig t o m",
+        "udlobsdato",
+        "voimassa",
+        "platnost do",
+        "ervenyes",
+        "ervenyessegi ido",
+        "galioja iki",
+        "deriguma termins",
+        "vrijedi do",
+        "data expirarii",
+        "kehtiv kuni",
+    ),
+    "nationality": (
+        "nationality",
+        "nationalite",
+        "staatsangehorigkeit",
+        "nationaliteit",
+        "nacionalidad",
+        "cittadinanza",
+        "nazionalita",
+        "nacionalidade",
+        "obywatelstwo",
+        "medborgarskap",
+        "nationalitet",
+        "statsborgerskab",
+        "kansalaisuus",
+        "statni obcanstvi",
+        "allampolgarsag",
+        "pilietybe",
+        "pilsoniba",
+        "drzavljanstvo",
+        "cetatenie",
+        "kodakondsus",
+        "ithageneia",
+    ),
+    "sex": (
+        "sex",
+        "sexe",
+        "geschlecht",
+        "geslacht",
+        "sexo",
+        "sesso",
+        "plec",
+        "kon",
+        "sukupuoli",
+        "pohlavi",
+        "nem",
+        "lytis",
+        "dzimums",
+        "spol",
+        "sugu",
+        "fylo",
+    ),
+    "document_number": (
+        "document no",
+        "document number",
+        "document nr",
+        "passport no",
+        "passport number",
+        "card no",
+        "documentnummer",
+        "document nummer",
+        "paspoortnummer",
+        "n du document",
+        "numero du document",
+        "n du passeport",
+        "no du passeport",
+        "numero de passeport",
+        "ausweisnummer",
+        "pass nr",
+        "passnummer",
+        "dokumentennummer",
+        "num de documento",
+        "numero de documento",
+        "n documento",
+        "numero documento",
+        "n del passaporto",
+        "numero passaporto",
+        "nr dokumentu",
+        "nr paszportu",
+        "seria i numer",
+        "dokumentnummer",
+        "passnummer",
+        "passinumero",
+        "cislo pasu",
+        "cislo dokladu",
+        "okmany azonosito",
+        "utlevel szama",
+        "n o do documento",
+        "n do documento",
+        "numero do passaporte",
+    ),
+    "personal_number": (
+        "personal no",
+        "personal number",
+        "personal id",
+        "persoonsnummer",
+        "bsn",
+        "n personnel",
+        "persoenliche nr",
+        "personliche nr",
+        "personenkennziffer",
+        "dni",
+        "codice fiscale",
+        "pesel",
+        "nr pesel",
+        "personnummer",
+        "personnr",
+        "cpr nr",
+        "henkilotunnus",
+        "rodne cislo",
+        "szemelyi azonosito",
+        "isikukood",
+        "asmens kodas",
+        "personas kods",
+        "emso",
+        "cnp",
+        "nif",
+        "n de identificacao",
+        "n identificacao civil",
+        "numero de identificacao",
+        "rijksregisternummer",
+    ),
+}
+# EU driving licence field numbers (directive 2006/126/EC, annex I).
+LICENCE_NUMBERS = {
+    "1": "surname",
+    "2": "given_names",
+    "3": "date_of_birth",
+    "4a": "date_of_issue",
+    "4b": "date_of_expiry",
+    "5": "document_number",
+}
+DATE_FIELDS = ("date_of_birth", "date_of_issue", "date_of_expiry")
+_PHRASES = sorted(((p, f) for f, ps in LABELS.items() for p in ps), key=lambda x: -len(x[0]))
+_LICENCE = re.compile(r"^\s*(4[abcABC]|[1-9])[.,]\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class VisualField:
+    """A printed value: `text` as printed, `value` normalised (ISO date, M/F, no blanks in numbers)."""
+
+    name: str
+    text: str
+    value: str
+    box: tuple[int, int, int, int]
+
+
+def plain(text: str) -> str:
+    """Lower case, accents dropped, anything but letters and digits a single blank."""
+    text = text.replace("ß", "ss").replace("ł", "l").replace("Ł", "L").replace("º", "").replace("°", "")
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_only = "".join(c for c in decomposed if c.isascii())
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_only.lower()).split())
+
+
+@dataclass(frozen=True)
+class _Label:
+    field: str
+    line: TextLine
+    x: float  # where the label starts, estimated inside a line that holds several labels
+    rest: str  # text on the same OCR line after the label words (a `Label: value` print)
+    multi: bool = False  # one OCR line held several labels: `x` is only an estimate
+
+
+def _labels_in(line: TextLine) -> list[_Label]:
+    text = plain(line.text)
+    if not text:
+        return []
+    found: list[tuple[int, str, int]] = []  # (start, field, end) in `text`
+    taken = [False] * len(text)
+    for phrase, name in _PHRASES:
+        for m in re.finditer(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text):
+            if not any(taken[m.start() : m.end()]):
+                found.append((m.start(), name, m.end()))
+                for i in range(m.start(), m.end()):
+                    taken[i] = True
+    if not found:
+        return []
+    # Words that are neither label words nor separators: a value printed on the label's line.
+    rest_chars = "".join(c if not taken[i] else " " for i, c in enumerate(text)).split()
+    label_share = sum(taken) / max(1, len(text.replace(" ", "")))
+    short = len(found) == 1 and found[0][2] - found[0][0] <= 5
+    if label_share < 0.5 and short and len(rest_chars) > 3:
+        return []  # a value that happens to contain a label word (e.g. a surname NOM...)
+    found.sort()
+    labels: list[_Label] = []
+    width = line.x1 - line.x0
+    merged: dict[str, tuple[int, int]] = {}
+    for start, name, end in found:  # bilingual labels name one field twice: keep the first place
+        if name not in merged:
+            merged[name] = (start, end)
+    order = sorted(merged.items(), key=lambda kv: kv[1][0])
+    for i, (name, (start, _end)) in enumerate(order):
+        nxt = order[i + 1][1][0] if i + 1 < len(order) else len(text)
+        tail = _rest_after(line.text, text, max(e for s, _, e in found if s < nxt))
+        # a label that does not open its OCR line shares it with unknown words: estimate where it starts
+        x = line.x0 + width * start / max(1, len(text))
+        labels.append(
+            _Label(name, line, x, tail if len(order) == 1 else "", multi=len(order) > 1 or start > 0)
+        )
+    return labels
+
+
+def _rest_after(raw: str, text: str, end: int) -> str:
+    """The raw text after the label words (label separators such as `:` and `/` dropped)."""
+    if end >= len(text):
+        return ""
+    words_before = len(text[:end].split())
+    raw_words = re.split(r"\s+", raw.strip())
+    if len(raw_words) <= words_before:
+        return ""
+    return " ".join(raw_words[words_before:]).lstrip(":/.- ").strip()
+
+
+Probe = Callable[[tuple[int, int, int, int]], str]
+MAX_PROBES = 4
+
+
+def read_visual_zone(
+    lines: Sequence[TextLine], exclude: Sequence[TextLine] = (), probe: Probe | None = None
+) -> dict[str, VisualField]:
+    """Map label -> value for every field we can find; `exclude` are lines already known (the MRZ).
+    `probe(box)` recognises one region: the detector misses lone short values such as a sex `F`, so
+    a label left without a value gets its value read from just below it."""
+    pool = [ln for ln in lines if ln not in exclude]
+    labels = [lab for ln in pool for lab in _labels_in(ln)]
+    label_lines = {id(lab.line) for lab in labels}
+    out: dict[str, VisualField] = {}
+    for lab in labels:
+        if lab.rest and lab.field not in out:
+            value = normalise(lab.field, lab.rest)
+            if value:
+                out[lab.field] = VisualField(lab.field, lab.rest, value, _box(lab.line))
+    values = [ln for ln in pool if id(ln) not in label_lines]
+    pairs: list[tuple[float, int, int]] = []
+    for i, lab in enumerate(labels):
+        for j, ln in enumerate(values):
+            score = _distance(lab, ln)
+            if score is not None:
+                pairs.append((score, i, j))
+    used_labels: set[int] = set()
+    used_values: set[int] = set()
+    for _score, i, j in sorted(pairs):
+        lab = labels[i]
+        if i in used_labels or j in used_values or lab.field in out:
+            continue
+        value = normalise(lab.field, values[j].text)
+        if not value:
+            continue
+        out[lab.field] = VisualField(lab.field, values[j].text.strip(), value, _box(values[j]))
+        used_labels.add(i)
+        used_values.add(j)
+    for name, vf in _licence_fields(pool).items():
+        out.setdefault(name, vf)
+    if probe is not None:
+        _probe_missing(labels, out, probe)
+    return out
+
+
+def _probe_missing(labels: Sequence[_Label], out: dict[str, VisualField], probe: Probe) -> None:
+    tried = 0
+    for lab in labels:
+        if lab.field in out or tried >= MAX_PROBES or lab.multi:
+            continue
+        h = lab.line.height
+        box = (int(lab.x - 0.3 * h), int(lab.line.y1), int(lab.x + 6 * h), int(lab.line.y1 + 1.8 * h))
+        tried += 1
+        text = probe(box).strip()
+        value = normalise(lab.field, text)
+        if value:
+            out[lab.field] = VisualField(lab.field, text, value, box)
+
+
+def _distance(lab: _Label, ln: TextLine) -> float | None:
+    """How well `ln` sits as the value of `lab`: below it (stacked) or right of it (same row)."""
+    h = max(lab.line.height, 1.0)
+    dy = ln.y0 - lab.line.y1
+    slack = 4.0 if lab.multi else 1.5
+    if -0.35 * h <= dy <= 2.2 * h and -slack * h <= ln.x0 - lab.x <= 2.5 * h:
+        return dy / h + abs(ln.x0 - lab.x) / (3 * h)
+    same_row = abs(ln.cy - lab.line.cy) < 0.45 * max(h, ln.height)
+    if same_row and 0 <= ln.x0 - lab.line.x1 <= 4 * h:
+        return 1.0 + (ln.x0 - lab.line.x1) / (2 * h)
+    return None
+
+
+def _licence_fields(lines: Sequence[TextLine]) -> dict[str, VisualField]:
+    out: dict[str, VisualField] = {}
+    for ln in lines:
+        m = _LICENCE.match(ln.text)
+        if not m or m.group(1).lower() not in LICENCE_NUMBERS:
+            continue
+        name = LICENCE_NUMBERS[m.group(1).lower()]
+        source, text = ln, m.group(2).strip()
+        if not text:  # the number printed apart from its value: take the line to its right
+            right = [
+                o
+                for o in lines
+                if o is not ln
+                and abs(o.cy - ln.cy) < 0.5 * max(ln.height, o.height)
+                and 0 <= o.x0 - ln.x1 <= 3 * max(ln.height, 1.0)
+            ]
+            if not right:
+                continue
+            source = min(right, key=lambda o: o.x0)
+            text = source.text.strip()
+        if name == "date_of_birth":
+            parts = text.split(maxsplit=1)  # "3. 12.08.1974 BERLIN"
+            if len(parts) == 2 and normalise("place_of_birth", parts[1]):
+                out.setdefault(
+                    "place_of_birth", VisualField("place_of_birth", parts[1], parts[1].upper(), _box(source))
+                )
+        value = normalise(name, text)
+        if value:
+            out[name] = VisualField(name, text, value, _box(source))
+    return out
+
+
+def normalise(name: str, text: str) -> str:
+    """The comparable form of a printed value, or "" when it cannot be that field."""
+    text = text.strip()
+    if not text:
+        return ""
+    if name in DATE_FIELDS:
+        found = parse_date(text, future=name != "date_of_birth")
+        return found.isoformat() if found else ""
+    if name == "sex":
+        return parse_sex(text) or ""
+    if name in ("document_number", "personal_number"):
+        compact = re.sub(r"[\s]+", "", text.upper())
+        if re.search(r"[a-z]", text) or not re.fullmatch(r"[A-Z0-9<./-]{4,}", compact):
+            return ""
+        # numbers nearly always hold a digit; a lone all-letter token of number length may still be one
+        return compact if re.search(r"\d", compact) or (" " not in text.strip() and len(compact) >= 6) else ""
+    if name in ("surname", "given_names", "place_of_birth", "nationality"):
+        if sum(c.isdigit() for c in text) > 1 or not re.search(r"[A-Za-zÀ-ž]", text):
+            return ""
+        return " ".join(text.upper().split())
+    return text
+
+
+_SEX_WORDS = {
+    "M": "M",
+    "F": "F",
+    "X": "X",
+    "V": "F",
+    "K": "F",
+    "W": "F",
+    "N": "F",
+    "MOT": "F",
+    "KVK": "F",
+    "VYR": "M",
+    "H": "M",
+    "Z": "F",
+    "D": "F",
+}
+
+
+def parse_sex(text: str) -> str | None:
+    """`F`, `V/F`, `K/F`, `MOT/F`, `M/M`: bilingual prints end with the Latin code."""
+    tokens = [t for t in re.split(r"[\s/|]+", text.strip().upper()) if t]
+    if not tokens or len(tokens) > 3 or any(len(t) > 3 for t in tokens):
+        return None
+    if tokens[-1] in ("M", "F", "X"):
+        return tokens[-1]
+    return _SEX_WORDS.get(tokens[0])
+
+
+def _box(ln: TextLine) -> tuple[int, int, int, int]:
+    return (int(ln.x0), int(ln.y0), int(ln.x1 + 0.999), int(ln.y1 + 0.999))
