@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import Table, and_, insert, or_, select
 from sqlalchemy.orm import Session
 
 from idscan import jobs
@@ -23,8 +23,8 @@ SWEEP_JOB = "transactions.sweep"
 TRANSACTION_EVENT = "transaction.state.updated"
 TASK_EVENT = "task.state.updated"
 
-_T = Transaction.__table__
-_K = Task.__table__
+_T = cast(Table, Transaction.__table__)
+_K = cast(Table, Task.__table__)
 
 
 def hosted_url(public_base_url: str, locale: str, token: str) -> str:
@@ -36,7 +36,7 @@ def create(
 ) -> schemas.TransactionCreated:
     """POST /transactions. Plain inserts: this is the hottest write of the API."""
     now = utcnow().replace(microsecond=0)
-    row = {
+    row: dict[str, Any] = {
         "id": new_uuid(),
         "account_id": account_id,
         "state": TransactionState.PENDING.value,
