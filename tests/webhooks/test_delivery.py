@@ -142,3 +142,24 @@ def test_a_rolled_back_state_change_sends_nothing(fast_container: Container, cal
         time.sleep(1.0)
         assert receiver.requests == []
     assert deliveries(fast_container) == []
+
+
+def test_slow_receiver_times_out_and_is_retried(settings: Settings, caller: Caller) -> None:
+    slow = make_settings(
+        settings.data_dir,
+        settings.database_url,
+        webhooks={"retry_schedule_seconds": [0.2], "timeout_seconds": 0.5},
+        jobs={"poll_interval_seconds": 0.1},
+    )
+    container = build_container(slow)
+    try:
+        with running_receiver([("hang", 2.0), 200]) as receiver, running_jobs(container):
+            subscribe(container, caller.account_id, receiver.url)
+            emit(container, caller.account_id)
+            receiver.wait_for(2)
+            eventually(lambda: deliveries(container)[0].state == "succeeded")
+        with container.session_factory() as session:
+            errors = list(session.scalars(select(WebhookAttempt.error).order_by(WebhookAttempt.number)))
+        assert errors == ["timeout", None]
+    finally:
+        container.close()
