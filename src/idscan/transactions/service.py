@@ -195,23 +195,27 @@ def blob_prefix(transaction_id: str) -> str:
     return f"transactions/{transaction_id}/"
 
 
-_DETAIL = select(
-    _T.c.id, _T.c.account_id, _T.c.state, _T.c.settings, _T.c.created_at, _T.c.expires_at,
-    _T.c.completed_at, _T.c.result_id,
+_DETAIL = (
+    select(
+        _T.c.account_id, _T.c.state, _T.c.settings, _T.c.created_at, _T.c.expires_at, _T.c.completed_at,
+        _T.c.result_id, _K.c.type, _K.c.state.label("task_state"), _K.c.attempts, _K.c.attempts_invoiced,
+    )
+    .join_from(_T, _K, _K.c.transaction_id == _T.c.id)
+    .order_by(_K.c.position)
 )  # fmt: skip
-_TASKS = select(_K.c.type, _K.c.state, _K.c.attempts, _K.c.attempts_invoiced).order_by(_K.c.position)
 
 
 def read_detail(session: Session, account_id: str, transaction_id: str) -> schemas.TransactionOut:
-    """GET /transactions/{id}, on plain rows: the hottest read of the API skips the ORM."""
-    row = session.execute(_DETAIL.where(_T.c.id == transaction_id)).one_or_none()
-    if row is None or row.account_id != account_id:
+    """GET /transactions/{id} in one query on plain rows: the hottest read of the API skips the ORM.
+    One row per task; every transaction has at least one."""
+    rows = session.execute(_DETAIL.where(_T.c.id == transaction_id)).all()
+    if not rows or rows[0].account_id != account_id:
         raise NotFoundError("Transaction not found.")
-    tasks = session.execute(_TASKS.where(_K.c.transaction_id == transaction_id)).all()
+    row = rows[0]
     pending = row.state == TransactionState.PENDING
     level: Any = row.settings.get("documentScan", {}).get("level", "basic")
     return schemas.TransactionOut(
-        id=row.id,
+        id=transaction_id,
         state=row.state,
         created=iso(row.created_at) or "",
         expires=iso(row.expires_at) or "",
@@ -220,13 +224,13 @@ def read_detail(session: Session, account_id: str, transaction_id: str) -> schem
         tasks=[
             schemas.TaskOut(
                 type=task.type,
-                state=task.state,
+                state=task.task_state,
                 level=level if task.type == TaskType.DOCUMENT_SCAN else None,
                 attempts=task.attempts,
                 attempts_invoiced=task.attempts_invoiced,
                 # Attempts are listed only while pending; their files go with the result.
                 document_scans=[] if task.type == TaskType.DOCUMENT_SCAN and pending else None,
             )
-            for task in tasks
+            for task in rows
         ],
     )
