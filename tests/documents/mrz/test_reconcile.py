@@ -90,3 +90,32 @@ def test_redaction_spans_cover_value_and_own_digit() -> None:
     spans = _r(r).redaction_spans("personal_number")
     assert [(s.line, s.start, s.end) for s in spans] == [(1, 28, 42), (1, 42, 43)]
     assert _r(r).redaction_spans("place_of_birth") == ()
+
+
+def test_unconfirmed_fields_keep_the_plausible_reading() -> None:
+    # Both validate; reader A garbles a given name with a digit, reader B misreads the issuer.
+    a = [TRUTH[0].replace("MARIA", "MAR7A"), TRUTH[1]]
+    b = [TRUTH[0].replace("P<UTO", "P<UQO"), TRUTH[1]]
+    r = reconcile(a, b, today=TODAY)
+    assert _r(r).lines == tuple(TRUTH)
+    assert {"given_names", "issuing_country"} <= r.unconfirmed  # right, but still not confirmed
+    assert not r.accepted
+
+
+def test_first_reader_is_preferred_between_two_plausible_names() -> None:
+    a = list(TRUTH)
+    b = [TRUTH[0].replace("ERIKSSON", "ERIKSSDN"), TRUTH[1][:9] + "7" + TRUTH[1][10:]]  # B fails a digit
+    r = reconcile(a, b, today=TODAY)
+    assert _r(r).value("surname") == "ERIKSSON"
+    r = reconcile(b, a, today=TODAY)  # B's other fields fail, A is the base; B comes first
+    assert _r(r).value("surname") == "ERIKSSDN"
+    assert "surname" in r.unconfirmed
+
+
+def test_a_confirmed_name_part_is_never_overwritten() -> None:
+    a = [TRUTH[0].replace("ERIKSSON<<ANNA", "ERIKSSON<<ANKA"), TRUTH[1]]
+    b = [TRUTH[0].replace("ERIKSSON<<ANNA", "ERIKSSDN<<ANNA"), TRUTH[1]]
+    r = reconcile(a, b, {"surname": "ERIKSSON", "given_names": "ANNA MARIA"}, today=TODAY)
+    assert _r(r).value("surname") == "ERIKSSON"
+    assert "surname" in r.confirmed
+    assert "given_names" in r.unconfirmed  # the print says B's, but B's surname is wrong

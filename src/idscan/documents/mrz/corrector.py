@@ -142,16 +142,14 @@ def _coerce(editor: _Editor, layout: Layout, *, unchecked_only: bool) -> None:
                 editor.set_span(spec.span, known, "charset")
         elif spec.kind is Kind.SEX and raw == "K":
             editor.set_span(spec.span, "<", "filler")  # same check value: safe on a valid read too
+        elif spec.kind is Kind.DOC_TYPE:
+            # The first character is always a letter (P, I, A, C, V); the second may be anything.
+            first = Span(spec.span.line, spec.span.start, spec.span.start + 1)
+            editor.set_span(first, TO_LETTER.get(raw[0], raw[0]), "charset")
         elif unchecked_only:
             continue
         elif spec.kind is Kind.DATE:
             editor.set_span(spec.span, "".join(TO_DIGIT.get(c, c) for c in raw), "charset")
-        elif spec.kind is Kind.DOC_TYPE:
-            editor.set_span(
-                Span(spec.span.line, spec.span.start, spec.span.start + 1),
-                TO_LETTER.get(raw[0], raw[0]),
-                "charset",
-            )
     if unchecked_only:
         return
     for check in layout.checks:

@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from idscan.documents.countries import country_name, national_hint
+from idscan.documents.countries import country_name, is_known_code, national_hint
 from idscan.documents.mrz.corrector import Correction, check_holds, correct
 from idscan.documents.mrz.layouts import layout_for
-from idscan.documents.mrz.model import MrzResult, Span
+from idscan.documents.mrz.model import Kind, MrzField, MrzResult, Span
 from idscan.documents.mrz.parser import parse_layout, text_at
 
 UNCHECKED_FIELDS = frozenset({"surname", "given_names", "nationality", "issuing_country", "sex"})
@@ -115,13 +115,91 @@ def _merge_checked(result: MrzResult, other: MrzResult, today: date) -> MrzResul
     return parse_layout(layout_for(result.format, lines), lines, today)
 
 
+def _patch(lines: list[str], source: MrzResult, region: Span | None) -> None:
+    if region is not None:
+        row = lines[region.line]
+        lines[region.line] = row[: region.start] + text_at(source.lines, region) + row[region.end :]
+
+
+def _plausible(f: MrzField) -> bool:
+    """A value an unchecked field can hold: a known code, a name of letters, a sex code."""
+    if f.kind is Kind.CODE:
+        return is_known_code(f.raw)
+    if f.kind is Kind.NAMES:
+        return all("A" <= c <= "Z" or c == "<" for c in f.raw)
+    if f.kind is Kind.SEX:
+        return f.raw in {"M", "F", "X", "<"}
+    return True
+
+
+def _settle_unchecked(
+    result: MrzResult, other: MrzResult | None, visual: Mapping[str, str], prefer_other: bool
+) -> tuple[list[str], set[str], set[str]]:
+    """Decide each unchecked field: confirmed (readers agree, or the print confirms one reading) or
+    not; and which reading the lines keep. Surname and given names share one MRZ field, so the
+    names field is taken from the other read only if no part confirmed here would change."""
+    confirmed: set[str] = set()
+    unconfirmed: set[str] = set()
+    wants_theirs: dict[Span, list[str]] = {}
+    keeps_ours: dict[Span, list[str]] = {}
+    for f in result.fields:
+        region = _region(result, f.name)
+        if f.name not in UNCHECKED_FIELDS or region is None:
+            continue
+        theirs = other.field(f.name) if other is not None else None
+        printed = visual.get(f.name, "")
+        # A name that runs to the end of the field may have been cut short there.
+        cut = f.name == "given_names" or (f.name == "surname" and result.field("given_names") is None)
+        truncated = cut and not f.raw.endswith("<")
+        if (theirs is not None and theirs.value == f.value) or visual_confirms(
+            f.name, f.value, printed, truncated=truncated
+        ):
+            confirmed.add(f.name)
+            keeps_ours.setdefault(region, []).append(f.name)
+        elif theirs is not None and visual_confirms(f.name, theirs.value, printed, truncated=truncated):
+            confirmed.add(f.name)
+            wants_theirs.setdefault(region, []).append(f.name)
+        else:
+            unconfirmed.add(f.name)
+            # Keep the reading that can be right (`NLD`, not `MLD`); between two plausible ones the
+            # first reader's, as callers put the MRZ-trained recogniser first.
+            if theirs is not None and _plausible(theirs) and (not _plausible(f) or prefer_other):
+                wants_theirs.setdefault(region, []).append(f.name)
+    lines = list(result.lines)
+    for region, names in wants_theirs.items():
+        assert other is not None
+        kept = keeps_ours.get(region, [])
+        parts = [f for f in result.fields if f.name in UNCHECKED_FIELDS and _region(result, f.name) == region]
+        worse = any(_plausible(f) and not _plausible_named(other, f.name) for f in parts)
+        if not worse and all(other.value(name) == result.value(name) for name in kept if name in confirmed):
+            _patch(lines, other, region)
+        else:  # a confirmed part would change: keep ours, and ours is not what the print said
+            for name in names:
+                if name in confirmed:
+                    confirmed.discard(name)
+                    unconfirmed.add(name)
+    return lines, confirmed, unconfirmed
+
+
+def _plausible_named(result: MrzResult, name: str) -> bool:
+    found = result.field(name)
+    return found is not None and _plausible(found)
+
+
+def _score(read: Correction) -> tuple[bool, int, int]:
+    result = read.result
+    if result is None:
+        return (False, -99, -99)
+    failed = sum(not c.valid for c in result.checks)
+    odd = sum(not _plausible(f) for f in result.fields if f.name in UNCHECKED_FIELDS)
+    return (read.confident, -failed, -odd)
+
+
 def _pick(a: Correction, b: Correction | None) -> tuple[Correction, Correction | None]:
     reads = [r for r in (a, b) if r is not None and r.result is not None]
     if not reads:
         return a, None
-    best = max(
-        reads, key=lambda r: (r.confident, -sum(not c.valid for c in r.result.checks) if r.result else 0)
-    )
+    best = max(reads, key=_score)  # first reader wins ties
     other = next((r for r in reads if r is not best), None)
     return best, other
 
@@ -135,7 +213,11 @@ def reconcile(
     guard_digit_slips: bool = True,
 ) -> Reconciled:
     """Reconcile two recognisers' MRZ reads. `visual` maps field names (surname, given_names,
-    nationality, issuing_country, sex) to the printed values; either reader may be missing."""
+    nationality, issuing_country, sex) to the printed values; either reader may be missing.
+
+    Check-digit fields come from whichever read validates them. An unchecked field both readers
+    agree on, or that the print confirms, is `confirmed`; otherwise it is `unconfirmed` and holds
+    the plausible reading, preferring reader A (put the MRZ-trained recogniser first)."""
     a = correct(reads_a, today=today, guard_digit_slips=guard_digit_slips)
     b = correct(reads_b, today=today, guard_digit_slips=guard_digit_slips) if reads_b else None
     reads = tuple(r for r in (a, b) if r is not None)
@@ -154,32 +236,7 @@ def reconcile(
             theirs = other_result.field(f.name)
             if f.check_digit and theirs is not None and theirs.value != f.value:
                 conflicts.append(f.name)
-    lines = list(result.lines)
-    confirmed, unconfirmed = set(), set()
-    for f in result.fields:
-        if f.name not in UNCHECKED_FIELDS:
-            continue
-        theirs = other_result.field(f.name) if other_result is not None else None
-        printed = (visual or {}).get(f.name, "")
-        # A name that runs to the end of the field may have been cut short there.
-        cut = f.name == "given_names" or (f.name == "surname" and result.field("given_names") is None)
-        truncated = cut and not f.raw.endswith("<")
-        agreed = theirs is not None and theirs.value == f.value
-        if agreed or visual_confirms(f.name, f.value, printed, truncated=truncated):
-            confirmed.add(f.name)
-        elif (
-            theirs is not None
-            and other_result is not None
-            and visual_confirms(f.name, theirs.value, printed, truncated=truncated)
-        ):
-            region = _region(result, f.name)
-            if region is not None:
-                patch = text_at(other_result.lines, region)
-                row = lines[region.line]
-                lines[region.line] = row[: region.start] + patch + row[region.end :]
-                confirmed.add(f.name)
-        else:
-            unconfirmed.add(f.name)
+    lines, confirmed, unconfirmed = _settle_unchecked(result, other_result, visual or {}, other is a)
     if lines != list(result.lines):
         result = parse_layout(layout_for(result.format, lines), lines, today)
     return Reconciled(result, frozenset(confirmed), frozenset(unconfirmed), tuple(conflicts), reads)
