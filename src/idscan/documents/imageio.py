@@ -140,6 +140,9 @@ def decode_image(
 
 
 # --- Quality checks on a decoded (or rectified) image; thresholds are parameters. ---
+# Defaults were set on the shared real fixtures (scans and photos, 250-1900 px wide, all readable):
+# none of them trips a check, while a Gaussian blur of sigma >= 3 px or a specular highlight
+# covering ~6 % of the image does.
 
 
 @dataclass(frozen=True)
@@ -151,11 +154,11 @@ class QualityIssue:
 
 @dataclass(frozen=True)
 class QualityThresholds:
-    min_short_side: int = 480  # px
-    min_sharpness: float = 40.0  # variance of the Laplacian at `sharpness_width`
-    sharpness_width: int = 1000  # px: images are resized to this width first, so scores compare
+    min_short_side: int = 150  # px; the smallest real fixture (250 x 159) still reads exactly
+    min_sharpness: float = 10.0  # variance of the Laplacian, image at most `sharpness_width` wide
+    sharpness_width: int = 1000  # px: larger images are shrunk first, so phone photos compare
     glare_level: int = 250  # a pixel whose channels are all >= this is blown out
-    max_glare_fraction: float = 0.03  # of the image area, largest blown-out blob
+    max_glare_fraction: float = 0.06  # of the image area, the largest glare blob
 
 
 def _grey(image: RGBImage) -> npt.NDArray[np.uint8]:
@@ -163,35 +166,57 @@ def _grey(image: RGBImage) -> npt.NDArray[np.uint8]:
 
 
 def sharpness(image: RGBImage, *, width: int = 1000) -> float:
-    """Variance of the Laplacian of the greyscale image resized to `width` (higher is sharper)."""
+    """Variance of the Laplacian of the greyscale image, shrunk to at most `width` px wide (higher is
+    sharper). Small images are not enlarged: upscaling would make every small scan look blurred."""
     grey = _grey(image)
-    scale = width / grey.shape[1]
-    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-    resized = cv2.resize(grey, (width, max(1, round(grey.shape[0] * scale))), interpolation=interpolation)
-    return float(cv2.Laplacian(resized, cv2.CV_64F).var())
+    if grey.shape[1] > width:
+        height = max(1, round(grey.shape[0] * width / grey.shape[1]))
+        grey = np.asarray(cv2.resize(grey, (width, height), interpolation=cv2.INTER_AREA), dtype=np.uint8)
+    return float(cv2.Laplacian(grey, cv2.CV_64F).var())
 
 
-def glare_fraction(image: RGBImage, *, level: int = 250) -> float:
-    """Area fraction of the largest connected blown-out region (scattered white pixels do not count)."""
+def glare_fraction(
+    image: RGBImage, *, level: int = 250, halo: int = 200, max_holes: float = 0.1, ring: int = 5
+) -> float:
+    """Area fraction of the largest glare blob. A blown-out region counts as glare only when it
+    looks like a highlight, not like white paper: it hides the print under it (few unsaturated holes
+    inside its outline, whereas a white card is full of ink) and it fades out into a bright halo
+    (the median of a `ring`-px band around it is at least `halo`)."""
     blown = np.all(image >= level, axis=2).astype(np.uint8)
     if not blown.any():
         return 0.0
-    count, _, stats, _ = cv2.connectedComponentsWithStats(blown, connectivity=8)
-    largest = int(stats[1:count, cv2.CC_STAT_AREA].max()) if count > 1 else 0
-    return largest / float(blown.size)
+    grey = _grey(image)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(blown, connectivity=8)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * ring + 1, 2 * ring + 1))
+    best = 0
+    for index in (np.argsort(-stats[1:count, cv2.CC_STAT_AREA])[:5] + 1).tolist():
+        area = int(stats[index, cv2.CC_STAT_AREA])
+        if area < 0.002 * blown.size:
+            break
+        mask = (labels == index).astype(np.uint8)
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        outline = np.zeros_like(mask)
+        cv2.drawContours(outline, contours, -1, (1,), thickness=-1)
+        band = cv2.dilate(outline, kernel).astype(bool) & ~outline.astype(bool)
+        filled = int(outline.sum())
+        if band.sum() < 20 or 1 - area / max(filled, 1) > max_holes:
+            continue
+        if float(np.median(grey[band])) >= halo:
+            best = max(best, filled)
+    return best / float(blown.size)
 
 
-def check_size(image: RGBImage, *, min_short_side: int = 480) -> QualityIssue | None:
+def check_size(image: RGBImage, *, min_short_side: int = 150) -> QualityIssue | None:
     short = float(min(image.shape[:2]))
     return QualityIssue("image_too_small", short, min_short_side) if short < min_short_side else None
 
 
-def check_blur(image: RGBImage, *, min_sharpness: float = 40.0, width: int = 1000) -> QualityIssue | None:
+def check_blur(image: RGBImage, *, min_sharpness: float = 10.0, width: int = 1000) -> QualityIssue | None:
     score = sharpness(image, width=width)
     return QualityIssue("image_too_blurry", score, min_sharpness) if score < min_sharpness else None
 
 
-def check_glare(image: RGBImage, *, level: int = 250, max_fraction: float = 0.03) -> QualityIssue | None:
+def check_glare(image: RGBImage, *, level: int = 250, max_fraction: float = 0.06) -> QualityIssue | None:
     fraction = glare_fraction(image, level=level)
     return QualityIssue("image_glare", fraction, max_fraction) if fraction > max_fraction else None
 
