@@ -22,7 +22,7 @@ from idscan.errors import IdscanError
 log = logging.getLogger("idscan.cli")
 
 # Engines add their own sub-commands when they are present.
-_ENGINE_COMMANDS = ("idscan.documents.commands", "idscan.vision.commands")
+_ENGINE_COMMANDS = ("idscan.documents.commands", "idscan.vision.commands", "idscan.report.commands")
 
 
 def load_settings() -> Settings:
