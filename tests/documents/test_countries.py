@@ -22,3 +22,12 @@ def test_national_hints() -> None:
     assert "NEDERLANDSE" in hint.nationality_words
     assert national_hint("D<<") is not None
     assert national_hint("USA") is None
+
+
+def test_nationality_words() -> None:
+    from idscan.documents.countries import nationality_words
+
+    assert {"DUTCH", "NEDERLANDSE", "NETHERLANDS"} <= nationality_words("NLD")
+    assert "GERMAN" in nationality_words("D<<")
+    assert "UTOPIAN" in nationality_words("UTO")
+    assert "NIGERIAN" not in nationality_words("NER")

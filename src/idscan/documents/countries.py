@@ -8,6 +8,7 @@ Names follow CLDR English short forms ("Netherlands", not "Netherlands (Kingdom 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 ISO_ALPHA3: dict[str, str] = {
     "ABW": "Aruba",
@@ -351,3 +352,74 @@ NATIONAL_HINTS: dict[str, NationalHint] = {
 
 def national_hint(code: str) -> NationalHint | None:
     return NATIONAL_HINTS.get(normalise_code(code))
+
+
+# English nationality words that do not follow from the country name by a regular suffix.
+_IRREGULAR_DEMONYMS: dict[str, tuple[str, ...]] = {
+    "FRA": ("FRENCH",),
+    "GBR": ("BRITISH", "BRITISH CITIZEN"),
+    "NLD": ("DUTCH",),
+    "POL": ("POLISH",),
+    "ESP": ("SPANISH",),
+    "DNK": ("DANISH",),
+    "SWE": ("SWEDISH",),
+    "FIN": ("FINNISH",),
+    "IRL": ("IRISH",),
+    "CHE": ("SWISS",),
+    "GRC": ("GREEK", "HELLENIC"),
+    "CYP": ("CYPRIOT",),
+    "TUR": ("TURKISH",),
+    "USA": ("AMERICAN",),
+    "SVK": ("SLOVAK",),
+    "SVN": ("SLOVENE", "SLOVENIAN"),
+    "CZE": ("CZECH",),
+    "HRV": ("CROATIAN",),
+    "LUX": ("LUXEMBOURGER", "LUXEMBOURGISH"),
+    "NER": ("NIGERIEN",),
+    "NGA": ("NIGERIAN",),
+    "PHL": ("FILIPINO",),
+    "NZL": ("NEW ZEALANDER",),
+    "D": ("GERMAN",),
+    "DEU": ("GERMAN",),
+}
+_SUFFIXES = ("N", "AN", "IAN", "ESE", "ISH", "IC", "I")
+
+
+def _regular_forms(name: str) -> set[str]:
+    """UTOPIA -> UTOPIAN, HUNGARY -> HUNGARIAN, GERMANY -> GERMAN, ICELAND -> ICELANDIC, ..."""
+    upper = name.upper()
+    forms = {upper + suffix for suffix in _SUFFIXES}
+    if upper[-1:] in {"A", "E", "Y"}:
+        forms |= {upper[:-1] + suffix for suffix in _SUFFIXES}
+    if upper.endswith("Y"):
+        forms.add(upper[:-1])
+    return {form for form in forms if len(form) >= 5}
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, frozenset[str]]:
+    """Code -> English nationality words; a derived word two codes would share (NIGERIAN from NIGER
+    and NIGERIA) is dropped, so a match never confirms the wrong country."""
+    forms = {code: _regular_forms(name) for code, name in ISO_ALPHA3.items()}
+    forms["UTO"] = _regular_forms("UTOPIA")
+    seen: dict[str, int] = {}
+    for words in forms.values():
+        for word in words:
+            seen[word] = seen.get(word, 0) + 1
+    out = {code: {w for w in words if seen[w] == 1} for code, words in forms.items()}
+    for code, extra in _IRREGULAR_DEMONYMS.items():
+        out.setdefault(code, set()).update(extra)
+    return {code: frozenset(words) for code, words in out.items()}
+
+
+def nationality_words(code: str) -> frozenset[str]:
+    """English words a visual zone may print for the nationality `code` (UTOPIAN, GERMAN, DUTCH)."""
+    normal = normalise_code(code)
+    words = set(_demonyms().get(normal, frozenset()))
+    name = country_name(normal)
+    if name is not None:
+        words.add(name.upper())
+    hint = national_hint(normal)
+    if hint is not None:
+        words.update(hint.nationality_words)
+    return frozenset(words)

@@ -119,3 +119,15 @@ def test_a_confirmed_name_part_is_never_overwritten() -> None:
     assert _r(r).value("surname") == "ERIKSSON"
     assert "surname" in r.confirmed
     assert "given_names" in r.unconfirmed  # the print says B's, but B's surname is wrong
+
+
+def test_visual_nationality_words_in_english() -> None:
+    assert visual_confirms("nationality", "UTO", "UTOPIAN")
+    assert visual_confirms("nationality", "HUN", "HUNGARIAN")
+    assert visual_confirms("nationality", "ISL", "ÍSLENSKUR/ICELANDIC/ISLANDAISE")
+    assert visual_confirms("nationality", "CZE", "ČESKÁ REPUBLIKA / CZECH REPUBLIC")
+    assert visual_confirms("nationality", "POL", "POLSKIE / POLISH / POLONAISE")
+    assert visual_confirms("nationality", "AUT", "AUSTRIAN")
+    assert not visual_confirms("nationality", "AUS", "AUSTRIAN")  # Australia is not Austria
+    assert not visual_confirms("nationality", "NER", "NIGERIAN")  # Nigeria, not Niger
+    assert visual_confirms("nationality", "NGA", "NIGERIAN")

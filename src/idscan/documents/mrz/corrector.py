@@ -32,9 +32,9 @@ from idscan.documents.mrz.parser import parse_layout, text_at
 @dataclass(frozen=True)
 class Change:
     line: int
-    pos: int
-    before: str  # "" for an inserted filler
-    after: str  # "" for a removed filler
+    pos: int  # -1 for a length fix, whose before/after are the whole line
+    before: str
+    after: str
     reason: str  # "length" | "charset" | "filler" | "check_digit"
 
 

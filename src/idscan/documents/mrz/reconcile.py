@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from idscan.documents.countries import country_name, is_known_code, national_hint
+from idscan.documents.countries import is_known_code, nationality_words
 from idscan.documents.mrz.corrector import Correction, check_holds, correct
 from idscan.documents.mrz.layouts import layout_for
 from idscan.documents.mrz.model import Kind, MrzField, MrzResult, Span
@@ -72,12 +72,12 @@ def visual_confirms(name: str, mrz_value: str | None, visual: str, *, truncated:
         tokens = re.split(r"[\s/]+", visual.strip().upper())
         return bool(tokens) and tokens[-1] == mrz_value  # bilingual prints end with the Latin code
     if name in {"nationality", "issuing_country"}:
-        printed = _plain(visual)
-        names = {mrz_value, _plain(country_name(mrz_value) or "")}
-        hint = national_hint(mrz_value)
-        if hint is not None:
-            names |= {_plain(w) for w in hint.nationality_words}
-        return any(part.strip() in names for part in [printed, *printed.split(" ")] if part.strip())
+        # The code itself, the country's name, or a nationality word (UTOPIAN, DUTCH, NEDERLANDSE),
+        # anywhere in a bilingual print such as "MAGYAR/HUNGARIAN".
+        words = {mrz_value} | {w for w in (_plain(x) for x in nationality_words(mrz_value)) if w}
+        tokens = _plain(visual).split(" ")
+        grams = {" ".join(tokens[i : i + n]) for n in (1, 2, 3) for i in range(len(tokens) - n + 1)}
+        return bool(grams & words)
     mrz = _plain(mrz_value)
     forms = _latin_forms(visual)
     # A long name is cut at the end of the MRZ field; the print keeps it whole.
