@@ -5,8 +5,10 @@ import string
 from collections import Counter
 from datetime import date
 
+import pytest
+
 from idscan.documents.mrz import Correction, MrzResult, check_digit, correct, fix_length, parse
-from idscan.documents.mrz.charsets import RIVALS, SWAPS
+from idscan.documents.mrz.charsets import RIVALS, SWAPS, fill_after_end, fill_names
 
 from .factory import Holder, random_mrz, td1, td3
 from .fixtures import ground_truth
@@ -274,3 +276,33 @@ def test_country_codes_read_with_digits() -> None:
         c = correct(read, today=TODAY)
         assert list(_r(c).lines) == lines, read_code
         assert c.confident
+
+
+@pytest.mark.parametrize(
+    ("raw", "single", "filled"),
+    [
+        ("ZE184226B<<K<<", False, "ZE184226B<<<<<"),
+        ("<<<<<K<<<<<", False, "<<<<<<<<<<<"),  # empty optional data with a stray K
+        ("<<<<<<<<0212300", False, "<<<<<<<<0212300"),  # content after leading fillers stays
+        ("AB<K<<", False, "AB<K<<"),  # a K right after a single filler may be content
+        ("K<<<<", False, "K<<<<"),
+        ("CA000000K", True, "CA000000K"),  # no filler before it: a K ending the number
+        ("CA00000<K", True, "CA00000<<"),
+    ],
+)
+def test_filler_rule(raw: str, single: bool, filled: str) -> None:
+    assert fill_after_end(raw, single=single) == filled
+
+
+@pytest.mark.parametrize(
+    ("raw", "filled"),
+    [
+        ("ERIKSSON<<ANNA<MARIA<<<<K<<<", "ERIKSSON<<ANNA<MARIA<<<<<<<<"),
+        ("SMITH<<K<<<<<<", "SMITH<<K<<<<<<"),  # an initial K
+        ("SMITH<<JACK<K<<<<", "SMITH<<JACK<K<<<<"),
+        ("SMITH<<JACK<<KK<<", "SMITH<<JACK<<<<<<"),
+        ("KIRK<<<<<<<", "KIRK<<<<<<<"),
+    ],
+)
+def test_names_filler_rule(raw: str, filled: str) -> None:
+    assert fill_names(raw) == filled

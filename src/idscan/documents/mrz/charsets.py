@@ -48,18 +48,17 @@ def normalise_line(text: str) -> str:
 
 
 def fill_after_end(raw: str, *, single: bool = False) -> str:
-    """`K` read for `<` in a field's padding: once the content has ended with `<<` (or `<` for a
-    document number) and only `<`/`K` follow, every `K` there is filler. `K` inside names stays."""
-    stripped = raw.lstrip("<")
-    lead = len(raw) - len(stripped)
+    """`K` read for `<` in a field's padding. In the stretch at the end of the field made only of
+    `<` and `K`, every `K` after a `<<` (after a `<` for a document number) is filler: the content
+    has ended there. A `K` that ends the content (`JACK<<<`, an initial `K<<<`) stays."""
+    suffix = len(raw)
+    while suffix > 0 and raw[suffix - 1] in "<K":
+        suffix -= 1
     marker = "<" if single else "<<"
-    cut = stripped.find(marker)
-    if cut <= 0:
+    cut = raw.find(marker, suffix)
+    if cut < 0:
         return raw
-    tail = stripped[cut:]
-    if set(tail) <= {"<", "K"}:
-        return raw[: lead + cut] + "<" * len(tail)
-    return raw
+    return raw[:cut] + raw[cut:].replace("K", "<")
 
 
 def fill_names(raw: str) -> str:
