@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import random
 from datetime import date
 
 from idscan.documents.mrz import MrzResult, Reconciled, reconcile, visual_confirms
+from idscan.documents.mrz.charsets import RIVALS, SWAPS
 
-from .factory import Holder, td3
+from .factory import Holder, random_mrz, td3
 
 TODAY = date(2026, 11, 25)
 TRUTH = td3(Holder())
@@ -131,3 +133,56 @@ def test_visual_nationality_words_in_english() -> None:
     assert not visual_confirms("nationality", "AUS", "AUSTRIAN")  # Australia is not Austria
     assert not visual_confirms("nationality", "NER", "NIGERIAN")  # Nigeria, not Niger
     assert visual_confirms("nationality", "NGA", "NIGERIAN")
+
+
+def test_two_failing_reads_of_one_field_are_combined() -> None:
+    # A slips at one character of the number, B at another: neither validates, their mix does.
+    a = [TRUTH[0], "L8989O2C3" + TRUTH[1][9:]]  # (refused alone: a digit slip would fit as well)
+    b = [TRUTH[0], "L898902CB" + TRUTH[1][9:]]
+    r = reconcile(a, b, today=TODAY)
+    assert _r(r).lines == tuple(TRUTH)
+    assert r.accepted
+
+
+def test_property_two_readers_with_one_slip_each_never_give_a_wrong_value() -> None:
+    # Slips include K/<, G/6 and L/1, which no check digit sees: the second reader must expose them.
+    rng = random.Random(5)
+    table = {**SWAPS}
+    for key, more in RIVALS.items():
+        table[key] = table.get(key, "") + more
+    table["<"], table["K"] = "K", "<" + table.get("K", "")
+    wrong = restored = 0
+    for _ in range(600):
+        truth = random_mrz(rng)
+        reads = []
+        for _reader in range(2):
+            read = list(truth)
+            line = rng.randrange(len(read))
+            pos = rng.randrange(len(read[line]))
+            if read[line][pos] in table:
+                read[line] = read[line][:pos] + rng.choice(table[read[line][pos]]) + read[line][pos + 1 :]
+            reads.append(read)
+        if reads[0] == reads[1] != truth:
+            continue  # the same slip in both readers: nothing can see it
+        r = reconcile(reads[0], reads[1], today=TODAY)
+        if r.result is None or not r.result.checks_valid or r.conflicts:
+            continue
+        checked = [f.name for f in r.result.fields if f.check_digit]
+        truth_result = reconcile(truth, truth, today=TODAY).result
+        assert truth_result is not None
+        same = all(r.result.value(n) == truth_result.value(n) for n in checked)
+        if same:
+            restored += 1
+        else:
+            wrong += 1  # even a collision one reader cannot see must show up as a conflict
+    assert wrong == 0
+    assert restored > 400
+
+
+def test_collision_seen_by_a_failing_second_reader_is_a_conflict() -> None:
+    a = td3(Holder(number="AG1234567"))
+    b = [a[0], "A6" + a[1][2:14] + "3" + a[1][15:]]  # reads 6 for G, and slips in the birth date
+    r = reconcile(a, b, today=TODAY)
+    assert _r(r).value("document_number") == "AG1234567"
+    assert "document_number" in r.conflicts
+    assert not r.accepted

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from idscan.documents.countries import is_known_code, nationality_words
+from idscan.documents.mrz.checkdigit import char_value
 from idscan.documents.mrz.corrector import Correction, check_holds, correct
-from idscan.documents.mrz.layouts import layout_for
+from idscan.documents.mrz.layouts import CheckSpec, layout_for
 from idscan.documents.mrz.model import Kind, MrzField, MrzResult, Span
 from idscan.documents.mrz.parser import parse_layout, text_at
 
@@ -109,10 +110,57 @@ def _merge_checked(result: MrzResult, other: MrzResult, today: date) -> MrzResul
                 row = lines[span.line]
                 lines[span.line] = row[: span.start] + text_at(other.lines, span) + row[span.end :]
             changed = True
+        elif _combine(lines, other.lines, check):
+            changed = True
     composite = next((c for c in layout.checks if c.name == "composite"), None)
     if not changed or (composite is not None and not check_holds(lines, composite)):
         return result
     return parse_layout(layout_for(result.format, lines), lines, today)
+
+
+def _conflicts(result: MrzResult, other: MrzResult | None, *, both_valid: bool) -> tuple[str, ...]:
+    """Check-digit fields the readers disagree on in a way no digit can settle: both reads valid
+    but different, or a near-identical read that differs only by a collision (G/6, K/<, L/1 weigh
+    the same), which the other read's own failure elsewhere does not make wrong."""
+    if other is None:
+        return ()
+    out = []
+    for f in result.fields:
+        theirs = other.field(f.name)
+        if not f.check_digit or theirs is None or theirs.raw == f.raw or len(theirs.raw) != len(f.raw):
+            continue
+        diffs = [(x, y) for x, y in zip(f.raw, theirs.raw, strict=True) if x != y]
+        collision = len(diffs) <= 2 and any(char_value(x) % 10 == char_value(y) % 10 for x, y in diffs)
+        if both_valid or collision:
+            out.append(f.name)
+    return tuple(out)
+
+
+def _combine(lines: list[str], other: Sequence[str], check: CheckSpec) -> bool:
+    """Both reads fail `check`. When they differ at exactly two characters of the field and agree
+    on its check digit, each read probably has one slip where the other is right: take the mix of
+    the two that satisfies the digit, if exactly one does. (If both carried the same slip the
+    truth would not be among the mixes, hence no more than two differences.)"""
+    if text_at(lines, check.span) != text_at(other, check.span):
+        return False
+    spots = [
+        (s.line, p)
+        for s in check.covers
+        for p in range(s.start, s.end)
+        if lines[s.line][p] != other[s.line][p]
+    ]
+    if len(spots) != 2:
+        return False
+    fits = []
+    for line, pos in spots:  # each mix keeps ours at one spot and takes theirs at the other
+        trial = list(lines)
+        trial[line] = trial[line][:pos] + other[line][pos] + trial[line][pos + 1 :]
+        if check_holds(trial, check):
+            fits.append(trial)
+    if len(fits) != 1:
+        return False
+    lines[:] = fits[0]
+    return True
 
 
 def _patch(lines: list[str], source: MrzResult, region: Span | None) -> None:
@@ -230,13 +278,10 @@ def reconcile(
         other_result = None
     if other_result is not None and not result.checks_valid:
         result = _merge_checked(result, other_result, today)
-    conflicts = []
-    if other_result is not None and other is not None and other.confident and base.confident:
-        for f in result.fields:
-            theirs = other_result.field(f.name)
-            if f.check_digit and theirs is not None and theirs.value != f.value:
-                conflicts.append(f.name)
+    conflicts = _conflicts(
+        result, other_result, both_valid=bool(other and other.confident and base.confident)
+    )
     lines, confirmed, unconfirmed = _settle_unchecked(result, other_result, visual or {}, other is a)
     if lines != list(result.lines):
         result = parse_layout(layout_for(result.format, lines), lines, today)
-    return Reconciled(result, frozenset(confirmed), frozenset(unconfirmed), tuple(conflicts), reads)
+    return Reconciled(result, frozenset(confirmed), frozenset(unconfirmed), conflicts, reads)
