@@ -16,10 +16,13 @@ from idscan.auth.tokens import TokenPolicy
 from idscan.bootstrap import build_container
 from idscan.config import Settings
 from idscan.container import Container
+from idscan.hosted import routes as hosted_routes
 from idscan.jobs import JobRuntime
 from idscan.ops import routes as ops_routes
 from idscan.ops.middleware import RequestGuard
 from idscan.ops.ratelimit import RateLimiter
+from idscan.pipeline import tasks as _pipeline_tasks  # noqa: F401
+from idscan.results import routes as result_routes
 from idscan.transactions import routes as transaction_routes
 from idscan.transactions import service as transaction_service
 
@@ -95,6 +98,8 @@ def create_app(
     http_errors.install(app)
     app.include_router(transaction_routes.router)
     app.include_router(webhook_routes.router)
+    app.include_router(result_routes.router)
+    app.include_router(hosted_routes.router)
     app.include_router(ops_routes.router)
     app.add_middleware(
         RequestGuard,

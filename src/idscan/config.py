@@ -159,6 +159,13 @@ class TransactionSettings(BaseModel):
     """Verification transactions."""
 
     max_attempts: int = Field(default=5, ge=1, le=50, description="Attempts per task before it fails.")
+    retention_days: int = Field(
+        default=30,
+        ge=0,
+        le=3650,
+        description="Days a completed transaction's personal data (images, fields, reports) is kept "
+        "before it is erased; the stub (IDs, states, times) stays for the audit trail.",
+    )
 
 
 class Settings(BaseSettings):

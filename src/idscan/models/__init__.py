@@ -1,6 +1,7 @@
 """SQLAlchemy tables, one module per aggregate. Import this package to register them all."""
 
 from idscan.models.accounts import Account, Credential
+from idscan.models.attempts import DocumentScan, Download, Result
 from idscan.models.base import Base
 from idscan.models.transactions import Task, Transaction
 from idscan.models.webhooks import Event, Webhook, WebhookAttempt, WebhookDelivery
@@ -8,8 +9,11 @@ from idscan.models.webhooks import Event, Webhook, WebhookAttempt, WebhookDelive
 __all__ = [
     "Account",
     "Base",
+    "DocumentScan",
+    "Download",
     "Credential",
     "Event",
+    "Result",
     "Task",
     "Transaction",
     "Webhook",

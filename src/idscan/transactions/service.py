@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, insert, or_, select
+from sqlalchemy import Table, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from idscan import jobs
@@ -13,7 +13,7 @@ from idscan.errors import NotFoundError, Problem, ValidationError
 from idscan.lib import cursor as cursors
 from idscan.lib.clock import iso, utcnow
 from idscan.lib.ids import capability_token, new_uuid
-from idscan.models import Task, Transaction
+from idscan.models import DocumentScan, Download, Result, Task, Transaction
 from idscan.transactions import schemas
 from idscan.transactions.states import TaskState, TaskType, TransactionState, move_transaction
 from idscan.webhooks import service as webhooks
@@ -167,10 +167,21 @@ def erase(session: Session, account_id: str, transaction_id: str) -> Transaction
     transaction = get(session, account_id, transaction_id)
     if transaction.state == TransactionState.PENDING:
         change_state(session, transaction, TransactionState.CANCELLED)
-    if transaction.erased_at is None:
-        transaction.erased_at = utcnow()
-        jobs.enqueue(session, ERASE_JOB, {"transaction_id": transaction.id}, job_id=f"erase:{transaction.id}")
+    erase_personal_data(session, transaction)
     return transaction
+
+
+def erase_personal_data(session: Session, transaction: Transaction) -> None:
+    """Results, readings and download handles go in this unit of work; files by the erase job."""
+    if transaction.erased_at is not None:
+        return
+    transaction.erased_at = utcnow()
+    session.execute(delete(Result).where(Result.transaction_id == transaction.id))
+    session.execute(delete(Download).where(Download.transaction_id == transaction.id))
+    session.execute(
+        update(DocumentScan).where(DocumentScan.transaction_id == transaction.id).values(reading_sealed=None)
+    )
+    jobs.enqueue(session, ERASE_JOB, {"transaction_id": transaction.id}, job_id=f"erase:{transaction.id}")
 
 
 def expire_due(session: Session, now: datetime, *, batch: int = 200) -> list[str]:
@@ -186,9 +197,29 @@ def expire_due(session: Session, now: datetime, *, batch: int = 200) -> list[str
     expired = []
     for transaction in session.scalars(query):
         change_state(session, transaction, TransactionState.EXPIRED)
-        jobs.enqueue(session, ERASE_JOB, {"transaction_id": transaction.id}, job_id=f"erase:{transaction.id}")
+        erase_personal_data(session, transaction)
         expired.append(transaction.id)
     return expired
+
+
+def erase_past_retention(session: Session, before: datetime, *, batch: int = 200) -> list[str]:
+    """Erase the personal data of finished transactions older than the retention period."""
+    query = (
+        select(Transaction)
+        .where(
+            Transaction.state == TransactionState.COMPLETED,
+            Transaction.erased_at.is_(None),
+            Transaction.completed_at < before,
+        )
+        .limit(batch)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    erased = []
+    for transaction in session.scalars(query):
+        erase_personal_data(session, transaction)
+        erased.append(transaction.id)
+    return erased
 
 
 def blob_prefix(transaction_id: str) -> str:
@@ -214,6 +245,8 @@ def read_detail(session: Session, account_id: str, transaction_id: str) -> schem
     row = rows[0]
     pending = row.state == TransactionState.PENDING
     level: Any = row.settings.get("documentScan", {}).get("level", "basic")
+    # Attempts are listed only while pending; once finished, the result carries the final files.
+    scans = _document_scans(session, transaction_id) if pending else []
     return schemas.TransactionOut(
         id=transaction_id,
         state=row.state,
@@ -228,9 +261,32 @@ def read_detail(session: Session, account_id: str, transaction_id: str) -> schem
                 level=level if task.type == TaskType.DOCUMENT_SCAN else None,
                 attempts=task.attempts,
                 attempts_invoiced=task.attempts_invoiced,
-                # Attempts are listed only while pending; their files go with the result.
-                document_scans=[] if task.type == TaskType.DOCUMENT_SCAN and pending else None,
+                document_scans=scans if task.type == TaskType.DOCUMENT_SCAN and pending else None,
             )
             for task in rows
         ],
     )
+
+
+def _document_scans(session: Session, transaction_id: str) -> list[schemas.DocumentScanAttempt]:
+    rows = session.scalars(
+        select(DocumentScan)
+        .where(DocumentScan.transaction_id == transaction_id, DocumentScan.code.is_not(None))
+        .order_by(DocumentScan.created_at)
+    )
+    return [
+        schemas.DocumentScanAttempt(
+            created=iso(scan.created_at) or "",
+            code=scan.code or "",
+            score=scan.score,
+            source=scan.source,
+            linked=scan.linked,
+            # Only derived, redacted files are served; the raw upload never is.
+            files=[
+                schemas.AttemptFile(category=f["category"], type=f["type"], url=f["url"])
+                for f in scan.files
+                if "url" in f
+            ],
+        )
+        for scan in rows
+    ]

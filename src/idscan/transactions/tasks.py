@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from idscan import jobs
 from idscan.container import Container
@@ -20,16 +24,24 @@ def sweep(ctx: Container, payload: dict[str, Any]) -> None:
 
 
 def run_sweep(ctx: Container) -> int:
-    """Expire every overdue pending transaction, a batch per database transaction."""
+    """Expire every overdue pending transaction and erase what is past retention, a batch per
+    database transaction. Returns how many transactions changed."""
+    now = utcnow()
+    retention = timedelta(days=ctx.settings.transactions.retention_days)
     total = 0
-    while True:
-        with transaction(ctx.session_factory) as session:
-            expired = service.expire_due(session, utcnow())
-        total += len(expired)
-        if not expired:
-            break
+    steps: tuple[Callable[[Session], list[str]], ...] = (
+        lambda session: service.expire_due(session, now),
+        lambda session: service.erase_past_retention(session, now - retention),
+    )
+    for step in steps:
+        while True:
+            with transaction(ctx.session_factory) as session:
+                done = step(session)
+            total += len(done)
+            if not done:
+                break
     if total:
-        log.info("expired transactions", extra={"count": total})
+        log.info("swept transactions", extra={"count": total})
     return total
 
 

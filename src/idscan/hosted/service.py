@@ -1,0 +1,82 @@
+"""End-user use cases behind a capability token. Functions take the session first, never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from idscan import jobs
+from idscan.errors import ConflictError, GoneError, NotFoundError, Problem, ValidationError
+from idscan.lib.clock import utcnow
+from idscan.lib.ids import new_uuid
+from idscan.models import DocumentScan, Transaction
+from idscan.pipeline.document import PAIRING_CODES
+from idscan.pipeline.tasks import DOCUMENT_JOB
+from idscan.storage.blobstore import BlobStore
+from idscan.transactions.states import TaskState, TaskType, TransactionState
+
+SOURCES = ("camera", "file")
+
+
+def resolve(session: Session, token: str) -> Transaction:
+    """The transaction a capability token opens, in whatever state it is."""
+    if not token.isalnum() or len(token) > 64:
+        raise NotFoundError("Unknown link.")
+    trx = session.scalars(select(Transaction).where(Transaction.capability_token == token)).one_or_none()
+    if trx is None:
+        raise NotFoundError("Unknown link.")
+    return trx
+
+
+def require_pending(trx: Transaction) -> None:
+    if trx.state != TransactionState.PENDING or trx.expires_at <= utcnow():
+        raise GoneError("This verification is no longer open.")
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    attempt_id: str
+    linked: bool
+
+
+def submit_document(
+    session: Session, blobs: BlobStore, trx: Transaction, data: bytes, source: str
+) -> Submitted:
+    """Keep the upload and queue its processing in the same transaction as the attempt row."""
+    require_pending(trx)
+    allowed = trx.settings.get("documentScan", {}).get("captureSources", list(SOURCES))
+    if source not in allowed:
+        raise ValidationError([Problem("source", f"Capture source {source!r} is not allowed here.")])
+    task = next((t for t in trx.tasks if t.type == TaskType.DOCUMENT_SCAN), None)
+    if task is None or task.state != TaskState.PENDING:
+        raise ConflictError("The document step is already done.")
+    if not data:
+        raise ValidationError([Problem("file", "The file is empty.")])
+    last = session.scalars(
+        select(DocumentScan)
+        .where(DocumentScan.transaction_id == trx.id)
+        .order_by(DocumentScan.created_at.desc())
+        .limit(1)
+    ).first()
+    if last is not None and last.processed_at is None:
+        raise ConflictError("The previous photo is still being checked.")
+    linked = last is not None and last.code in PAIRING_CODES
+    attempt_id = new_uuid()
+    key = f"transactions/{trx.id}/attempts/{attempt_id}/upload"
+    # Stored before the row commits: a failed commit leaves an orphan under the transaction's
+    # prefix, which erasure removes with the rest.
+    blobs.put(key, data)
+    session.add(
+        DocumentScan(
+            id=attempt_id,
+            transaction_id=trx.id,
+            created_at=utcnow(),
+            source=source,
+            linked=linked,
+            files=[{"category": "upload", "type": "raw_document_image", "key": key}],
+        )
+    )
+    jobs.enqueue(session, DOCUMENT_JOB, {"attempt_id": attempt_id}, job_id=f"document:{attempt_id}")
+    return Submitted(attempt_id=attempt_id, linked=linked)

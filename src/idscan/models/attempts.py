@@ -1,0 +1,61 @@
+"""What the end user sent and what came of it: document attempts, results, downloads, hand-offs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from idscan.models.base import Base, UTCDateTime
+
+
+class DocumentScan(Base):
+    """One upload of one document side, and the engine's verdict on it."""
+
+    __tablename__ = "document_scans"
+    __table_args__ = (Index("ix_document_scans_transaction_created", "transaction_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    transaction_id: Mapped[str] = mapped_column(ForeignKey("transactions.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    source: Mapped[str] = mapped_column(String(10))  # camera | file
+    # Null while the pipeline has not judged it yet.
+    code: Mapped[str | None] = mapped_column(String(60), default=None)
+    score: Mapped[float | None] = mapped_column(Float, default=None)
+    linked: Mapped[bool] = mapped_column(Boolean, default=False)
+    side: Mapped[str | None] = mapped_column(String(10), default=None)
+    document_type: Mapped[str | None] = mapped_column(String(30), default=None)
+    # [{"category", "type", "key"}]: blob keys of the upload and of what was derived from it.
+    files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The extracted reading (personal data), sealed with the master keyring.
+    reading_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class Result(Base):
+    __tablename__ = "results"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    transaction_id: Mapped[str] = mapped_column(
+        ForeignKey("transactions.id", ondelete="CASCADE"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The result body of the contract (fields are personal data), sealed with the master keyring.
+    body_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Download(Base):
+    """A download token for one stored file, answered only to the owning account."""
+
+    __tablename__ = "downloads"
+    __table_args__ = (Index("ix_downloads_transaction", "transaction_id"),)
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    transaction_id: Mapped[str] = mapped_column(ForeignKey("transactions.id", ondelete="CASCADE"))
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    blob_key: Mapped[str] = mapped_column(String(1024))
+    media_type: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,1 @@
+"""The processing pipeline: durable jobs that run the engines on what the end user sent."""

@@ -1,0 +1,82 @@
+"""Task outcomes and transaction completion, with their events, in the caller's transaction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from idscan.container import Container
+from idscan.lib.clock import utcnow
+from idscan.models import DocumentScan, Task, Transaction
+from idscan.results import assemble
+from idscan.results import service as results
+from idscan.transactions import service as transactions
+from idscan.transactions.states import TaskState, TaskType, TransactionState, move_task, transaction_outcome
+from idscan.webhooks import service as webhooks
+
+
+def reading_aad(attempt_id: str) -> bytes:
+    return f"reading:{attempt_id}".encode()
+
+
+def record_task_outcome(
+    ctx: Container, session: Session, trx: Transaction, task: Task, state: TaskState
+) -> None:
+    task.state = move_task(TaskState(task.state), state)
+    task.updated_at = utcnow()
+    webhooks.emit(
+        session,
+        trx.account_id,
+        transactions.TASK_EVENT,
+        {
+            "transaction": {"id": trx.id, "state": trx.state, "resultId": trx.result_id},
+            "task": {"type": task.type, "state": task.state},
+        },
+    )
+    if transaction_outcome(TaskState(t.state) for t in trx.tasks) is TransactionState.COMPLETED:
+        complete(ctx, session, trx)
+
+
+def complete(ctx: Container, session: Session, trx: Transaction) -> None:
+    """Assemble and seal the result, then complete the transaction (which emits its event)."""
+    outcomes = [_task_result(ctx, session, trx, task) for task in trx.tasks]
+    extract = trx.settings.get("documentScan", {}).get("extractFields")
+    body = assemble.result_body(trx.id, TransactionState.COMPLETED.value, outcomes, extract)
+    results.store(session, ctx.keyring, trx, body)
+    trx.completed_at = utcnow()
+    transactions.change_state(session, trx, TransactionState.COMPLETED)
+
+
+def _task_result(ctx: Container, session: Session, trx: Transaction, task: Task) -> assemble.TaskOutcome:
+    if task.type != TaskType.DOCUMENT_SCAN or task.state != TaskState.COMPLETED:
+        return assemble.TaskOutcome(type=task.type, state=task.state, attempts=task.attempts)
+    accepted = session.scalars(
+        select(DocumentScan)
+        .where(DocumentScan.transaction_id == trx.id, DocumentScan.code == "accepted")
+        .order_by(DocumentScan.created_at.desc())
+        .limit(1)
+    ).one()
+    assert accepted.reading_sealed is not None
+    reading: dict[str, Any] = json.loads(
+        ctx.keyring.open(accepted.reading_sealed, aad=reading_aad(accepted.id))
+    )
+    files: list[assemble.FileRef] = []
+    for item in accepted.files:
+        if item["category"] == "document":
+            name = f"{reading['name']} Side B" if item["type"] == "document_back" else reading["name"]
+            files.append(
+                assemble.FileRef("document", reading["documentType"], item["url"], name, reading["score"])
+            )
+        elif item["type"] == "portrait":
+            files.append(assemble.FileRef("image", "portrait", item["url"]))
+    return assemble.TaskOutcome(
+        type=task.type,
+        state=task.state,
+        attempts=task.attempts,
+        score=reading["score"],
+        fields=reading["fields"],
+        files=files,
+    )

@@ -1,0 +1,1 @@
+"""The integrator's view of a completed transaction: the result body, downloads."""

@@ -1,0 +1,101 @@
+"""Build the result body of the contract (section 3) from plain data (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+IMAGE_KINDS = ("document_image", "portrait")
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    category: str  # document | image
+    type: str  # passport, identity_card, ... | portrait | selfie
+    url: str | None
+    name: str | None = None
+    score: float | None = None
+
+    def body(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"category": self.category, "type": self.type}
+        if self.category == "document":
+            out["name"] = self.name
+            out["score"] = self.score
+        out["url"] = self.url
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class TaskOutcome:
+    type: str
+    state: str
+    attempts: int | None = None
+    score: float | None = None
+    threshold: float | None = None
+    passed: bool | None = None
+    fields: Sequence[Mapping[str, Any]] = ()
+    files: Sequence[FileRef] = ()
+
+
+def select_fields(fields: Sequence[Mapping[str, Any]], extract: Sequence[str] | None) -> list[dict[str, Any]]:
+    """Only the fields the integrator asked for (all when `extractFields` was not given)."""
+    wanted = None if extract is None else set(extract)
+    return [dict(f) for f in fields if wanted is None or f["field"] in wanted]
+
+
+def select_files(files: Sequence[FileRef], extract: Sequence[str] | None) -> list[FileRef]:
+    """With `extractFields`, document image and portrait URLs are null unless listed."""
+    if extract is None:
+        return list(files)
+    wanted = set(extract)
+
+    def allowed(ref: FileRef) -> bool:
+        kind = (
+            "portrait" if ref.type == "portrait" else "document_image" if ref.category == "document" else None
+        )
+        return kind is None or kind in wanted
+
+    return [
+        ref if allowed(ref) else FileRef(ref.category, ref.type, None, ref.name, ref.score) for ref in files
+    ]
+
+
+def result_body(
+    transaction_id: str, state: str, tasks: Sequence[TaskOutcome], extract: Sequence[str] | None
+) -> dict[str, Any]:
+    body_tasks: list[dict[str, Any]] = []
+    for task in tasks:
+        item: dict[str, Any] = {"type": task.type, "state": task.state}
+        if task.attempts is not None:
+            item["attempts"] = task.attempts
+        item["score"] = task.score
+        if task.type == "document_scan":
+            item["result"] = select_fields(task.fields, extract)
+        if task.threshold is not None:
+            item["threshold"] = task.threshold
+            item["passed"] = task.passed
+        if task.type != "face_match":
+            item["files"] = [ref.body() for ref in select_files(task.files, extract)]
+        body_tasks.append(item)
+    return {"id": transaction_id, "state": state, "tasks": body_tasks}
+
+
+def field_body(
+    field: str,
+    values: Sequence[tuple[str, str, str | None]],
+    validity: str,
+    comparison: str,
+    locale: str | None,
+) -> dict[str, Any]:
+    """One entry of `result`: values as (source, value, locale-or-None)."""
+    return {
+        "field": field,
+        "validity": validity,
+        "comparison": comparison,
+        "locale": locale,
+        "values": [
+            {"source": source, "value": value, **({"locale": loc} if loc else {})}
+            for source, value, loc in values
+        ],
+    }

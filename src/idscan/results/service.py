@@ -1,0 +1,88 @@
+"""Results and downloads: stored sealed, answered only to the owning account."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from idscan.errors import GoneError, NotFoundError, TransactionNotCompletedError
+from idscan.lib.aead import Keyring
+from idscan.lib.clock import utcnow
+from idscan.lib.ids import capability_token, new_uuid
+from idscan.models import Download, Result, Transaction
+from idscan.storage.blobstore import BlobNotFoundError, BlobStore
+
+DOWNLOAD_PATH = "/id-scan/v1/downloads/"
+
+
+def _aad(result_id: str) -> bytes:
+    return f"result:{result_id}".encode()
+
+
+def store(session: Session, keyring: Keyring, transaction: Transaction, body: dict[str, Any]) -> str:
+    """Seal and keep the result body; the caller completes the transaction in the same unit."""
+    result_id = new_uuid()
+    sealed = keyring.seal(json.dumps(body, separators=(",", ":")).encode(), aad=_aad(result_id))
+    session.add(Result(id=result_id, transaction_id=transaction.id, created_at=utcnow(), body_sealed=sealed))
+    transaction.result_id = result_id
+    return result_id
+
+
+def read(
+    session: Session, keyring: Keyring, account_id: str, transaction_id: str, result_id: str
+) -> dict[str, Any]:
+    transaction = session.get(Transaction, transaction_id)
+    if transaction is None or transaction.account_id != account_id:
+        raise NotFoundError("Transaction not found.")
+    if transaction.state != "completed":
+        raise TransactionNotCompletedError()
+    if transaction.result_id != result_id:
+        raise NotFoundError("Result not found.")
+    if transaction.erased_at is not None:
+        raise GoneError("The result has been erased.")
+    result = session.get(Result, result_id)
+    if result is None:
+        raise GoneError("The result has been erased.")
+    body: dict[str, Any] = json.loads(keyring.open(result.body_sealed, aad=_aad(result_id)))
+    return body
+
+
+def new_download(
+    session: Session, transaction: Transaction, blob_key: str, media_type: str, kind: str, api_base_url: str
+) -> str:
+    """A download URL for one stored file (the token is the only handle on it)."""
+    token = capability_token()
+    session.add(
+        Download(
+            token=token,
+            transaction_id=transaction.id,
+            account_id=transaction.account_id,
+            blob_key=blob_key,
+            media_type=media_type,
+            kind=kind,
+            created_at=utcnow(),
+        )
+    )
+    return f"{api_base_url}{DOWNLOAD_PATH}{token}"
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadedFile:
+    data: bytes
+    media_type: str
+
+
+def fetch(session: Session, blobs: BlobStore, account_id: str, token: str) -> DownloadedFile:
+    download = session.get(Download, token)
+    if download is None or download.account_id != account_id:
+        raise NotFoundError("Download not found.")
+    transaction = session.get(Transaction, download.transaction_id)
+    if transaction is None or transaction.erased_at is not None:
+        raise GoneError("The file has been erased.")
+    try:
+        return DownloadedFile(blobs.get(download.blob_key), download.media_type)
+    except BlobNotFoundError as exc:
+        raise GoneError("The file is no longer available.") from exc
