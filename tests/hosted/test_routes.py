@@ -1,0 +1,116 @@
+"""The hosted page: languages, states, framing policy, and what it says about each attempt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import Caller
+
+API = "/id-scan/v1"
+
+
+def create(client: TestClient, caller: Caller, **extra: Any) -> dict[str, Any]:
+    body = {"tasks": ["document_scan"], **extra}
+    created: dict[str, Any] = client.post(f"{API}/transactions", json=body, headers=caller.headers()).json()
+    return created
+
+
+@pytest.mark.parametrize(
+    ("locale", "title"),
+    [
+        ("en-US", "Verify your identity"),
+        ("nl-NL", "Verifieer uw identiteit"),
+        ("fr-FR", "Vérifiez votre identité"),
+    ],
+)
+def test_page_speaks_the_transaction_language(
+    client: TestClient, caller: Caller, locale: str, title: str
+) -> None:
+    trx = create(client, caller, locale=locale)
+    page = client.get(trx["url"].removeprefix("http://testserver"))
+    assert page.status_code == 200
+    assert title in page.text
+    assert f'lang="{locale[:2]}"' in page.text
+    assert '<label for="document">' in page.text
+
+
+def test_framing_is_limited_to_allowed_origins(client: TestClient, caller: Caller) -> None:
+    open_trx = create(client, caller)
+    strict_trx = create(client, caller, allowedOrigins=["https://shop.example", "https://www.shop.example"])
+    open_page = client.get(open_trx["url"].removeprefix("http://testserver"))
+    strict_page = client.get(strict_trx["url"].removeprefix("http://testserver"))
+    assert "frame-ancestors *" in open_page.headers["content-security-policy"]
+    assert (
+        "frame-ancestors https://shop.example https://www.shop.example"
+        in strict_page.headers["content-security-policy"]
+    )
+    assert strict_page.headers["cache-control"] == "no-store"
+
+
+def test_unknown_link_is_a_clear_page(client: TestClient) -> None:
+    page = client.get("/nl-nl/identifications/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+    assert page.status_code == 404
+    assert "Deze link is niet geldig." in page.text
+    assert "Traceback" not in page.text
+
+
+def test_unknown_language_is_404(client: TestClient, caller: Caller) -> None:
+    trx = create(client, caller)
+    token = trx["url"].rsplit("/", 1)[1]
+    assert client.get(f"/de-de/identifications/{token}").status_code == 404
+
+
+def test_cancelled_transaction_shows_a_clear_page(client: TestClient, caller: Caller) -> None:
+    trx = create(client, caller, locale="fr-FR")
+    client.delete(f"{API}/transactions/{trx['id']}", headers=caller.headers())
+    page = client.get(trx["url"].removeprefix("http://testserver"))
+    assert "Cette vérification a été annulée." in page.text
+    assert "<form" not in page.text
+
+
+def test_status_reports_the_last_attempt_with_a_localised_hint(
+    client: TestClient, caller: Caller, container
+) -> None:  # type: ignore[no-untyped-def]
+    from idscan.pipeline import document
+
+    trx = create(client, caller, locale="nl-NL")
+    path = trx["url"].removeprefix("http://testserver")
+    status = client.get(f"{path}/status").json()
+    assert status["state"] == "pending"
+    assert status["lastAttempt"] is None
+    attempt = client.post(
+        f"{path}/documents",
+        files={"file": ("x.jpg", b"not an image", "image/jpeg")},
+        headers={"Accept": "application/json"},
+    ).json()
+    assert client.get(f"{path}/status").json()["lastAttempt"]["code"] is None  # still being checked
+    document.run(container, attempt["attemptId"])
+    last = client.get(f"{path}/status").json()["lastAttempt"]
+    assert last["code"] == "unsupported_file"
+    assert last["hint"] == "Dit bestand is niet bruikbaar. Stuur een JPEG-, PNG-, WebP- of HEIC-foto."
+    page = client.get(path)
+    assert "Dit bestand is niet bruikbaar." in page.text
+
+
+def test_form_upload_without_javascript_returns_to_the_page(client: TestClient, caller: Caller) -> None:
+    trx = create(client, caller)
+    path = trx["url"].removeprefix("http://testserver")
+    response = client.post(
+        f"{path}/documents",
+        files={"file": ("x.jpg", b"img", "image/jpeg")},
+        data={"source": "file"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == path
+
+
+def test_oversized_upload_is_413(client: TestClient, caller: Caller, settings) -> None:  # type: ignore[no-untyped-def]
+    trx = create(client, caller)
+    path = trx["url"].removeprefix("http://testserver")
+    big = b"\xff" * (settings.request_limits.max_upload_bytes + 10)
+    response = client.post(f"{path}/documents", files={"file": ("x.jpg", big, "image/jpeg")})
+    assert response.status_code == 413

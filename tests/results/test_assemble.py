@@ -1,0 +1,57 @@
+from idscan.results import assemble
+
+FIELDS = [
+    assemble.field_body(
+        "document_number", [("mrz", "SPECI2021", None), ("visual", "SPECI2021", None)], "valid", "match", None
+    ),
+    assemble.field_body(
+        "nationality", [("visual", "Nederlandse", "nl-NL")], "valid", "not_performed", "nl-NL"
+    ),
+    assemble.field_body("surname", [("mrz", "DE BRUIJN", None)], "not_checked", "not_performed", None),
+]
+FILES = [
+    assemble.FileRef("document", "passport", "https://x/d/1", "Netherlands - Passport", 0.98),
+    assemble.FileRef("image", "portrait", "https://x/d/2"),
+]
+
+
+def body(extract: list[str] | None) -> dict[str, object]:
+    task = assemble.TaskOutcome(
+        "document_scan", "completed", attempts=1, score=0.98, fields=FIELDS, files=FILES
+    )
+    match = assemble.TaskOutcome("face_match", "completed", score=0.91, threshold=0.5, passed=True)
+    return assemble.result_body("trx", "completed", [task, match], extract)
+
+
+def test_shape_of_the_contract() -> None:
+    result = body(None)
+    document, match = result["tasks"]  # type: ignore[misc]
+    assert document["result"][0] == {
+        "field": "document_number",
+        "validity": "valid",
+        "comparison": "match",
+        "locale": None,
+        "values": [{"source": "mrz", "value": "SPECI2021"}, {"source": "visual", "value": "SPECI2021"}],
+    }
+    assert document["files"][0] == {
+        "category": "document",
+        "type": "passport",
+        "name": "Netherlands - Passport",
+        "score": 0.98,
+        "url": "https://x/d/1",
+    }
+    assert match == {
+        "type": "face_match",
+        "state": "completed",
+        "score": 0.91,
+        "threshold": 0.5,
+        "passed": True,
+    }
+
+
+def test_extract_fields_limits_fields_and_nulls_unlisted_images() -> None:
+    result = body(["surname", "portrait"])
+    document = result["tasks"][0]  # type: ignore[index]
+    assert [f["field"] for f in document["result"]] == ["surname"]
+    assert document["files"][0]["url"] is None
+    assert document["files"][1]["url"] == "https://x/d/2"
