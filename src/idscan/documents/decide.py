@@ -34,14 +34,12 @@ def _same_document(
                 out.add(found.replace(" ", ""))
         return out
 
-    shared_any = False
-    for name in ("document_number", "surname", "date_of_birth"):
+    # the strongest value both sides show decides: the document number, then the birth date
+    for name in ("document_number", "date_of_birth", "surname"):
         x, y = values(a, va, name), values(b, vb, name)
         if x and y:
-            shared_any = True
-            if x & y:
-                return True
-    return not shared_any
+            return bool(x & y)
+    return True
 
 
 def decide(
@@ -53,9 +51,8 @@ def decide(
     params: ReadParams,
 ) -> tuple[str, list[Check]]:
     checks: list[Check] = []
+    # quality verdicts explain a failed read; a photo that was read and validated is not refused for them
     quality = _quality_code(sides)
-    if "image_too_small" in {q for s in sides for q in s.quality}:
-        return "image_too_small", checks
     main = next((i for i, r in enumerate(recs) if r is not None and r.result is not None), None)
     front = classes[0]
     kinds = {c.document_type for c in classes}

@@ -98,6 +98,11 @@ class OcrSession:
     def read(self, image: RGBImage, *, max_side: int = 960, min_score: float = 0.5) -> list[TextLine]:
         """Detect, orient and recognise every text line. `max_side` caps the detector's input size."""
         bgr: Any = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+        # small scans: print too small for the detector at their own size (labels ~8 px), so upscale
+        h, w = bgr.shape[:2]
+        scale = max_side / max(h, w) if max(h, w) < 0.9 * max_side else 1.0
+        if scale != 1.0:
+            bgr = cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_CUBIC)
         with self._lock:
             det = self._engine._load_det_model()
             det.limit_side_len = max_side
@@ -116,7 +121,7 @@ class OcrSession:
             if not text.strip() or score < min_score:
                 continue
             flipped = "180" in label and cls_score > 0.9
-            pts = tuple((float(x), float(y)) for x, y in np.asarray(box).reshape(4, 2))
+            pts = tuple((float(x) / scale, float(y) / scale) for x, y in np.asarray(box).reshape(4, 2))
             lines.append(TextLine(text=text, score=float(score), box=pts, upside_down=flipped))
         return lines
 

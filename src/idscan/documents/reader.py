@@ -27,6 +27,7 @@ from idscan.documents.reading import DocumentReading, ReadParams, SideReading
 from idscan.documents.redact import mrz_char_boxes
 from idscan.documents.signature import signature_boxes
 from idscan.documents.viz import Probe, VisualField, read_visual_zone
+from idscan.documents.viz_fallback import guided_fields
 
 
 def _turn_lines(lines: Sequence[TextLine], w: int, h: int) -> list[TextLine]:
@@ -152,6 +153,15 @@ def _reconcile(work: _SideWork, params: ReadParams) -> Reconciled | None:
     # The MRZ-trained reader goes first: it knows `<` from `K` and O from 0 by position; when it
     # read nothing the general reader stands alone.
     first, second = (tess, rapid) if tess and all(tess) else (rapid, tess)
+    rec = reconcile(list(first), list(second) or None, printed, today=params.today)
+    if rec.result is None:
+        return rec
+    mrz_lines = _mrz_text_lines(work.reading.lines, work.reading.mrz_boxes)
+    guided = guided_fields(work.reading.lines, rec.result, work.visual, mrz_lines)
+    if not guided:
+        return rec
+    work.visual.update(guided)
+    printed = {k: v.text for k, v in work.visual.items()}
     return reconcile(list(first), list(second) or None, printed, today=params.today)
 
 

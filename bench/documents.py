@@ -1,0 +1,329 @@
+"""Document engine benchmark: real fixtures and generated phone photos, side by side with PassportEye.
+
+    .venv/bin/python bench/documents.py [--synthetic N] [--no-peer] [--real-only]
+
+Prints one table per set and writes bench/out/documents.json. Not a test: numbers, not verdicts.
+MRZ "wrong-but-accepted" counts reads the engine would accept (check digits hold, both readers agree,
+unchecked fields confirmed) that differ from the truth: the dangerous number. PassportEye's
+"accepted" is its own `valid` flag (every check digit holds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import random
+import statistics
+import sys
+import time
+import warnings
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.documents.synth import KINDS, LEVELS, fixtures_dir, make_document, photograph
+
+from idscan.documents.imageio import UnsupportedFileError
+from idscan.documents.mrz_reader import mrz_model_path
+from idscan.documents.reader import read_document
+from idscan.documents.reading import DocumentReading, ReadParams
+from idscan.documents.viz import normalise
+
+OUT = Path(__file__).resolve().parent / "out"
+VIZ_FIELDS = (
+    "surname",
+    "given_names",
+    "document_number",
+    "date_of_birth",
+    "date_of_expiry",
+    "date_of_issue",
+    "sex",
+    "place_of_birth",
+    "personal_number",
+)
+MRZ_TYPE = {"P": "passport", "V": "visa", "I": "identity_card", "A": "identity_card", "C": "identity_card"}
+
+
+class Tally:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.images = 0
+        self.with_mrz = 0
+        self.found = 0
+        self.exact = 0
+        self.wrong_accepted = 0
+        self.accepted = 0
+        self.classified = 0
+        self.class_total = 0
+        self.viz: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        self.seconds: list[float] = []
+        self.cpu: list[float] = []
+        self.peer = {"found": 0, "exact": 0, "wrong_accepted": 0, "seconds": []}  # type: dict[str, Any]
+        self.failures: list[dict[str, Any]] = []
+
+    def row(self) -> dict[str, Any]:
+        def pct(a: int, b: int) -> str:
+            return f"{a}/{b} ({100 * a / b:.1f}%)" if b else "-"
+
+        viz_ok = sum(v[0] for v in self.viz.values())
+        viz_all = sum(v[1] for v in self.viz.values())
+        secs = sorted(self.seconds)
+        peer_secs = sorted(self.peer["seconds"])
+        return {
+            "set": self.name,
+            "images": self.images,
+            "mrz_found": pct(self.found, self.with_mrz),
+            "mrz_exact": pct(self.exact, self.with_mrz),
+            "accepted": self.accepted,
+            "wrong_but_accepted": self.wrong_accepted,
+            "viz_fields": pct(viz_ok, viz_all),
+            "viz_per_field": {k: pct(*v) for k, v in sorted(self.viz.items())},
+            "classification": pct(self.classified, self.class_total),
+            "median_s": round(statistics.median(secs), 2) if secs else None,
+            "p95_s": round(secs[int(0.95 * (len(secs) - 1))], 2) if secs else None,
+            "median_cpu_s": round(statistics.median(self.cpu), 2) if self.cpu else None,
+            "passporteye_found": pct(self.peer["found"], self.with_mrz),
+            "passporteye_exact": pct(self.peer["exact"], self.with_mrz),
+            "passporteye_wrong_but_accepted": self.peer["wrong_accepted"],
+            "passporteye_median_s": round(statistics.median(peer_secs), 2) if peer_secs else None,
+        }
+
+
+def timed_read(
+    front: bytes, back: bytes | None, today: dt.date
+) -> tuple[DocumentReading | None, float, float]:
+    t0, c0 = time.perf_counter(), time.process_time()
+    try:
+        reading = read_document(front, back, ReadParams(today=today, threads=2))
+    except UnsupportedFileError:
+        reading = None
+    return reading, time.perf_counter() - t0, time.process_time() - c0
+
+
+def peer_read(data: bytes, tally: Tally, truth: list[str]) -> None:
+    """PassportEye with the same MRZ-trained Tesseract model (its best configuration)."""
+    from passporteye import read_mrz
+
+    params = f"--tessdata-dir {mrz_model_path().parent} -l mrz"
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            mrz = read_mrz(io.BytesIO(data), extra_cmdline_params=params)
+        except Exception:  # noqa: BLE001  (a peer's crash is a miss, not our failure)
+            mrz = None
+    tally.peer["seconds"].append(time.perf_counter() - t0)
+    lines = [ln for ln in (mrz.aux.get("text", "") if mrz else "").split("\n") if ln.strip()]
+    if not truth:
+        tally.peer["wrong_accepted"] += bool(mrz and mrz.valid)
+        return
+    tally.peer["found"] += bool(lines)
+    tally.peer["exact"] += lines == truth
+    tally.peer["wrong_accepted"] += bool(mrz and mrz.valid and lines != truth)
+
+
+def score_mrz(tally: Tally, reading: DocumentReading | None, truth: list[str], tag: str) -> None:
+    lines = list(reading.mrz_lines) if reading else []
+    accepted = bool(reading and reading.mrz_accepted)
+    tally.accepted += accepted
+    if not truth:
+        if accepted:
+            tally.wrong_accepted += 1
+            tally.failures.append({"item": tag, "kind": "accepted_negative", "read": lines})
+        return
+    tally.with_mrz += 1
+    tally.found += bool(lines)
+    tally.exact += lines == truth
+    if lines != truth:
+        tally.failures.append(
+            {
+                "item": tag,
+                "truth": truth,
+                "read": lines,
+                "accepted": accepted,
+                "code": reading.code if reading else "unsupported_file",
+            }
+        )
+    if accepted and lines != truth:
+        tally.wrong_accepted += 1
+
+
+def score_viz(tally: Tally, reading: DocumentReading | None, truth: dict[str, str]) -> None:
+    for name, want in truth.items():
+        if not want:
+            continue
+        tally.viz[name][1] += 1
+        field = reading.field(name) if reading else None
+        got = field.value("visual") if field else None
+        if got is not None and _same(name, got, want):
+            tally.viz[name][0] += 1
+
+
+def _same(name: str, got: str, want: str) -> bool:
+    from idscan.documents.fields import latin
+
+    if name in ("surname", "given_names", "place_of_birth"):
+        return latin(got).replace("-", " ") == latin(want).replace("-", " ")
+    if name in ("document_number", "personal_number"):
+        return got.replace(" ", "") == want.replace(" ", "")
+    return got == want
+
+
+def run_real(tally: Tally, peer: bool, today: dt.date) -> None:
+    root = fixtures_dir()
+    if root is None:
+        print("shared/fixtures not found: real set skipped", file=sys.stderr)
+        return
+    truth = json.loads((root / "ground_truth.json").read_text(encoding="utf-8"))
+    viz = {v["file"]: v["fields"] for v in truth["viz"]}
+    for item in truth["mrz"]:
+        data = (root / item["file"]).read_bytes()
+        reading, secs, cpu = timed_read(data, None, today)
+        tally.images += 1
+        tally.seconds.append(secs)
+        tally.cpu.append(cpu)
+        lines = item["lines"]
+        score_mrz(tally, reading, lines, item["file"])
+        if lines:
+            tally.class_total += 1
+            want = (
+                "passport"
+                if item["format"].startswith("TD3") and lines[0][0] == "P"
+                else MRZ_TYPE.get(lines[0][0], "other")
+            )
+            tally.classified += bool(reading and reading.document_type == want)
+        if item["file"] in viz:
+            fields = viz[item["file"]]
+            wanted = {}
+            for name in VIZ_FIELDS:
+                if name.startswith("date_"):
+                    wanted[name] = fields.get(f"{name}_iso", "")
+                elif name == "sex" and name in fields:
+                    wanted[name] = normalise("sex", fields[name])
+                elif name in fields:
+                    wanted[name] = fields[name]
+            score_viz(tally, reading, wanted)
+        if peer:
+            peer_read(data, tally, lines)
+        print(
+            f"  real {item['file']}: {reading.code if reading else 'unsupported'} {secs:.2f}s",
+            file=sys.stderr,
+        )
+
+
+def run_synthetic(tallies: dict[str, Tally], count: int, peer: bool, today: dt.date) -> None:
+    per_level = max(1, count // len(LEVELS))
+    for li, level in enumerate(LEVELS):
+        tally = tallies[level]
+        for i in range(per_level):
+            seed = 10_000 * (li + 1) + i
+            doc = make_document(seed, kind=KINDS[i % len(KINDS)])
+            rng = random.Random(seed)
+            photos = [photograph(s.image, level, rng) for s in doc.sides]
+            reading, secs, cpu = timed_read(
+                photos[0].data, photos[1].data if len(photos) > 1 else None, today
+            )
+            tally.images += len(photos)
+            tally.seconds += [secs / len(photos)] * len(photos)
+            tally.cpu += [cpu / len(photos)] * len(photos)
+            score_mrz(tally, reading, doc.mrz, f"{level}:{seed}:{doc.kind}") if doc.mrz else None
+            tally.class_total += 1
+            tally.classified += bool(reading and reading.document_type == doc.kind)
+            wanted: dict[str, str] = {}
+            for side in doc.sides:
+                for name, printed in side.printed.items():
+                    if name in VIZ_FIELDS:
+                        wanted[name] = (
+                            normalise(name, printed) if name.startswith("date_") or name == "sex" else printed
+                        )
+            score_viz(tally, reading, wanted)
+            if peer and doc.mrz:
+                mrz_side = next(p for p, s in zip(photos, doc.sides, strict=True) if s.mrz)
+                peer_read(mrz_side.data, tally, doc.mrz)
+            print(
+                f"  {level} {seed} {doc.kind}: {reading.code if reading else '-'} {secs:.2f}s",
+                file=sys.stderr,
+            )
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    cols = [
+        ("set", 10),
+        ("images", 6),
+        ("mrz_found", 16),
+        ("mrz_exact", 16),
+        ("wrong_but_accepted", 6),
+        ("viz_fields", 18),
+        ("classification", 16),
+        ("median_s", 8),
+        ("p95_s", 7),
+        ("median_cpu_s", 8),
+        ("passporteye_exact", 16),
+        ("passporteye_wrong_but_accepted", 6),
+        ("passporteye_median_s", 7),
+    ]
+    heads = [
+        "set",
+        "images",
+        "MRZ found",
+        "MRZ exact",
+        "wrong+acc",
+        "VIZ fields",
+        "classified",
+        "med s",
+        "p95 s",
+        "med cpu",
+        "PassportEye exact",
+        "PE wrong+acc",
+        "PE med s",
+    ]
+    widths = [max(w, len(h)) for (_, w), h in zip(cols, heads, strict=True)]
+    print(" | ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)))
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(str(row[c]).ljust(w) for (c, _), w in zip(cols, widths, strict=True)))
+    print()
+    for row in rows:
+        print(
+            f"{row['set']} VIZ per field: " + ", ".join(f"{k} {v}" for k, v in row["viz_per_field"].items())
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--synthetic", type=int, default=300, help="generated documents (split over 3 levels)"
+    )
+    parser.add_argument("--no-peer", action="store_true", help="skip PassportEye")
+    parser.add_argument("--real-only", action="store_true")
+    args = parser.parse_args()
+    peer = not args.no_peer
+    if peer:
+        try:
+            import passporteye  # noqa: F401
+        except ImportError:
+            print("passporteye not installed: comparison skipped", file=sys.stderr)
+            peer = False
+    today = dt.datetime.now(dt.UTC).date()
+    tallies = {"real": Tally("real"), **{lvl: Tally(f"syn-{lvl}") for lvl in LEVELS}}
+    run_real(tallies["real"], peer, today)
+    if not args.real_only:
+        run_synthetic(tallies, args.synthetic, peer, today)
+    rows = [t.row() for t in tallies.values() if t.images]
+    print_table(rows)
+    OUT.mkdir(parents=True, exist_ok=True)
+    report = {
+        "date": today.isoformat(),
+        "rows": rows,
+        "failures": {t.name: t.failures for t in tallies.values()},
+    }
+    (OUT / "documents.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

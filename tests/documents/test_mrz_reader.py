@@ -1,0 +1,95 @@
+"""Finding MRZ lines among OCR lines, the morphological fallback, and the Tesseract-MRZ second read."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from idscan.documents.mrz_reader import (
+    clean,
+    find_mrz_lines,
+    locate_mrz_band,
+    mrz_likeness,
+    mrz_model_path,
+    read_mrz,
+    tesseract_session,
+)
+from idscan.documents.ocr import TextLine, ocr_session
+from tests.documents.synth import make_document, need_fonts
+
+
+def line(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
+    return TextLine(text, 0.95, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("\uff30くDくく\uff25RIKSSON<くNOAH<くく", "P<D<<ERIKSSON<<NOAH<<<"),  # full-width, hiragana ku
+        ("P<UTO ERIKSSON«ANNA\u2039MARIA", "P<UTOERIKSSON<<ANNA<MARIA"),
+        ("l898902c3", "L898902C3"),
+    ],
+)
+def test_clean_maps_recogniser_quirks(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
+def test_labels_do_not_look_like_an_mrz() -> None:
+    assert mrz_likeness("Date of expiry/ Date d'expiration Holder's signature/ Signature du titulaire") < 0.75
+    assert mrz_likeness("COUNTRY CODE PASSPORT NUMBER DATE OF BIRTH") < 0.75
+    assert mrz_likeness("L898902C36UTO7408122F1204159ZE184226B<<<<<10") == 1.0
+
+
+def test_bottom_block_and_pieces_joined() -> None:
+    lines = [
+        line("Surname / Nom", 400, 100, 560, 120),
+        line("ERIKSSON", 400, 122, 560, 150),
+        line("P<UTOERIKSSON<<ANNA<MARIA<<<<<<", 60, 700, 800, 740),
+        line("<<<<<<<<<<<<<", 810, 702, 1180, 738),  # the detector split the filler run off
+        line("L898902C36UTO7408122F1204159ZE184226B<<<<<10", 60, 760, 1180, 800),
+    ]
+    found = find_mrz_lines(lines)
+    assert [f.rapid for f in found] == [
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+        "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+    ]
+    assert found[0].box == (60, 700, 1180, 740)
+
+
+def test_mrz_model_is_found_without_importing_its_package() -> None:
+    assert mrz_model_path().name == "mrz.traineddata"
+
+
+@pytest.mark.parametrize("kind", ["passport", "identity_card", "td2_identity_card"])
+def test_both_readers_read_a_clean_card(kind: str) -> None:
+    need_fonts()
+    doc = make_document(5, kind=kind, with_face=False)
+    side = next(s for s in doc.sides if s.mrz)
+    session = ocr_session(2)
+    reads = read_mrz(side.image, session.read(side.image), session)
+    assert list(reads.tesseract) == doc.mrz
+    # RapidOCR alone confuses O/0 in letter positions; the corrector fixes that, not the reader
+    assert [r.replace("0", "O") for r in reads.rapid] == [t.replace("0", "O") for t in doc.mrz]
+    assert len(reads.boxes) == len(doc.mrz)
+
+
+def test_band_fallback_finds_the_mrz_rows() -> None:
+    need_fonts()
+    side = make_document(8, kind="passport", with_face=False).sides[0]
+    band = locate_mrz_band(side.image)
+    assert band is not None
+    x0, y0, x1, y1 = side.regions["mrz"]
+    bx0, by0, bx1, by1 = band
+    assert by0 <= y0 + 10
+    assert by1 >= y1 - 10
+    assert bx1 - bx0 > 0.6 * (x1 - x0)
+
+
+def test_no_mrz_on_a_blank_page() -> None:
+    blank = np.full((500, 800, 3), 240, np.uint8)
+    reads = read_mrz(blank, [], ocr_session(2))
+    assert not reads.found
+
+
+def test_tesseract_reads_an_empty_crop_as_nothing() -> None:
+    assert tesseract_session().read_line(np.zeros((0, 0, 3), np.uint8)) == ""

@@ -1,0 +1,155 @@
+"""The whole engine on synthetic phone photos with known truth: reading, orientation, pairing, rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from idscan.documents.imageio import UnsupportedFileError
+from idscan.documents.reader import read_document
+from idscan.documents.reading import DocumentReading, ReadParams
+from idscan.documents.rules import DocumentRules
+from tests.documents.synth import Document, make_document, need_faces, need_fonts, photograph
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def photos(doc: Document, level: str, seed: int, turns: int | None = None) -> list[bytes]:
+    rng = random.Random(seed)
+    return [photograph(s.image, level, rng, turns=turns).data for s in doc.sides]
+
+
+def read(front: bytes, back: bytes | None = None, rules: DocumentRules | None = None) -> DocumentReading:
+    return read_document(front, back, ReadParams(today=TODAY, rules=rules))
+
+
+@pytest.fixture(scope="module")
+def upside_down_passport() -> tuple[Document, DocumentReading]:
+    need_fonts()
+    need_faces()
+    doc = make_document(31, kind="passport", country="NLD")
+    return doc, read(photos(doc, "medium", 31, turns=2)[0])
+
+
+def test_upside_down_passport_is_read_exactly(upside_down_passport: tuple[Document, DocumentReading]) -> None:
+    doc, reading = upside_down_passport
+    assert reading.sides[0].quarter_turns == 2
+    assert list(reading.mrz_lines) == doc.mrz
+    assert reading.mrz_accepted
+    assert reading.code == "accepted"
+    assert reading.document_type == "passport"
+    assert reading.file_name == "Netherlands - Passport"
+
+
+def test_fields_carry_both_sources(upside_down_passport: tuple[Document, DocumentReading]) -> None:
+    doc, reading = upside_down_passport
+    number = reading.field("document_number")
+    assert number is not None
+    assert number.value("mrz") == doc.identity.document_number
+    assert (number.validity, number.comparison) == ("valid", "match")
+    birth = reading.field("date_of_birth")
+    assert birth is not None
+    assert birth.value("mrz") == birth.value("visual") == doc.identity.date_of_birth.isoformat()
+    issue = reading.field("date_of_issue")  # printed only
+    assert issue is not None
+    assert issue.comparison == "not_performed"
+    assert issue.value("visual") == doc.identity.date_of_issue.isoformat()
+    bsn = reading.field("personal_number")
+    assert bsn is not None
+    assert bsn.validity == "valid"  # the Dutch BSN 11-test
+    assert reading.field("issuing_country_code") is not None
+    portrait = reading.portrait
+    assert portrait is not None
+    assert portrait.large_enough
+
+
+def test_national_letters_get_a_locale_entry() -> None:
+    need_fonts()
+    doc = make_document(44, kind="passport", country="DEU", with_face=False)
+    doc.identity.surname  # noqa: B018  (the generator picks; we only need a name with an umlaut)
+    reading = read(photos(doc, "easy", 44)[0])
+    surname = reading.field("surname")
+    assert surname is not None
+    if any(not c.isascii() for c in doc.identity.surname):
+        assert any(v.locale == "de-DE" for v in surname.values)
+    assert surname.to_dict()["values"][0]["source"] == "mrz"
+
+
+@pytest.fixture(scope="module")
+def id_card() -> tuple[Document, list[bytes]]:
+    need_fonts()
+    need_faces()
+    doc = make_document(12, kind="identity_card", country="NLD")
+    return doc, photos(doc, "medium", 12)
+
+
+def test_two_sided_card_read_from_both_sides(id_card: tuple[Document, list[bytes]]) -> None:
+    doc, (front, back) = id_card
+    reading = read(front, back)
+    assert reading.code == "accepted"
+    assert [s.side for s in reading.sides] == ["front", "back"]
+    assert list(reading.mrz_lines) == doc.mrz
+    assert reading.document_type == "identity_card"
+    surname = reading.field("surname")
+    assert surname is not None
+    assert surname.comparison == "match"
+
+
+def test_front_alone_asks_for_the_back(id_card: tuple[Document, list[bytes]]) -> None:
+    assert read(id_card[1][0]).code == "front_side_provided_back_side_required"
+
+
+def test_back_alone_asks_for_the_front(id_card: tuple[Document, list[bytes]]) -> None:
+    assert read(id_card[1][1]).code == "back_side_provided_front_side_required"
+
+
+def test_a_back_of_another_card_is_refused(id_card: tuple[Document, list[bytes]]) -> None:
+    other = make_document(13, kind="identity_card", country="BEL", with_face=False)
+    assert read(id_card[1][0], photos(other, "easy", 13)[1]).code == "unknown_type_back"
+
+
+def test_rules_give_their_attempt_codes(upside_down_passport: tuple[Document, DocumentReading]) -> None:
+    doc, _ = upside_down_passport
+    data = photos(doc, "easy", 1)[0]
+    expiry = doc.identity.date_of_expiry
+    late = DocumentRules(today=expiry + dt.timedelta(days=10))
+    assert read(data, rules=late).code == "document_expired"
+    assert read(data, rules=DocumentRules(today=expiry, allowed_expiration=0)).code == "accepted"
+    valid_day = doc.identity.date_of_issue + dt.timedelta(days=30)
+    age = (valid_day - doc.identity.date_of_birth).days // 366
+    young = DocumentRules(today=valid_day, minimum_age=age + 5)
+    assert read(data, rules=young).code == "age_below_minimum"
+
+
+def test_driving_licence_has_no_mrz_and_is_read_from_print() -> None:
+    need_fonts()
+    doc = make_document(6, kind="driving_license", country="NLD", with_face=False)
+    reading = read(photos(doc, "easy", 6)[0])
+    assert reading.document_type == "driving_license"
+    assert reading.mrz_lines == ()
+    surname = reading.field("surname")
+    assert surname is not None
+    assert surname.value("visual") == doc.identity.surname
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"\xff\xd8\xff\xe0 truncated jpeg", b"GIF89a" + b"\x00" * 20, b"%PDF-1.4 not an image"],
+)
+def test_hostile_input_gives_the_typed_error(data: bytes) -> None:
+    with pytest.raises(UnsupportedFileError):
+        read(data)
+
+
+def test_a_photo_without_a_document(tmp_path: object) -> None:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    buf = io.BytesIO()
+    rng = np.random.default_rng(1)
+    Image.fromarray(rng.integers(90, 110, (900, 1200, 3), dtype=np.uint8)).save(buf, "JPEG")
+    assert read(buf.getvalue()).code in {"unknown_document", "mrz_not_found", "image_too_blurry"}
