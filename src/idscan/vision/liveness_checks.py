@@ -84,12 +84,15 @@ def check_presence(obs: Sequence[Observation], params: LivenessParams) -> CheckR
 
 
 def check_continuity(obs: Sequence[Observation], params: LivenessParams) -> CheckResult:
-    embedded = [o for o in obs if o.embedding is not None]
+    embedded = [o.embedding for o in obs if o.embedding is not None]
     worst = 1.0
-    for a, b in itertools.pairwise(embedded):
-        assert a.embedding is not None
-        assert b.embedding is not None
-        worst = min(worst, cosine(a.embedding, b.embedding))
+    for e1, e2 in itertools.pairwise(embedded):
+        worst = min(worst, cosine(e1, e2))
+    # Against the first face too, with a looser bound (turned heads embed less alike), so a slow
+    # morph into someone else cannot pass by small steps.
+    if embedded:
+        ratio = params.continuity_min_similarity / params.continuity_min_to_start
+        worst = min(worst, *(cosine(embedded[0], e) * ratio for e in embedded[1:]), 1.0)
     # A cut between two sampled frames still shows as a leap of the face centre.
     for a, b in itertools.pairwise(obs):
         if a.measure is None or b.measure is None:

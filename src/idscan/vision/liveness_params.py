@@ -19,7 +19,8 @@ class LivenessParams:
     max_missing_share: float = 0.15
     multi_face_frames: int = 3
     # identity continuity (SFace cosine; same person ≥ 0.37, a cut ≤ 0.17 in our measurements)
-    continuity_min_similarity: float = 0.30
+    continuity_min_similarity: float = 0.30  # between consecutive sampled frames
+    continuity_min_to_start: float = 0.22  # between the first sampled frame and every later one
     max_jump_face_widths: float = 0.5  # the face centre cannot leap between consecutive frames
     # baseline
     min_baseline_frames: int = 4

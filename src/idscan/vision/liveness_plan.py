@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import random
 import secrets
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -76,7 +76,6 @@ class ChallengePlan:
     challenges: tuple[Challenge, ...]
     duration_ms: int  # capture must last at least this long
     version: int = 1
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -99,7 +98,6 @@ class ChallengePlan:
             ),
             duration_ms=int(data["duration_ms"]),
             version=int(data.get("version", 1)),
-            extra=dict(data.get("extra", {})),
         )
 
     def to_client(self) -> dict[str, Any]:

@@ -154,7 +154,7 @@ class FaceRig:
         for cx, cy in corners:
             out = 1.0 if cx > centre[0] else -1.0
             g = np.exp(-(((self.grid_x - cx) ** 2 + (self.grid_y - cy) ** 2) / (0.22 * mw) ** 2))
-            dx += out * 0.14 * mw * g
+            dx += out * 0.17 * mw * g  # a broad smile widens the mouth by about a quarter
             dy -= 0.07 * mw * g
         return dx, dy
 
