@@ -46,8 +46,8 @@ class Reconciled:
     result: MrzResult | None
     confirmed: frozenset[str]  # unchecked fields both readers agree on, or the visual zone confirms
     unconfirmed: frozenset[str]  # unchecked fields with no such confirmation
-    conflicts: tuple[str, ...]  # check-digit fields both readers validate with different values
-    reads: tuple[Correction, ...]
+    conflicts: tuple[str, ...]  # check-digit fields the readers dispute in a way no digit settles
+    reads: tuple[Correction, ...]  # each reader's own correction (A first)
 
     @property
     def accepted(self) -> bool:
