@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from idscan import __version__, http_errors
 from idscan.auth.dependencies import Authenticator
@@ -100,6 +101,7 @@ def create_app(
     app.include_router(webhook_routes.router)
     app.include_router(result_routes.router)
     app.include_router(hosted_routes.router)
+    app.mount("/static/idscan", StaticFiles(directory=hosted_routes.STATIC_DIR), name="static")
     app.include_router(ops_routes.router)
     app.add_middleware(
         RequestGuard,

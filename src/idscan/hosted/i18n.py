@@ -46,7 +46,57 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl-NL": "Deze link is niet geldig.",
         "fr-FR": "Ce lien n'est pas valide.",
     },
+    "handoff_used": {
+        "en-US": "This link was already used or has expired. Scan a new code on your computer.",
+        "nl-NL": "Deze link is al gebruikt of verlopen. Scan een nieuwe code op uw computer.",
+        "fr-FR": "Ce lien a déjà servi ou a expiré. Scannez un nouveau code sur votre ordinateur.",
+    },
+    "checking": {
+        "en-US": "Checking your photo…",
+        "nl-NL": "Uw foto wordt gecontroleerd…",
+        "fr-FR": "Vérification de votre photo…",
+    },
+    "phone_title": {
+        "en-US": "Continue on your phone",
+        "nl-NL": "Ga verder op uw telefoon",
+        "fr-FR": "Continuer sur votre téléphone",
+    },
+    "phone_intro": {
+        "en-US": "Scan this code with your phone's camera. The link works once, for 15 minutes.",
+        "nl-NL": "Scan deze code met de camera van uw telefoon. De link werkt één keer, 15 minuten lang.",
+        "fr-FR": "Scannez ce code avec l'appareil photo de votre téléphone. Le lien sert une fois, 15 minutes.",
+    },
+    "phone_button": {
+        "en-US": "Use my phone instead",
+        "nl-NL": "Gebruik liever mijn telefoon",
+        "fr-FR": "Utiliser plutôt mon téléphone",
+    },
+    "qr_alt": {
+        "en-US": "QR code with a link to continue on your phone",
+        "nl-NL": "QR-code met een link om verder te gaan op uw telefoon",
+        "fr-FR": "Code QR avec un lien pour continuer sur votre téléphone",
+    },
+    "upload_failed": {
+        "en-US": "The photo could not be sent. Check your connection and try again.",
+        "nl-NL": "De foto kon niet worden verstuurd. Controleer uw verbinding en probeer het opnieuw.",
+        "fr-FR": "La photo n'a pas pu être envoyée. Vérifiez votre connexion et réessayez.",
+    },
+    "too_large": {
+        "en-US": "The photo is too large. Use a smaller one.",
+        "nl-NL": "De foto is te groot. Gebruik een kleinere.",
+        "fr-FR": "La photo est trop volumineuse. Utilisez-en une plus petite.",
+    },
+    "done_here": {
+        "en-US": "Done. You can go back to your computer.",
+        "nl-NL": "Klaar. U kunt teruggaan naar uw computer.",
+        "fr-FR": "Terminé. Vous pouvez retourner sur votre ordinateur.",
+    },
 }
+
+# The strings the page script needs, handed to it in the page's configuration.
+SCRIPT_KEYS = (
+    "checking", "completed", "expired", "cancelled", "upload_failed", "too_large", "done_here", "qr_alt",
+)  # fmt: skip
 
 # One plain hint per attempt code (API section 2), shown right after each attempt.
 HINTS: dict[str, dict[str, str]] = {

@@ -1,29 +1,37 @@
-"""The hosted page at the transaction URL, its document upload and its status."""
+"""The hosted page at the transaction URL: document upload, status (polled or streamed), QR hand-off."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import anyio.to_thread
+import segno
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 
 from idscan.container import Container, get_container
 from idscan.db import transaction
-from idscan.errors import NotFoundError, PayloadTooLargeError
+from idscan.errors import GoneError, NotFoundError, PayloadTooLargeError
 from idscan.hosted import i18n, service
+from idscan.lib.clock import iso
 from idscan.models import DocumentScan, Transaction
 
 router = APIRouter(tags=["hosted pages"], include_in_schema=False)
 ContainerDep = Annotated[Container, Depends(get_container)]
+STATIC_DIR = Path(__file__).with_name("static")
 _templates = Environment(
     loader=FileSystemLoader(Path(__file__).with_name("templates")),
     autoescape=select_autoescape(["html"]),
 )
 _STATE_MESSAGES = {"completed": "completed", "expired": "expired", "cancelled": "cancelled"}
+STREAM_SECONDS = 15 * 60
+STREAM_POLL_SECONDS = 1.0
 
 
 def _locale(path_locale: str) -> str:
@@ -37,42 +45,78 @@ def _security_headers(trx: Transaction | None) -> dict[str, str]:
     origins = " ".join(trx.allowed_origins) if trx is not None and trx.allowed_origins else "*"
     return {
         "Content-Security-Policy": (
-            f"default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-            f"frame-ancestors {origins}"
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+            f"media-src 'self' blob:; frame-ancestors {origins}"
         ),
         "Referrer-Policy": "no-referrer",
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "no-store",
+        "Permissions-Policy": "camera=(self)",
     }
 
 
-def _last_attempt(c: Container, trx: Transaction) -> DocumentScan | None:
+def _is_phone(request: Request) -> bool:
+    agent = request.headers.get("user-agent", "")
+    return "Mobi" in agent or "Android" in agent or request.query_params.get("device") == "phone"
+
+
+def _snapshot(c: Container, token: str, locale: str, phone: bool) -> dict[str, Any]:
+    """What the page needs to know now: states, the verdict on the last attempt, where to go."""
     with c.session_factory() as session:
-        return session.scalars(
+        trx = service.resolve(session, token)
+        last = session.scalars(
             select(DocumentScan)
             .where(DocumentScan.transaction_id == trx.id)
             .order_by(DocumentScan.created_at.desc())
             .limit(1)
         ).first()
+        return {
+            "state": trx.state,
+            "transactionId": trx.id,
+            "resultId": trx.result_id,
+            "tasks": [{"type": t.type, "state": t.state} for t in trx.tasks],
+            "lastAttempt": None
+            if last is None
+            else {
+                "id": last.id,
+                "code": last.code,
+                "hint": i18n.hint(last.code, locale) if last.code else None,
+            },
+            "redirectUrl": service.completion_url(trx.scan_return_url if phone else trx.return_url, trx),
+        }
 
 
 @router.get("/{path_locale}/identifications/{token}", response_class=HTMLResponse)
-def page(path_locale: str, token: str, c: ContainerDep) -> HTMLResponse:
+def page(request: Request, path_locale: str, token: str, c: ContainerDep) -> HTMLResponse:
     locale = _locale(path_locale)
     try:
+        snapshot: dict[str, Any] | None = _snapshot(c, token, locale, _is_phone(request))
         with c.session_factory() as session:
             trx: Transaction | None = service.resolve(session, token)
     except NotFoundError:
-        trx = None
-    state = "unknown" if trx is None else trx.state
-    last = _last_attempt(c, trx) if trx is not None else None
+        snapshot, trx = None, None
+    state = "unknown" if snapshot is None else str(snapshot["state"])
+    base = f"/{path_locale.lower()}/identifications/{token}"
+    config = {
+        "locale": locale,
+        "base": base,
+        "phone": _is_phone(request),
+        "mobileOnly": bool(trx and trx.mobile_only),
+        "allowedOrigins": trx.allowed_origins if trx else None,
+        "state": snapshot,
+        "texts": {key: i18n.text(key, locale) for key in i18n.SCRIPT_KEYS},
+    }
+    last = snapshot["lastAttempt"] if snapshot else None
     html = _templates.get_template("identification.html").render(
         lang=locale.split("-")[0],
         t=lambda key: i18n.text(key, locale),
         state=state,
         state_message=_STATE_MESSAGES.get(state, "unknown"),
-        hint=i18n.hint(last.code, locale) if last is not None and last.code else None,
-        upload_url=f"/{path_locale.lower()}/identifications/{token}/documents",
+        hint=last["hint"] if last else None,
+        upload_url=f"{base}/documents",
+        config=json.dumps(config).replace("</", "<\\/"),
+        mobile_only=config["mobileOnly"] and not config["phone"],
+        allow_file="file" in (trx.settings.get("documentScan", {}).get("captureSources", []) if trx else []),
     )
     return HTMLResponse(html, status_code=404 if trx is None else 200, headers=_security_headers(trx))
 
@@ -105,24 +149,69 @@ async def upload_document(
 
 
 @router.get("/{path_locale}/identifications/{token}/status")
-def status(path_locale: str, token: str, c: ContainerDep) -> JSONResponse:
-    locale = _locale(path_locale)
-    with c.session_factory() as session:
-        trx = service.resolve(session, token)
-        body: dict[str, Any] = {
-            "state": trx.state,
-            "tasks": [{"type": t.type, "state": t.state} for t in trx.tasks],
-            "transactionId": trx.id,
-            "resultId": trx.result_id,
-        }
-    last = _last_attempt(c, trx)
-    body["lastAttempt"] = (
-        None
-        if last is None
-        else {
-            "id": last.id,
-            "code": last.code,
-            "hint": i18n.hint(last.code, locale) if last.code else None,
-        }
+def status(request: Request, path_locale: str, token: str, c: ContainerDep) -> JSONResponse:
+    snapshot = _snapshot(c, token, _locale(path_locale), _is_phone(request))
+    return JSONResponse(snapshot, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/{path_locale}/identifications/{token}/events")
+async def events(request: Request, path_locale: str, token: str, c: ContainerDep) -> StreamingResponse:
+    """Server-sent events: a `status` event whenever the snapshot changes, until the end."""
+    locale, phone = _locale(path_locale), _is_phone(request)
+    first = await anyio.to_thread.run_sync(_snapshot, c, token, locale, phone)
+
+    async def stream() -> AsyncIterator[str]:
+        snapshot, previous = first, None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + STREAM_SECONDS
+        while loop.time() < deadline and not await request.is_disconnected():
+            if snapshot != previous:
+                yield f"event: status\ndata: {json.dumps(snapshot)}\n\n"
+                previous = snapshot
+                if snapshot["state"] != "pending":
+                    return
+            await asyncio.sleep(STREAM_POLL_SECONDS)
+            snapshot = await anyio.to_thread.run_sync(_snapshot, c, token, locale, phone)
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
-    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+@router.post("/{path_locale}/identifications/{token}/handoff")
+def create_handoff(request: Request, path_locale: str, token: str, c: ContainerDep) -> JSONResponse:
+    """A QR code with a fresh single-use link for the phone."""
+    locale = _locale(path_locale)
+    with transaction(c.session_factory) as session:
+        trx = service.resolve(session, token)
+        handoff = service.create_handoff(session, trx)
+        expires = iso(handoff.expires_at)
+    url = f"{c.settings.effective_public_base_url}/{locale.lower()}/handoffs/{handoff.token}"
+    qr = segno.make(url, error="m").svg_data_uri(scale=6, border=2)
+    return JSONResponse({"url": url, "qr": qr, "expires": expires}, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/{path_locale}/handoffs/{handoff_token}")
+def redeem_handoff(path_locale: str, handoff_token: str, c: ContainerDep) -> Response:
+    locale = _locale(path_locale)
+    try:
+        with transaction(c.session_factory) as session:
+            trx = service.redeem_handoff(session, handoff_token)
+            token = trx.capability_token
+    except (NotFoundError, GoneError) as exc:
+        used = isinstance(exc, GoneError)
+        html = _templates.get_template("identification.html").render(
+            lang=locale.split("-")[0],
+            t=lambda key: i18n.text(key, locale),
+            state="unknown",
+            state_message="handoff_used" if used else "unknown",
+            hint=None,
+            upload_url="",
+            config="{}",
+            mobile_only=False,
+            allow_file=False,
+        )
+        return HTMLResponse(html, status_code=410 if used else 404, headers=_security_headers(None))
+    return RedirectResponse(f"/{locale.lower()}/identifications/{token}?device=phone", status_code=303)

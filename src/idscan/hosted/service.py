@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,8 +12,8 @@ from sqlalchemy.orm import Session
 from idscan import jobs
 from idscan.errors import ConflictError, GoneError, NotFoundError, Problem, ValidationError
 from idscan.lib.clock import utcnow
-from idscan.lib.ids import new_uuid
-from idscan.models import DocumentScan, Transaction
+from idscan.lib.ids import capability_token, new_uuid
+from idscan.models import DocumentScan, Handoff, Transaction
 from idscan.pipeline.document import PAIRING_CODES
 from idscan.pipeline.tasks import DOCUMENT_JOB
 from idscan.storage.blobstore import BlobStore
@@ -80,3 +82,43 @@ def submit_document(
     )
     jobs.enqueue(session, DOCUMENT_JOB, {"attempt_id": attempt_id}, job_id=f"document:{attempt_id}")
     return Submitted(attempt_id=attempt_id, linked=linked)
+
+
+HANDOFF_TTL = timedelta(minutes=15)
+
+
+def create_handoff(session: Session, trx: Transaction) -> Handoff:
+    """A fresh single-use link for a phone; it works once, for 15 minutes."""
+    require_pending(trx)
+    now = utcnow()
+    handoff = Handoff(
+        token=capability_token(), transaction_id=trx.id, created_at=now, expires_at=now + HANDOFF_TTL
+    )
+    session.add(handoff)
+    return handoff
+
+
+def redeem_handoff(session: Session, token: str) -> Transaction:
+    """Use a hand-off link: the first use opens the transaction, any later use is refused."""
+    if not token.isalnum() or len(token) > 64:
+        raise NotFoundError("Unknown link.")
+    handoff = session.get(Handoff, token, with_for_update=True)
+    if handoff is None:
+        raise NotFoundError("Unknown link.")
+    if handoff.used_at is not None or handoff.expires_at <= utcnow():
+        raise GoneError("This link was already used or has expired.")
+    handoff.used_at = utcnow()
+    trx = session.get(Transaction, handoff.transaction_id)
+    assert trx is not None
+    require_pending(trx)
+    return trx
+
+
+def completion_url(base: str | None, trx: Transaction) -> str | None:
+    """`returnUrl`/`scanReturnUrl` with `trxid` and `resultid` added, keeping its own query."""
+    if base is None or trx.state != TransactionState.COMPLETED:
+        return None
+    parts = urlsplit(base)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    query += [("trxid", trx.id), ("resultid", trx.result_id or "")]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))

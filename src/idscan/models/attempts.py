@@ -59,3 +59,15 @@ class Download(Base):
     media_type: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Handoff(Base):
+    """A single-use link that moves the end user from the desktop to a phone (QR code)."""
+
+    __tablename__ = "handoffs"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    transaction_id: Mapped[str] = mapped_column(ForeignKey("transactions.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
