@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from idscan.documents import ocr
+from idscan.vision import model_files
 from tests.documents.synth import OCRB, need_fonts
 
 
@@ -17,10 +20,9 @@ def text_image(text: str, size: int = 40) -> np.ndarray:
     return np.asarray(img).copy()
 
 
-def test_models_are_the_packaged_ones() -> None:
-    root = ocr.model_dir()
-    for name in (ocr.DET_MODEL, ocr.REC_MODEL, ocr.CLS_MODEL):
-        assert (root / name).is_file()
+def test_models_are_the_packaged_ones_with_their_pinned_digests() -> None:
+    for model in (ocr.DET, ocr.REC, ocr.CLS):
+        assert model_files.verified_path(model).is_file()
 
 
 def test_one_session_per_thread_count() -> None:
@@ -50,7 +52,7 @@ def test_an_empty_image_has_no_lines() -> None:
     assert ocr.ocr_session(2).read(np.full((200, 300, 3), 255, np.uint8)) == []
 
 
-def test_missing_models_are_refused_not_downloaded(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
-    monkeypatch.setattr(ocr, "model_dir", lambda: tmp_path)
-    with pytest.raises(ocr.OcrUnavailableError):
+def test_an_altered_model_is_refused_not_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr, "DET", dataclasses.replace(ocr.DET, sha256="0" * 64))
+    with pytest.raises(model_files.ModelIntegrityError):
         ocr.OcrSession(1)

