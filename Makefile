@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-SYSTEM_PACKAGES := fonts-ocr-b
+SYSTEM_PACKAGES := fonts-ocr-b chromium
 
 .PHONY: run test install install-dev system-deps postgres lint typecheck imports pytest docs bench clean
 
@@ -36,7 +36,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Debian packages the tests need (fonts for the synthetic documents).
+# Debian packages the tests need: OCR-B for the synthetic documents, Chromium for the browser tests.
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

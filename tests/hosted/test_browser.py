@@ -1,0 +1,217 @@
+"""The hosted flow in real Chromium: iframe + postMessage, redirect, QR hand-off, hints, languages.
+
+Screenshots of each state land in test-artifacts/screenshots/ (not committed)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from idscan.app import create_app
+from idscan.bootstrap import build_container
+from idscan.config import Settings
+from tests.conftest import Caller, make_settings
+from tests.documents.synth import make_document, need_faces, need_fonts, photograph
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    integrator_site,
+    need_chromium,
+    screenshot,
+    serving,
+)
+
+pytestmark = pytest.mark.browser
+API = "/id-scan/v1"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    need_chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def passport(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    need_fonts()
+    need_faces()
+    doc = make_document(31, kind="passport", country="NLD")
+    path = tmp_path_factory.mktemp("photos") / "passport.jpg"
+    path.write_bytes(photograph(doc.sides[0].image, "medium", random.Random(31), turns=2).data)
+    return path
+
+
+@pytest.fixture
+def service(settings: Settings, caller: Caller) -> Iterator[tuple[str, Caller]]:
+    """The whole service on a real port, with its embedded durable worker."""
+    port = free_port()
+    live = make_settings(
+        settings.data_dir,
+        settings.database_url,
+        port=port,
+        public_base_url=f"http://127.0.0.1:{port}",
+        jobs={"embedded_worker": True, "poll_interval_seconds": 0.1},
+    )
+    container = build_container(live)
+    try:
+        with serving(create_app(live, container=container), port) as base:
+            yield base, caller
+    finally:
+        container.close()
+
+
+def create(base: str, caller: Caller, **body: Any) -> dict[str, Any]:
+    request = {"tasks": ["document_scan"], "settings": {"documentScan": {"allowedExpiration": 3650}}, **body}
+    response = httpx.post(f"{base}{API}/transactions", json=request, headers=caller.headers())
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def result_of(base: str, caller: Caller, transaction_id: str) -> dict[str, Any]:
+    detail = httpx.get(f"{base}{API}/transactions/{transaction_id}", headers=caller.headers()).json()
+    assert detail["state"] == "completed"
+    result: dict[str, Any] = httpx.get(
+        f"{base}{API}/transactions/{transaction_id}/results/{detail['resultId']}", headers=caller.headers()
+    ).json()
+    return {"detail": detail, "result": result}
+
+
+def upload(page: Page, photo: Path) -> None:
+    page.set_input_files("#document", str(photo))
+    page.click("#upload button[type=submit]")
+
+
+def test_iframe_integration_receives_post_message(
+    browser: Browser, service: tuple[str, Caller], passport: Path
+) -> None:
+    base, caller = service
+    parent = """<!doctype html><title>shop</title><script>
+      window.messages = [];
+      window.addEventListener("message", (e) => window.messages.push({origin: e.origin, data: e.data}));
+    </script><iframe id="idv" allow="camera; fullscreen" style="min-width:650px;height:600px"></iframe>"""
+    with integrator_site({"/": parent}) as shop:
+        trx = create(base, caller, allowedOrigins=[shop], locale="en-US")
+        page = browser.new_page()
+        page.goto(shop)
+        page.eval_on_selector("#idv", "(frame, url) => frame.src = url", trx["url"])
+        frame = page.frame_locator("#idv")
+        frame.locator("h1").wait_for()
+        screenshot(page, "iframe-start")
+        frame.locator("#document").set_input_files(str(passport))
+        frame.locator("#upload button[type=submit]").click()
+        page.wait_for_function("window.messages.length > 0", timeout=90_000)
+        screenshot(page, "iframe-completed")
+        messages = page.evaluate("window.messages")
+        page.close()
+    outcome = result_of(base, caller, trx["id"])
+    assert messages == [
+        {
+            "origin": base,
+            "data": {
+                "source": "id-scan",
+                "event": "completed",
+                "transactionId": trx["id"],
+                "resultId": outcome["detail"]["resultId"],
+            },
+        }
+    ]
+    fields = {f["field"] for f in outcome["result"]["tasks"][0]["result"]}
+    assert {"document_number", "surname", "date_of_birth"} <= fields
+
+
+def test_redirect_integration_gets_trxid_and_resultid(
+    browser: Browser, service: tuple[str, Caller], passport: Path
+) -> None:
+    base, caller = service
+    with integrator_site({}) as shop:
+        trx = create(
+            base, caller, returnUrl=f"{shop.replace('localhost', '127.0.0.1')}/done?order=7", locale="nl-NL"
+        )
+        page = browser.new_page()
+        page.goto(trx["url"])
+        upload(page, passport)
+        page.wait_for_url("**/done?**", timeout=90_000)
+        landed = page.url
+        page.close()
+    detail = result_of(base, caller, trx["id"])["detail"]
+    assert landed.endswith(f"/done?order=7&trxid={trx['id']}&resultid={detail['resultId']}")
+
+
+def test_rejected_attempt_shows_its_hint_in_each_language(
+    browser: Browser, service: tuple[str, Caller]
+) -> None:
+    base, caller = service
+    expected = {
+        "en-US": "This file cannot be used.",
+        "nl-NL": "Dit bestand is niet bruikbaar.",
+        "fr-FR": "Ce fichier est inutilisable.",
+    }
+    for locale, hint in expected.items():
+        trx = create(base, caller, locale=locale)
+        page = browser.new_page()
+        page.goto(trx["url"])
+        page.set_input_files(
+            "#document", files=[{"name": "x.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo"}]
+        )
+        page.click("#upload button[type=submit]")
+        page.wait_for_function(
+            "text => document.getElementById('status').textContent.includes(text)", arg=hint, timeout=60_000
+        )
+        screenshot(page, f"rejected-{locale}")
+        page.close()
+
+
+def test_qr_hand_off_to_a_phone(browser: Browser, service: tuple[str, Caller], passport: Path) -> None:
+    base, caller = service
+    with integrator_site({}) as shop:
+        trx = create(base, caller, returnUrl=f"{shop}/done", mobileOnly=True)
+        desktop = browser.new_page()
+        desktop.goto(trx["url"])
+        desktop.wait_for_selector("#qr:not([hidden])")
+        assert desktop.locator("#document").count() == 0  # mobileOnly: the desktop offers only the QR code
+        screenshot(desktop, "handoff-desktop")
+        handoff_url = desktop.get_attribute("#qr", "data-url")
+        assert handoff_url is not None
+
+        phone_context = browser.new_context(
+            viewport={"width": 390, "height": 844},
+            user_agent="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148",
+            is_mobile=True,
+            has_touch=True,
+        )
+        phone = phone_context.new_page()
+        phone.goto(handoff_url)
+        assert "device=phone" in phone.url
+        upload(phone, passport)
+        phone.wait_for_selector("#status:has-text('Done')", timeout=90_000)
+        screenshot(phone, "handoff-phone-done")
+        desktop.wait_for_url(f"{shop}/done?**", timeout=30_000)  # the desktop finishes when the phone does
+
+        again = phone_context.new_page()
+        response = again.goto(handoff_url)
+        assert response is not None
+        assert response.status == 410  # single use
+        phone_context.close()
+        desktop.close()
+
+
+def test_expired_and_unknown_links_show_a_clear_page(browser: Browser, service: tuple[str, Caller]) -> None:
+    base, _ = service
+    page = browser.new_page()
+    response = page.goto(f"{base}/fr-fr/identifications/{'A' * 50}")
+    assert response is not None
+    assert response.status == 404
+    assert "Ce lien n'est pas valide." in page.inner_text("main")
+    screenshot(page, "unknown-link")
+    page.close()
