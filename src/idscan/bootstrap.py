@@ -15,6 +15,7 @@ from idscan.lib.aead import Keyring, encode_key, generate_master_key, parse_keyr
 from idscan.lib.http import OutboundClient
 from idscan.ops.metrics import Metrics
 from idscan.storage.factory import build_blob_store
+from idscan.vision.sessions import ModelConfig, shared_models
 
 log = logging.getLogger(__name__)
 
@@ -78,4 +79,6 @@ def build_container(settings: Settings) -> Container:
             allow_private=settings.webhooks.allow_private_targets,
         ),
         metrics=metrics,
+        # Nothing loads here: each model loads on first use, once per process.
+        vision=shared_models(ModelConfig(threads=settings.vision.threads)),
     )

@@ -168,6 +168,22 @@ class TransactionSettings(BaseModel):
     )
 
 
+class VisionSettings(BaseModel):
+    """Face models and liveness."""
+
+    threads: int = Field(default=2, ge=1, le=64, description="CPU threads per model inference.")
+    match_threshold: float = Field(
+        default=0.363,
+        ge=-1,
+        le=1,
+        description="Cosine similarity at which document portrait and selfie count as the same person "
+        "(calibrated to a false-match rate of 0.1%; see docs/models.md). Maps to score 0.5.",
+    )
+    max_liveness_frames: int = Field(
+        default=240, ge=10, le=2000, description="Most frames one liveness check may send."
+    )
+
+
 class Settings(BaseSettings):
     """Everything the service reads from its environment."""
 
@@ -209,6 +225,7 @@ class Settings(BaseSettings):
     jobs: JobSettings = Field(default_factory=JobSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     transactions: TransactionSettings = Field(default_factory=TransactionSettings)
+    vision: VisionSettings = Field(default_factory=VisionSettings)
 
     @field_validator("public_base_url", "api_base_url")
     @classmethod

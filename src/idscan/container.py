@@ -16,6 +16,7 @@ from idscan.ops.metrics import Metrics
 
 if TYPE_CHECKING:
     from idscan.storage.blobstore import BlobStore
+    from idscan.vision.sessions import VisionModels
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Container:
     blobs: BlobStore
     outbound: OutboundClient
     metrics: Metrics
+    vision: VisionModels
 
     def close(self) -> None:
         self.outbound.close()

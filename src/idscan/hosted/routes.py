@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from idscan.container import Container, get_container
 from idscan.db import transaction
-from idscan.errors import GoneError, NotFoundError, PayloadTooLargeError
-from idscan.hosted import i18n, service
+from idscan.errors import GoneError, NotFoundError, PayloadTooLargeError, Problem, ValidationError
+from idscan.hosted import i18n, liveness, service
 from idscan.lib.clock import iso
 from idscan.models import DocumentScan, Transaction
 
@@ -178,6 +178,53 @@ async def events(request: Request, path_locale: str, token: str, c: ContainerDep
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
+
+
+@router.post("/{path_locale}/identifications/{token}/liveness")
+def start_liveness(path_locale: str, token: str, c: ContainerDep) -> JSONResponse:
+    """The challenge plan the page must follow (the open one, or a new one)."""
+    _locale(path_locale)
+    with transaction(c.session_factory) as session:
+        trx = service.resolve(session, token)
+        plan = liveness.start(session, trx)
+    return JSONResponse(plan.to_client(), headers={"Cache-Control": "no-store"})
+
+
+@router.post("/{path_locale}/identifications/{token}/liveness/{nonce}/frames")
+async def submit_liveness(
+    path_locale: str,
+    token: str,
+    nonce: str,
+    c: ContainerDep,
+    frames: Annotated[list[UploadFile], File()],
+    timestamps: Annotated[str, Form()],
+) -> JSONResponse:
+    """The captured frames (JPEG) with their capture times; the server decides from them."""
+    _locale(path_locale)
+    limit = c.settings.request_limits.max_upload_bytes
+    try:
+        stamps = [int(t) for t in json.loads(timestamps)]
+    except (ValueError, TypeError) as exc:
+        raise ValidationError([Problem("timestamps", "Send a JSON list of integer milliseconds.")]) from exc
+    if len(stamps) != len(frames):
+        raise ValidationError([Problem("timestamps", "One timestamp per frame.")])
+    uploaded, total = [], 0
+    for stamp, part in zip(stamps, frames, strict=True):
+        data = await part.read(limit + 1)
+        total += len(data)
+        if total > limit:
+            raise PayloadTooLargeError("The capture is too large.")
+        uploaded.append(liveness.UploadedFrame(stamp, data))
+
+    def submit() -> str:
+        with transaction(c.session_factory) as session:
+            trx = service.resolve(session, token)
+            return liveness.submit(
+                session, c.blobs, trx, nonce, uploaded, c.settings.vision.max_liveness_frames
+            )
+
+    session_id = await anyio.to_thread.run_sync(submit)
+    return JSONResponse({"sessionId": session_id}, status_code=202)
 
 
 @router.post("/{path_locale}/identifications/{token}/handoff")

@@ -15,7 +15,7 @@ from idscan.lib.clock import utcnow
 from idscan.lib.ids import capability_token, new_uuid
 from idscan.models import DocumentScan, Handoff, Transaction
 from idscan.pipeline.document import PAIRING_CODES
-from idscan.pipeline.tasks import DOCUMENT_JOB
+from idscan.pipeline.kinds import DOCUMENT_JOB
 from idscan.storage.blobstore import BlobStore
 from idscan.transactions.states import TaskState, TaskType, TransactionState
 

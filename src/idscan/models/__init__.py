@@ -1,7 +1,7 @@
 """SQLAlchemy tables, one module per aggregate. Import this package to register them all."""
 
 from idscan.models.accounts import Account, Credential
-from idscan.models.attempts import DocumentScan, Download, Handoff, Result
+from idscan.models.attempts import DocumentScan, Download, Handoff, LivenessSession, Result
 from idscan.models.base import Base
 from idscan.models.transactions import Task, Transaction
 from idscan.models.webhooks import Event, Webhook, WebhookAttempt, WebhookDelivery
@@ -14,6 +14,7 @@ __all__ = [
     "Credential",
     "Event",
     "Handoff",
+    "LivenessSession",
     "Result",
     "Task",
     "Transaction",

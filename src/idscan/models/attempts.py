@@ -71,3 +71,26 @@ class Handoff(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class LivenessSession(Base):
+    """One liveness check: the plan issued to the page, the frames it sent back, the verdict."""
+
+    __tablename__ = "liveness_sessions"
+    __table_args__ = (Index("ix_liveness_sessions_transaction_created", "transaction_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    transaction_id: Mapped[str] = mapped_column(ForeignKey("transactions.id", ondelete="CASCADE"))
+    # Single use: the nonce is spent when frames arrive, so a session cannot be replayed.
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    frames_key: Mapped[str | None] = mapped_column(String(1024), default=None)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    passed: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    score: Mapped[float | None] = mapped_column(Float, default=None)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # [{"category", "type", "key", "url"}]: the selfie kept from the best frame.
+    files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from idscan.models.base import Base, UTCDateTime
@@ -55,6 +55,9 @@ class Task(Base):
     state: Mapped[str] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     attempts_invoiced: Mapped[int] = mapped_column(Integer, default=0)
+    # The deciding score of a face task (0…1, 0.5 at its threshold) and whether it passed.
+    score: Mapped[float | None] = mapped_column(Float, default=None)
+    passed: Mapped[bool | None] = mapped_column(Boolean, default=None)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     transaction: Mapped[Transaction] = relationship(back_populates="tasks")

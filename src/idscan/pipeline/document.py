@@ -23,7 +23,7 @@ from idscan.documents.rules import DocumentRules, Level
 from idscan.lib.clock import utcnow
 from idscan.models import DocumentScan, Task, Transaction
 from idscan.pipeline import images
-from idscan.pipeline.outcome import reading_aad, record_task_outcome
+from idscan.pipeline.outcome import reading_aad, record_task_outcome, want_face_match
 from idscan.results import service as results
 from idscan.transactions.states import TaskState, TaskType, TransactionState
 
@@ -192,6 +192,7 @@ def record(ctx: Container, inp: AttemptInput, analysis: Analysis, files: list[di
         outcome = _task_outcome(analysis.code, task, ctx.settings.transactions.max_attempts)
         if outcome is not None:
             record_task_outcome(ctx, session, trx, task, outcome)
+            want_face_match(session, trx)
 
 
 def _task_outcome(code: str, task: Task, max_attempts: int) -> TaskState | None:

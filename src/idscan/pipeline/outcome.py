@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from idscan import jobs
 from idscan.container import Container
 from idscan.lib.clock import utcnow
-from idscan.models import DocumentScan, Task, Transaction
+from idscan.models import DocumentScan, LivenessSession, Task, Transaction
+from idscan.pipeline.kinds import FACE_MATCH_JOB
 from idscan.results import assemble
 from idscan.results import service as results
 from idscan.transactions import service as transactions
@@ -40,6 +42,17 @@ def record_task_outcome(
         complete(ctx, session, trx)
 
 
+def want_face_match(session: Session, trx: Transaction) -> None:
+    """Queue the face comparison once the document and the liveness check have both passed."""
+    states = {t.type: t.state for t in trx.tasks}
+    if (
+        states.get(TaskType.FACE_MATCH) == TaskState.PENDING
+        and states.get(TaskType.DOCUMENT_SCAN) == TaskState.COMPLETED
+        and states.get(TaskType.FACE_LIVENESS) == TaskState.COMPLETED
+    ):
+        jobs.enqueue(session, FACE_MATCH_JOB, {"transaction_id": trx.id}, job_id=f"match:{trx.id}")
+
+
 def complete(ctx: Container, session: Session, trx: Transaction) -> None:
     """Assemble and seal the result, then complete the transaction (which emits its event)."""
     outcomes = [_task_result(ctx, session, trx, task) for task in trx.tasks]
@@ -51,7 +64,26 @@ def complete(ctx: Container, session: Session, trx: Transaction) -> None:
 
 
 def _task_result(ctx: Container, session: Session, trx: Transaction, task: Task) -> assemble.TaskOutcome:
-    if task.type != TaskType.DOCUMENT_SCAN or task.state != TaskState.COMPLETED:
+    if task.type == TaskType.FACE_MATCH:
+        return assemble.TaskOutcome(
+            type=task.type, state=task.state, score=task.score, threshold=0.5, passed=bool(task.passed)
+        )
+    if task.type == TaskType.FACE_LIVENESS:
+        selfie = session.scalars(
+            select(LivenessSession.files)
+            .where(LivenessSession.transaction_id == trx.id, LivenessSession.passed.is_(True))
+            .order_by(LivenessSession.created_at.desc())
+        ).first()
+        return assemble.TaskOutcome(
+            type=task.type,
+            state=task.state,
+            attempts=task.attempts,
+            score=task.score,
+            threshold=0.5,
+            passed=bool(task.passed),
+            files=[assemble.FileRef("image", "selfie", f["url"]) for f in selfie or []],
+        )
+    if task.state != TaskState.COMPLETED:
         return assemble.TaskOutcome(type=task.type, state=task.state, attempts=task.attempts)
     accepted = session.scalars(
         select(DocumentScan)

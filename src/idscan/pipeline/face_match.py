@@ -1,0 +1,96 @@
+"""Compare the document portrait with the liveness selfie, once both exist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from idscan.container import Container
+from idscan.db import transaction
+from idscan.models import DocumentScan, LivenessSession, Transaction
+from idscan.pipeline.outcome import record_task_outcome
+from idscan.transactions.states import TaskState, TaskType, TransactionState
+from idscan.vision.images import decode_image
+from idscan.vision.matching import MatchParams, compare_faces
+
+
+@dataclass(frozen=True)
+class MatchInput:
+    transaction_id: str
+    portrait_key: str
+    selfie_key: str
+
+
+@dataclass(frozen=True)
+class MatchOutcome:
+    score: float
+    passed: bool
+    problem: str | None
+
+
+def load(ctx: Container, transaction_id: str) -> MatchInput | None:
+    with ctx.session_factory() as session:
+        trx = session.get(Transaction, transaction_id)
+        if trx is None or trx.state != TransactionState.PENDING:
+            return None
+        task = next((t for t in trx.tasks if t.type == TaskType.FACE_MATCH), None)
+        if task is None or task.state != TaskState.PENDING:
+            return None
+        portrait = _file_key(
+            session.scalars(
+                select(DocumentScan.files)
+                .where(DocumentScan.transaction_id == trx.id, DocumentScan.code == "accepted")
+                .order_by(DocumentScan.created_at.desc())
+            ).first(),
+            "portrait",
+        )
+        selfie = _file_key(
+            session.scalars(
+                select(LivenessSession.files)
+                .where(LivenessSession.transaction_id == trx.id, LivenessSession.passed.is_(True))
+                .order_by(LivenessSession.created_at.desc())
+            ).first(),
+            "selfie",
+        )
+        if portrait is None or selfie is None:
+            return None
+        return MatchInput(trx.id, portrait, selfie)
+
+
+def _file_key(files: list[dict[str, str]] | None, kind: str) -> str | None:
+    return next((f["key"] for f in files or [] if f["type"] == kind), None)
+
+
+def analyse(ctx: Container, inp: MatchInput) -> MatchOutcome:
+    portrait = decode_image(ctx.blobs.get(inp.portrait_key))
+    selfie = decode_image(ctx.blobs.get(inp.selfie_key))
+    comparison = compare_faces(
+        portrait, selfie, ctx.vision, MatchParams(threshold=ctx.settings.vision.match_threshold)
+    )
+    if comparison.result is None:
+        return MatchOutcome(score=0.0, passed=False, problem=comparison.problem)
+    return MatchOutcome(round(comparison.result.score, 4), comparison.result.passed, None)
+
+
+def record(ctx: Container, inp: MatchInput, outcome: MatchOutcome) -> None:
+    with transaction(ctx.session_factory) as session:
+        trx = session.get(Transaction, inp.transaction_id, with_for_update=True)
+        if trx is None or trx.state != TransactionState.PENDING:
+            return
+        task = next(t for t in trx.tasks if t.type == TaskType.FACE_MATCH)
+        if task.state != TaskState.PENDING:
+            return
+        task.attempts += 1
+        task.score, task.passed = outcome.score, outcome.passed
+        # A mismatch is definitive: another selfie of the wrong person would not help.
+        record_task_outcome(
+            ctx, session, trx, task, TaskState.COMPLETED if outcome.passed else TaskState.FAILED
+        )
+
+
+def run(ctx: Container, transaction_id: str) -> None:
+    inp = load(ctx, transaction_id)
+    if inp is None:
+        return
+    record(ctx, inp, analyse(ctx, inp))
