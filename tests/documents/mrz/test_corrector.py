@@ -306,3 +306,10 @@ def test_filler_rule(raw: str, single: bool, filled: str) -> None:
 )
 def test_names_filler_rule(raw: str, filled: str) -> None:
     assert fill_names(raw) == filled
+
+
+def test_partial_mrz_is_not_stretched_into_another_format() -> None:
+    # A reader that lost the middle line of a TD1 card returns two 30-character lines.
+    td1_lines = td1(Holder(doc_type="ID", optional=""))
+    assert correct([td1_lines[0], td1_lines[2]], today=TODAY).result is None
+    assert fix_length("ABC<<<<<<<<<<<<DEF", 12) is None  # 6 too many: not a miscount

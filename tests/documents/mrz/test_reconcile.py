@@ -3,7 +3,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from idscan.documents.mrz import MrzResult, Reconciled, reconcile, visual_confirms
+from idscan.documents.mrz import MrzResult, Reconciled, parse, reconcile, visual_confirms
 from idscan.documents.mrz.charsets import RIVALS, SWAPS
 
 from .factory import Holder, random_mrz, td3
@@ -152,7 +152,7 @@ def test_property_two_readers_with_one_slip_each_never_give_a_wrong_value() -> N
         table[key] = table.get(key, "") + more
     table["<"], table["K"] = "K", "<" + table.get("K", "")
     wrong = restored = 0
-    for _ in range(600):
+    for _ in range(400):
         truth = random_mrz(rng)
         reads = []
         for _reader in range(2):
@@ -168,15 +168,14 @@ def test_property_two_readers_with_one_slip_each_never_give_a_wrong_value() -> N
         if r.result is None or not r.result.checks_valid or r.conflicts:
             continue
         checked = [f.name for f in r.result.fields if f.check_digit]
-        truth_result = reconcile(truth, truth, today=TODAY).result
-        assert truth_result is not None
+        truth_result = parse(truth, today=TODAY)
         same = all(r.result.value(n) == truth_result.value(n) for n in checked)
         if same:
             restored += 1
         else:
             wrong += 1  # even a collision one reader cannot see must show up as a conflict
     assert wrong == 0
-    assert restored > 400
+    assert restored > 250
 
 
 def test_collision_seen_by_a_failing_second_reader_is_a_conflict() -> None:
@@ -186,3 +185,16 @@ def test_collision_seen_by_a_failing_second_reader_is_a_conflict() -> None:
     assert _r(r).value("document_number") == "AG1234567"
     assert "document_number" in r.conflicts
     assert not r.accepted
+
+
+def test_each_line_is_taken_from_the_reader_that_read_it_well() -> None:
+    # A garbles the number line beyond repair (and reads sex X: plausible, but its line fails);
+    # B garbles the names line with digits for letters and one lost filler.
+    a = [TRUTH[0], "L89B9O2C3" + TRUTH[1][9:20] + "X" + TRUTH[1][21:]]
+    b = ["P<UTOERIKSS0N<<ANNA<MAR1A<<<<<<<<<<<<<<<<<<", TRUTH[1]]
+    r = reconcile(a, b, today=TODAY)
+    assert _r(r).lines == tuple(TRUTH)
+    assert {"surname", "given_names"} <= r.confirmed  # both read the names alike once corrected
+    assert "sex" in r.unconfirmed  # F against X
+    r = reconcile(a, b, {"sex": "F"}, today=TODAY)
+    assert r.accepted

@@ -62,12 +62,17 @@ def _runs(line: str) -> list[tuple[int, int]]:
     return runs
 
 
+MAX_LENGTH_FIX = 4  # more missing or extra characters is a different or partial MRZ, not a miscount
+
+
 def fix_length(line: str, target: int) -> str | None:
     """OCR miscounts long filler runs: add or remove fillers in the longest run, never by cutting or
     padding at the line end (that is where check digits live). None when no run can absorb it."""
     diff = target - len(line)
     if diff == 0:
         return line
+    if abs(diff) > MAX_LENGTH_FIX:
+        return None
     runs = _runs(line)
     if not runs:
         return None

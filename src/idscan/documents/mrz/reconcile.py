@@ -18,6 +18,7 @@ from idscan.documents.countries import is_known_code, nationality_words
 from idscan.documents.mrz.checkdigit import char_value
 from idscan.documents.mrz.corrector import Correction, check_holds, correct
 from idscan.documents.mrz.layouts import CheckSpec, layout_for
+from idscan.documents.mrz.linemix import Witness, mix_reads
 from idscan.documents.mrz.model import Kind, MrzField, MrzResult, Span
 from idscan.documents.mrz.parser import parse_layout, text_at
 
@@ -94,16 +95,20 @@ def _region(result: MrzResult, name: str) -> Span | None:
     return None
 
 
-def _merge_checked(result: MrzResult, other: MrzResult, today: date) -> MrzResult:
-    """Take each field whose own check digit fails in `result` from `other`, where it holds there.
-    Kept only if the composite (when the format has one) holds over the merged lines."""
+def _merge_checked(result: MrzResult, witnesses: Mapping[int, Witness], today: date) -> MrzResult:
+    """Take each field whose own check digit fails in `result` from its line's witness, where it
+    holds there (or from a mix of the two reads). Kept only if the composite, when the format has
+    one, holds over the merged lines."""
     layout = layout_for(result.format, result.lines)
-    theirs = {c.name: c for c in layout_for(other.format, other.lines).checks}
     lines = list(result.lines)
     changed = False
     for check in layout.checks:
-        twin = theirs.get(check.name)
-        if check.name == "composite" or twin != check or check_holds(lines, check):
+        witness = witnesses.get(check.span.line)
+        if check.name == "composite" or witness is None or check_holds(lines, check):
+            continue
+        other = witness.result
+        twin = {c.name: c for c in layout_for(other.format, other.lines).checks}.get(check.name)
+        if other.format is not result.format or twin != check:
             continue
         if check_holds(other.lines, check):
             for span in (*check.covers, check.span):
@@ -118,20 +123,21 @@ def _merge_checked(result: MrzResult, other: MrzResult, today: date) -> MrzResul
     return parse_layout(layout_for(result.format, lines), lines, today)
 
 
-def _conflicts(result: MrzResult, other: MrzResult | None, *, both_valid: bool) -> tuple[str, ...]:
+def _conflicts(result: MrzResult, witnesses: Mapping[int, Witness], *, base_valid: bool) -> tuple[str, ...]:
     """Check-digit fields the readers disagree on in a way no digit can settle: both reads valid
     but different, or a near-identical read that differs only by a collision (G/6, K/<, L/1 weigh
     the same), which the other read's own failure elsewhere does not make wrong."""
-    if other is None:
-        return ()
     out = []
     for f in result.fields:
-        theirs = other.field(f.name)
-        if not f.check_digit or theirs is None or theirs.raw == f.raw or len(theirs.raw) != len(f.raw):
+        witness = witnesses.get(f.span.line)
+        theirs = witness.result.field(f.name) if witness is not None else None
+        if witness is None or theirs is None or not f.check_digit:
+            continue
+        if theirs.raw == f.raw or len(theirs.raw) != len(f.raw):
             continue
         diffs = [(x, y) for x, y in zip(f.raw, theirs.raw, strict=True) if x != y]
         collision = len(diffs) <= 2 and any(char_value(x) % 10 == char_value(y) % 10 for x, y in diffs)
-        if both_valid or collision:
+        if (base_valid and witness.confident) or collision:
             out.append(f.name)
     return tuple(out)
 
@@ -181,7 +187,7 @@ def _plausible(f: MrzField) -> bool:
 
 
 def _settle_unchecked(
-    result: MrzResult, other: MrzResult | None, visual: Mapping[str, str], prefer_other: bool
+    result: MrzResult, witnesses: Mapping[int, Witness], visual: Mapping[str, str]
 ) -> tuple[list[str], set[str], set[str]]:
     """Decide each unchecked field: confirmed (readers agree, or the print confirms one reading) or
     not; and which reading the lines keep. Surname and given names share one MRZ field, so the
@@ -194,7 +200,10 @@ def _settle_unchecked(
         region = _region(result, f.name)
         if f.name not in UNCHECKED_FIELDS or region is None:
             continue
-        theirs = other.field(f.name) if other is not None else None
+        witness = witnesses.get(region.line)
+        theirs = witness.result.field(f.name) if witness is not None else None
+        # Reader A's reading wins a tie only where its line holds up (check digits in context).
+        prefer_other = witness is not None and witness.from_a and witness.confident
         printed = visual.get(f.name, "")
         # A name that runs to the end of the field may have been cut short there.
         cut = f.name == "given_names" or (f.name == "surname" and result.field("given_names") is None)
@@ -215,7 +224,7 @@ def _settle_unchecked(
                 wants_theirs.setdefault(region, []).append(f.name)
     lines = list(result.lines)
     for region, names in wants_theirs.items():
-        assert other is not None
+        other = witnesses[region.line].result
         kept = keeps_ours.get(region, [])
         parts = [f for f in result.fields if f.name in UNCHECKED_FIELDS and _region(result, f.name) == region]
         worse = any(_plausible(f) and not _plausible_named(other, f.name) for f in parts)
@@ -243,15 +252,6 @@ def _score(read: Correction) -> tuple[bool, int, int]:
     return (read.confident, -failed, -odd)
 
 
-def _pick(a: Correction, b: Correction | None) -> tuple[Correction, Correction | None]:
-    reads = [r for r in (a, b) if r is not None and r.result is not None]
-    if not reads:
-        return a, None
-    best = max(reads, key=_score)  # first reader wins ties
-    other = next((r for r in reads if r is not best), None)
-    return best, other
-
-
 def reconcile(
     reads_a: Sequence[str],
     reads_b: Sequence[str] | None,
@@ -269,19 +269,14 @@ def reconcile(
     a = correct(reads_a, today=today, guard_digit_slips=guard_digit_slips)
     b = correct(reads_b, today=today, guard_digit_slips=guard_digit_slips) if reads_b else None
     reads = tuple(r for r in (a, b) if r is not None)
-    base, other = _pick(a, b)
-    if base.result is None:
+    mix = mix_reads(reads_a, reads_b, _score, today=today, guard_digit_slips=guard_digit_slips)
+    if mix.base.result is None:
         return Reconciled(None, frozenset(), frozenset(), (), reads)
-    result = base.result
-    other_result = other.result if other is not None and other.result is not None else None
-    if other_result is not None and other_result.format is not result.format:
-        other_result = None
-    if other_result is not None and not result.checks_valid:
-        result = _merge_checked(result, other_result, today)
-    conflicts = _conflicts(
-        result, other_result, both_valid=bool(other and other.confident and base.confident)
-    )
-    lines, confirmed, unconfirmed = _settle_unchecked(result, other_result, visual or {}, other is a)
+    result = mix.base.result
+    if not result.checks_valid:
+        result = _merge_checked(result, mix.witnesses, today)
+    conflicts = _conflicts(result, mix.witnesses, base_valid=mix.base.confident)
+    lines, confirmed, unconfirmed = _settle_unchecked(result, mix.witnesses, visual or {})
     if lines != list(result.lines):
         result = parse_layout(layout_for(result.format, lines), lines, today)
     return Reconciled(result, frozenset(confirmed), frozenset(unconfirmed), conflicts, reads)
