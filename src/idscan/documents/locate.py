@@ -44,6 +44,22 @@ class Located:
         turn = _rot90_matrix(k, w, h)
         return Located(image, turn @ self.homography, self.found, self.fully_visible, self.quad)
 
+    def deskewed(self, degrees: float) -> Located:
+        """The image turned by a small angle (counter-clockwise, OpenCV's sign), canvas enlarged."""
+        h, w = self.image.shape[:2]
+        rot = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+        cos, sin = abs(rot[0, 0]), abs(rot[0, 1])
+        nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
+        rot[0, 2] += nw / 2 - w / 2
+        rot[1, 2] += nh / 2 - h / 2
+        image = cv2.warpAffine(
+            self.image, rot, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
+        affine = np.vstack([rot, [0.0, 0.0, 1.0]])
+        return Located(
+            np.ascontiguousarray(image), affine @ self.homography, self.found, self.fully_visible, self.quad
+        )
+
 
 def _rot90_matrix(k: int, w: int, h: int) -> Matrix:
     """Pixel mapping of numpy's rot90(img, k) for an image of width w, height h."""

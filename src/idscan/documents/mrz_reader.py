@@ -175,15 +175,32 @@ def read_mrz(image: RGBImage, lines: Sequence[TextLine], ocr: OcrSession) -> Mrz
         found = find_mrz_lines(shifted)
         if len(found) < 2:
             return MrzReads((), (), ())
+    found = _full_width(image, found, ocr)
     tess = tesseract_session()
     reads = tuple(tess.read_line(line_crop(image, row.box)) for row in found)
     return MrzReads(tuple(r.rapid for r in found), reads, tuple(r.box for r in found))
 
 
-def line_crop(image: RGBImage, box: tuple[int, int, int, int]) -> RGBImage:
+def _full_width(image: RGBImage, rows: list[MrzLineBox], ocr: OcrSession) -> list[MrzLineBox]:
+    """All lines of an MRZ share one start and one end; the detector sometimes stops short inside a
+    faint filler run. Widen such a row to the block and let RapidOCR read the wider crop again."""
+    x0, x1 = min(r.box[0] for r in rows), max(r.box[2] for r in rows)
+    out = []
+    for row in rows:
+        if row.box[2] - row.box[0] >= 0.96 * (x1 - x0):
+            out.append(row)
+            continue
+        box = (x0, row.box[1], x1, row.box[3])
+        [(text, score)] = ocr.recognize([line_crop(image, box, pad=0.15)])
+        text = clean(text)
+        out.append(MrzLineBox(box, text, score) if len(text) > len(row.rapid) else row)
+    return out
+
+
+def line_crop(image: RGBImage, box: tuple[int, int, int, int], pad: float = 0.35) -> RGBImage:
     x0, y0, x1, y1 = box
     h, w = image.shape[:2]
-    pad_y, pad_x = round(0.25 * (y1 - y0)), round(0.6 * (y1 - y0))
+    pad_y, pad_x = round(0.25 * (y1 - y0)), round(pad * (y1 - y0))
     return np.ascontiguousarray(
         image[max(0, y0 - pad_y) : min(h, y1 + pad_y), max(0, x0 - pad_x) : min(w, x1 + pad_x)]
     )

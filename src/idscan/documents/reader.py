@@ -29,6 +29,8 @@ from idscan.documents.signature import signature_boxes
 from idscan.documents.viz import Probe, VisualField, read_visual_zone
 from idscan.documents.viz_fallback import guided_fields
 
+DESKEW_DEGREES = 2.5  # below this the OCR copes; above it line boxes start to overlap
+
 
 def _turn_lines(lines: Sequence[TextLine], w: int, h: int) -> list[TextLine]:
     """The same lines after the image is turned by 180 degrees (no need to OCR again)."""
@@ -56,10 +58,26 @@ def _upright(located: Located, ocr: OcrSession, max_side: int) -> tuple[Located,
                 best = (flipped, turned, cand, k)
         assert best is not None
         _, located, lines, turns = best
+    angle = text_angle(lines)
+    if abs(angle) > DESKEW_DEGREES:  # a tilted photo without an outline: straighten, read again
+        located = located.deskewed(angle)
+        lines = ocr.read(located.image, max_side=max_side)
     if lines and sum(ln.upside_down for ln in lines) > len(lines) / 2:
         h, w = located.image.shape[:2]
         located, lines, turns = located.turned(2), _turn_lines(lines, w, h), (turns + 2) % 4
     return located, lines, turns
+
+
+def text_angle(lines: Sequence[TextLine]) -> float:
+    """Median slope, in degrees, of the top edges of the longer text lines (0 = level)."""
+    angles = []
+    for ln in lines:
+        if len(ln.text.strip()) < 8:
+            continue
+        (x0, y0), (x1, y1) = ln.box[0], ln.box[1]
+        if x1 - x0 > 1.5 * abs(y1 - y0):  # up to ~33 degrees
+            angles.append(float(np.degrees(np.arctan2(y1 - y0, x1 - x0))))
+    return float(np.median(angles)) if len(angles) >= 3 else 0.0
 
 
 def _probe(image: RGBImage, ocr: OcrSession) -> Probe:
