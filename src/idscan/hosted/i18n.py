@@ -6,6 +6,8 @@ to Babel catalogs shared with the JavaScript.
 
 from __future__ import annotations
 
+from idscan.hosted.i18n_liveness import PROMPTS
+
 LOCALES = ("en-US", "nl-NL", "fr-FR")
 PATH_LOCALES = {loc.lower(): loc for loc in LOCALES}
 
@@ -96,6 +98,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 # The strings the page script needs, handed to it in the page's configuration.
 SCRIPT_KEYS = (
     "checking", "completed", "expired", "cancelled", "upload_failed", "too_large", "done_here", "qr_alt",
+    "look_straight", "head_left", "head_right", "blink", "smile", "sending", "camera_denied", "take_photo",
 )  # fmt: skip
 
 # One plain hint per attempt code (API section 2), shown right after each attempt.
@@ -194,7 +197,8 @@ HINTS: dict[str, dict[str, str]] = {
 
 
 def text(key: str, locale: str) -> str:
-    return MESSAGES[key][locale]
+    entry = MESSAGES.get(key) or PROMPTS[key]
+    return entry[locale]
 
 
 def hint(code: str, locale: str) -> str:

@@ -19,8 +19,9 @@ from idscan.container import Container, get_container
 from idscan.db import transaction
 from idscan.errors import GoneError, NotFoundError, PayloadTooLargeError, Problem, ValidationError
 from idscan.hosted import i18n, liveness, service
+from idscan.hosted.i18n_liveness import reason_hint
 from idscan.lib.clock import iso
-from idscan.models import DocumentScan, Transaction
+from idscan.models import DocumentScan, LivenessSession, Transaction
 
 router = APIRouter(tags=["hosted pages"], include_in_schema=False)
 ContainerDep = Annotated[Container, Depends(get_container)]
@@ -60,6 +61,17 @@ def _is_phone(request: Request) -> bool:
     return "Mobi" in agent or "Android" in agent or request.query_params.get("device") == "phone"
 
 
+def _step(trx: Transaction) -> str:
+    """What the end user has to do now: document, liveness, wait for the comparison, or nothing."""
+    if trx.state != "pending":
+        return "done"
+    states = {t.type: t.state for t in trx.tasks}
+    for task in ("document_scan", "face_liveness"):
+        if states.get(task) == "pending":
+            return "document" if task == "document_scan" else "liveness"
+    return "waiting"
+
+
 def _snapshot(c: Container, token: str, locale: str, phone: bool) -> dict[str, Any]:
     """What the page needs to know now: states, the verdict on the last attempt, where to go."""
     with c.session_factory() as session:
@@ -70,11 +82,25 @@ def _snapshot(c: Container, token: str, locale: str, phone: bool) -> dict[str, A
             .order_by(DocumentScan.created_at.desc())
             .limit(1)
         ).first()
+        live = session.scalars(
+            select(LivenessSession)
+            .where(LivenessSession.transaction_id == trx.id, LivenessSession.submitted_at.is_not(None))
+            .order_by(LivenessSession.submitted_at.desc())
+            .limit(1)
+        ).first()
         return {
             "state": trx.state,
+            "step": _step(trx),
             "transactionId": trx.id,
             "resultId": trx.result_id,
             "tasks": [{"type": t.type, "state": t.state} for t in trx.tasks],
+            "liveness": None
+            if live is None
+            else {
+                "processing": live.processed_at is None,
+                "passed": live.passed,
+                "hints": [reason_hint(code, locale) for code in live.reasons],
+            },
             "lastAttempt": None
             if last is None
             else {
@@ -117,6 +143,9 @@ def page(request: Request, path_locale: str, token: str, c: ContainerDep) -> HTM
         config=json.dumps(config).replace("</", "<\\/"),
         mobile_only=config["mobileOnly"] and not config["phone"],
         allow_file="file" in (trx.settings.get("documentScan", {}).get("captureSources", []) if trx else []),
+        allow_camera="camera"
+        in (trx.settings.get("documentScan", {}).get("captureSources", []) if trx else []),
+        step=snapshot["step"] if snapshot else "done",
     )
     return HTMLResponse(html, status_code=404 if trx is None else 200, headers=_security_headers(trx))
 
@@ -259,6 +288,8 @@ def redeem_handoff(path_locale: str, handoff_token: str, c: ContainerDep) -> Res
             config="{}",
             mobile_only=False,
             allow_file=False,
+            allow_camera=False,
+            step="done",
         )
         return HTMLResponse(html, status_code=410 if used else 404, headers=_security_headers(None))
     return RedirectResponse(f"/{locale.lower()}/identifications/{token}?device=phone", status_code=303)

@@ -1,12 +1,21 @@
-// The hosted page's behaviour: upload without reloading, follow the status live, hand off to a
-// phone by QR code, and tell the integrator when done (postMessage, then the return URL).
+// The hosted page: the document step (camera or file), the liveness step, live status over
+// server-sent events, the QR hand-off to a phone, and telling the integrator when done
+// (postMessage to the allowed origins, then the return URL).
+import { cameraAvailable, closeCamera, grab, openCamera } from "./camera.js";
+import { runLiveness } from "./liveness.js";
+
 const config = JSON.parse(document.getElementById("idscan-config").textContent || "{}");
 const statusBox = document.getElementById("status");
 let finished = false;
+let documentStream = null;
 
 function say(text) {
-  statusBox.textContent = text;
+  statusBox.textContent = text || "";
   statusBox.hidden = !text;
+}
+
+function byId(id) {
+  return document.getElementById(id);
 }
 
 function notifyParent(event, snapshot) {
@@ -16,18 +25,33 @@ function notifyParent(event, snapshot) {
   for (const target of targets) window.parent.postMessage(message, target);
 }
 
+function showStep(step) {
+  const capture = byId("capture");
+  const liveness = byId("liveness");
+  if (capture) capture.hidden = step !== "document";
+  if (liveness) liveness.hidden = step !== "liveness";
+  if (step !== "document" && documentStream) {
+    closeCamera(documentStream);
+    documentStream = null;
+  }
+}
+
 function show(snapshot) {
   if (!snapshot || finished) return;
   if (snapshot.state === "pending") {
+    showStep(snapshot.step);
     const last = snapshot.lastAttempt;
-    if (last) say(last.code ? last.hint : config.texts.checking);
-    const form = document.getElementById("upload");
-    if (form) form.querySelector("button").disabled = Boolean(last && !last.code);
+    const live = snapshot.liveness;
+    if (snapshot.step === "liveness" && live) say(live.processing ? config.texts.checking : live.hints.join(" "));
+    else if (snapshot.step === "waiting") say(config.texts.checking);
+    else if (last) say(last.code ? last.hint : config.texts.checking);
+    const busy = Boolean(last && !last.code);
+    for (const button of document.querySelectorAll("#capture button")) button.disabled = busy;
     return;
   }
   finished = true;
-  for (const id of ["capture", "phone", "use-phone"]) {
-    const node = document.getElementById(id);
+  for (const id of ["capture", "liveness", "phone", "use-phone"]) {
+    const node = byId(id);
     if (node) node.hidden = true;
   }
   if (snapshot.state === "completed") {
@@ -45,44 +69,72 @@ function follow() {
   const source = new EventSource(`${config.base}/events${query}`);
   source.addEventListener("status", (event) => show(JSON.parse(event.data)));
   source.onerror = () => {
-    // The stream ends when the transaction does; otherwise the browser reconnects by itself.
+    // The stream ends with the transaction; otherwise the browser reconnects by itself.
     if (finished) source.close();
   };
 }
 
-async function upload(form) {
-  const body = new FormData(form);
+async function send(body) {
   say(config.texts.checking);
-  const response = await fetch(form.action, { method: "POST", body, headers: { Accept: "application/json" } })
-    .catch(() => null);
+  const response = await fetch(`${config.base}/documents`, {
+    method: "POST",
+    body,
+    headers: { Accept: "application/json" },
+  }).catch(() => null);
   if (!response) return say(config.texts.upload_failed);
   if (response.status === 413) return say(config.texts.too_large);
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));
-    return say(problem.detail || config.texts.upload_failed);
+    say(problem.detail || config.texts.upload_failed);
   }
-  form.reset();
+}
+
+async function useCamera() {
+  byId("use-camera").hidden = true;
+  try {
+    documentStream = await openCamera(byId("document-video"), "environment");
+    byId("camera").hidden = false;
+  } catch {
+    say(config.texts.camera_denied);
+  }
+}
+
+async function takePhoto() {
+  const blob = await grab(byId("document-video"), 2400, 0.92);
+  if (!blob) return;
+  const body = new FormData();
+  body.append("file", blob, "camera.jpg");
+  body.append("source", "camera");
+  await send(body);
 }
 
 async function showQr() {
   const response = await fetch(`${config.base}/handoff`, { method: "POST" });
   if (!response.ok) return;
   const handoff = await response.json();
-  const image = document.getElementById("qr");
+  const image = byId("qr");
   image.src = handoff.qr;
-  image.hidden = false;
-  document.getElementById("phone").hidden = false;
   image.dataset.url = handoff.url;
+  image.hidden = false;
+  byId("phone").hidden = false;
 }
 
-const form = document.getElementById("upload");
+const form = byId("upload");
 if (form) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    upload(form);
+    const body = new FormData(form);
+    form.reset();
+    send(body);
   });
 }
-const phoneButton = document.getElementById("use-phone");
+if (byId("use-camera") && cameraAvailable()) {
+  byId("use-camera").hidden = false;
+  byId("use-camera").addEventListener("click", useCamera);
+  byId("take-photo").addEventListener("click", takePhoto);
+}
+if (byId("start-liveness")) byId("start-liveness").addEventListener("click", () => runLiveness(config, say));
+const phoneButton = byId("use-phone");
 if (phoneButton && !config.phone) {
   phoneButton.hidden = false;
   phoneButton.addEventListener("click", () => {
