@@ -230,3 +230,12 @@ def test_real_fixture_values_match_visual_ground_truth() -> None:
         assert r.value("date_of_birth") == fields["date_of_birth_iso"], item["file"]
         if "date_of_expiry_iso" in fields and "ltu" not in item["file"]:  # LTU specimen differs itself
             assert r.value("date_of_expiry") == fields["date_of_expiry_iso"], item["file"]
+
+
+def test_td2_long_document_number_continues_in_optional_data() -> None:
+    body = "D23145890<UTO7408122F1204159" + "734" + check_digit("D23145890734") + "<<<"
+    line2 = body + check_digit(body[0:10] + body[13:20] + body[21:35])
+    r = parse([UTO_TD2[0], line2], today=TODAY)
+    assert r.valid
+    assert r.value("document_number") == "D23145890734"
+    assert r.redaction_spans("document_number") == (Span(1, 0, 9), Span(1, 28, 31), Span(1, 31, 32))
