@@ -184,21 +184,27 @@ def _reconcile(work: _SideWork, params: ReadParams) -> Reconciled | None:
 
 
 def _mrz_regions(work: _SideWork, rec: Reconciled) -> None:
-    if rec.result is None or not work.reading.mrz_boxes:
+    """Each redactable value's stretch of the MRZ, with its own check digit (which would leak it)."""
+    result = rec.result
+    if result is None or not work.reading.mrz_boxes:
         return
     regions = dict(work.reading.regions)
     boxes = work.reading.mrz_boxes
-    for name, span in rec.result.spans().items():
-        if span.line < len(boxes) and name in (
-            "document_number",
-            "personal_number",
-            "date_of_birth",
-            "optional_data",
-        ):
-            length = len(rec.result.lines[span.line])
-            target = "personal_number" if name == "optional_data" else name
-            box = mrz_char_boxes(boxes[span.line], length, span.start, span.end)
-            regions[target] = (*regions.get(target, ()), box)
+    printed = work.visual.get("personal_number")
+    optional = result.field("optional_data")
+    for name in ("document_number", "personal_number", "date_of_birth", "optional_data"):
+        target = name
+        if name == "optional_data":
+            # optional data is masked as a personal number only when that number is printed in it
+            digits = printed.value.replace(" ", "") if printed else ""
+            if not digits or optional is None or digits not in optional.raw.replace("<", ""):
+                continue
+            target = "personal_number"
+        for span in result.redaction_spans(name):
+            if span.line < len(boxes):
+                length = len(result.lines[span.line])
+                box = mrz_char_boxes(boxes[span.line], length, span.start, span.end)
+                regions[target] = (*regions.get(target, ()), box)
     work.reading = replace(work.reading, regions=regions)
 
 
