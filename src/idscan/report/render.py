@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config  # type: ignore[import-untyped]
 from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
@@ -45,6 +46,8 @@ IMAGE_BOX = (70 * mm, 60 * mm)
 
 
 def render_pdf(report: Report) -> bytes:
+    # Binary streams as they are: ASCII85 would grow every embedded image by a quarter.
+    rl_config.useA85 = 0
     fonts = report_fonts()
     styles = _styles(fonts)
     loc = report.locale
@@ -61,6 +64,8 @@ def render_pdf(report: Report) -> bytes:
         subject=text(loc, f"kind.{report.kind.value}"),
         creator="idscan",
         lang=loc,
+        # Otherwise every page names Helvetica, a font that is not embedded.
+        initialFontName=fonts.regular,
     )
     story: list[Flowable] = [*_title(report, styles), *_verdict(report, styles, fonts)]
     story += _section(text(loc, "summary"), _summary(report, styles), styles)
@@ -109,6 +114,8 @@ def _p(value: object, style: ParagraphStyle) -> Paragraph:
 def _table(rows: list[list[Any]], widths: Sequence[float], *, header: bool = True) -> Table:
     table = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
+        # Table cells default to Helvetica, which would be named (not embedded) in the file.
+        ("FONTNAME", (0, 0), (-1, -1), report_fonts().regular),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -163,6 +170,7 @@ def _verdict(report: Report, styles: dict[str, ParagraphStyle], fonts: FontSet) 
     bar.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), fonts.regular),
                 ("BACKGROUND", (0, 0), (-1, -1), PASS if report.passed else FAIL),
                 ("TOPPADDING", (0, 0), (-1, -1), 6),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 6),

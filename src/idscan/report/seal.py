@@ -32,6 +32,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from idscan.errors import ConfigurationError
 from idscan.report.tsa import TimestampClient, TimestampUnavailableError
+from idscan.report.unsigned import unsigned_parts_ok
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,9 @@ def seal(
     signer = signers.SimpleSigner(
         signing_cert=certificate,
         signing_key=keys.PrivateKeyInfo.load(identity.private_key),
-        cert_registry=SimpleCertificateStore.from_certs([certificate, *chain]),  # type: ignore[no-untyped-call]
+        # The chain only: pyHanko adds the signing certificate itself, and a second copy of it would
+        # be an unchecked place where bytes could change.
+        cert_registry=SimpleCertificateStore.from_certs([c for c in chain if c != certificate]),  # type: ignore[no-untyped-call]
     )
     long_term = tsa is not None and revocation is not None
     meta = signers.PdfSignatureMetadata(
@@ -161,14 +164,19 @@ def verify(pdf: bytes, trust_roots: Sequence[bytes] = ()) -> SealStatus:
         context = ValidationContext(trust_roots=roots, allow_fetching=False)
         status = validate_pdf_signature(embedded, signer_validation_context=context)
         level = _level(reader, status.timestamp_validity is not None)
+        # Beyond the signed byte range: the reserved space and the certificate bags.
+        unsigned_ok = unsigned_parts_ok(
+            embedded.pkcs7_content, embedded.signed_data, embedded.signer_info, [r.dump() for r in roots]
+        )
     except Exception as exc:  # noqa: BLE001 - any parse or crypto failure means "not intact"
         log.info("seal verification failed", extra={"error": repr(exc)})
         return SealStatus(False, False, False, None, None, None)
     timestamp = status.timestamp_validity
+    # Only validation data (DSS, document timestamps) may follow the sealed revision.
     untouched = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or bool(status.docmdp_ok)
     timestamp_ok = timestamp is None or (timestamp.intact and timestamp.valid)
     return SealStatus(
-        intact=bool(status.intact and untouched),
+        intact=bool(status.intact and untouched and unsigned_ok),
         valid=bool(status.valid and timestamp_ok),
         trusted=bool(status.trusted and (timestamp is None or timestamp.trusted)),
         signer=_subject(status.signing_cert.dump()),
@@ -223,8 +231,12 @@ def _subject(der: bytes) -> str:
 def _certificates(blob: bytes) -> list[bytes]:
     """DER certificates from PEM (one or more) or a single DER blob."""
     if pem.detect(blob):
-        return [der for kind, _, der in pem.unarmor(blob, multiple=True) if kind == "CERTIFICATE"]
-    return [blob]
+        ders = [der for kind, _, der in pem.unarmor(blob, multiple=True) if kind == "CERTIFICATE"]
+    else:
+        ders = [blob] if blob else []
+    for der in ders:
+        load_der_x509_certificate(der)  # raises ValueError on anything that is not a certificate
+    return ders
 
 
 def _pkcs8(key: PrivateKeyTypes) -> bytes:
