@@ -198,3 +198,12 @@ def test_each_line_is_taken_from_the_reader_that_read_it_well() -> None:
     assert "sex" in r.unconfirmed  # F against X
     r = reconcile(a, b, {"sex": "F"}, today=TODAY)
     assert r.accepted
+
+
+def test_a_line_that_had_to_be_resized_is_the_weaker_witness() -> None:
+    # Reader A (preferred) inserted a letter into the names, so its line was one too long.
+    a = ["P<UTOERFIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", TRUTH[1]]
+    b = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", TRUTH[1]]
+    r = reconcile(a, b, today=TODAY)
+    assert _r(r).value("surname") == "ERIKSSON"
+    assert "surname" in r.unconfirmed

@@ -62,7 +62,9 @@ def _runs(line: str) -> list[tuple[int, int]]:
     return runs
 
 
-MAX_LENGTH_FIX = 4  # more missing or extra characters is a different or partial MRZ, not a miscount
+# More missing or extra characters than this is a partial or different MRZ, not a miscount, unless
+# the longest run is at least twice as long (RapidOCR shortens a name line's long padding a lot).
+MAX_LENGTH_FIX = 4
 
 
 def fix_length(line: str, target: int) -> str | None:
@@ -71,12 +73,12 @@ def fix_length(line: str, target: int) -> str | None:
     diff = target - len(line)
     if diff == 0:
         return line
-    if abs(diff) > MAX_LENGTH_FIX:
-        return None
     runs = _runs(line)
     if not runs:
         return None
     start, length = max(runs, key=lambda r: r[1])  # first of the longest on ties
+    if abs(diff) > MAX_LENGTH_FIX and length < 2 * abs(diff):
+        return None
     if diff < 0 and length > -diff:
         return line[:start] + line[start - diff :]
     if diff > 0 and length >= 2:
@@ -90,6 +92,8 @@ def _guess_shape(lines: Sequence[str]) -> tuple[int, int] | None:
     if len(lines) != 2:
         return None
     mean = sum(len(x) for x in lines) / 2
+    if mean < 33:
+        return None  # two lines of ~30: a TD1 card with a line missing, not a TD2
     return 2, (44 if abs(mean - 44) < abs(mean - 36) else 36)
 
 

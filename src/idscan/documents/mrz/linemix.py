@@ -24,12 +24,18 @@ class Witness:
     result: MrzResult  # the base with this line as the other reader read it, corrected
     confident: bool
     from_a: bool  # the witness line is reader A's (the base line there is B's)
+    resized: bool = False  # the witness line had to be lengthened or shortened
+    base_resized: bool = False  # the base's own line had to be
 
 
 @dataclass(frozen=True)
 class Mix:
     base: Correction
     witnesses: dict[int, Witness]  # line index -> witness; absent when the other reader has none
+
+
+def _resized(read: Correction, line: int) -> bool:
+    return any(c.reason == "length" and c.line == line for c in read.changes)
 
 
 def _lines(reads: Sequence[str] | None) -> list[str]:
@@ -61,7 +67,13 @@ def mix_reads(
             flipped = tuple(1 - c if j == i else c for j, c in enumerate(base_combo))
             other = read(flipped)
             if other.result is not None and a_lines[i] != b_lines[i]:
-                witnesses[i] = Witness(other.result, other.confident, from_a=flipped[i] == 0)
+                witnesses[i] = Witness(
+                    other.result,
+                    other.confident,
+                    from_a=flipped[i] == 0,
+                    resized=_resized(other, i),
+                    base_resized=_resized(read(base_combo), i),
+                )
             elif other.result is not None:  # both readers saw the same line: it witnesses itself
                 witnesses[i] = Witness(other.result, other.confident, from_a=True)
         return Mix(read(base_combo), witnesses)
@@ -80,5 +92,16 @@ def mix_reads(
         or runner_up.result.format is not base.result.format
     ):
         return Mix(base, {})
-    witness = Witness(runner_up.result, runner_up.confident, from_a=runner_up is a)
-    return Mix(base, dict.fromkeys(range(len(base.result.lines)), witness))
+    return Mix(
+        base,
+        {
+            i: Witness(
+                runner_up.result,
+                runner_up.confident,
+                runner_up is a,
+                _resized(runner_up, i),
+                _resized(base, i),
+            )
+            for i in range(len(base.result.lines))
+        },
+    )

@@ -202,8 +202,12 @@ def _settle_unchecked(
             continue
         witness = witnesses.get(region.line)
         theirs = witness.result.field(f.name) if witness is not None else None
-        # Reader A's reading wins a tie only where its line holds up (check digits in context).
-        prefer_other = witness is not None and witness.from_a and witness.confident
+        # Reader A's reading wins a tie only where its line holds up (check digits in context) and
+        # came out at the right length; a line that did not is a worse witness than one that did.
+        prefer_other = witness is not None and (
+            (witness.from_a and witness.confident and not witness.resized)
+            or (witness.base_resized and not witness.resized and witness.confident)
+        )
         printed = visual.get(f.name, "")
         # A name that runs to the end of the field may have been cut short there.
         cut = f.name == "given_names" or (f.name == "surname" and result.field("given_names") is None)
