@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from idscan.report.seal import SealIdentity, load_identity_pem
+from idscan.report.tsa import HttpTimestampClient
 from tests.report.pki import Pki, make_pki
 from tests.report.tsa_server import running_tsa
 
@@ -29,6 +30,12 @@ def identity(pki: Pki) -> SealIdentity:
 def tsa_url(pki: Pki) -> Iterator[str]:
     with running_tsa(pki) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def tsa(tsa_url: str) -> Iterator[HttpTimestampClient]:
+    with HttpTimestampClient(tsa_url, timeout_seconds=5) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

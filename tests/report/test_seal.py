@@ -56,21 +56,19 @@ def test_b_b_is_intact_valid_and_trusted(sealed_bb: bytes, pki: Pki) -> None:
 
 
 def test_b_t_with_a_local_timestamp_authority(
-    extended_pdf: bytes, identity: SealIdentity, pki: Pki, tsa_url: str
+    extended_pdf: bytes, identity: SealIdentity, pki: Pki, tsa: HttpTimestampClient
 ) -> None:
-    sealed = seal(extended_pdf, identity, tsa=HttpTimestampClient(tsa_url, timeout_seconds=5))
+    sealed = seal(extended_pdf, identity, tsa=tsa)
     assert sealed.level is SealLevel.B_T
     status = verify(sealed.data, [pki.root.cert_der])
     assert (status.intact, status.valid, status.trusted, status.level) == (True, True, True, SealLevel.B_T)
 
 
 def test_b_lt_when_revocation_info_is_given(
-    extended_pdf: bytes, identity: SealIdentity, pki: Pki, tsa_url: str
+    extended_pdf: bytes, identity: SealIdentity, pki: Pki, tsa: HttpTimestampClient
 ) -> None:
     revocation = RevocationInfo(trust_roots=(pki.root.cert_pem,), crls=(pki.crl_der,))
-    sealed = seal(
-        extended_pdf, identity, tsa=HttpTimestampClient(tsa_url, timeout_seconds=5), revocation=revocation
-    )
+    sealed = seal(extended_pdf, identity, tsa=tsa, revocation=revocation)
     assert sealed.level is SealLevel.B_LT
     assert b"/DSS" in sealed.data
     status = verify(sealed.data, [pki.root.cert_pem])
@@ -89,11 +87,14 @@ def _flip_positions(pdf: bytes) -> list[int]:
 
 @pytest.mark.parametrize("level", ["B-B", "B-T"])
 def test_one_flipped_byte_anywhere_breaks_the_seal(
-    level: str, sealed_bb: bytes, extended_pdf: bytes, identity: SealIdentity, pki: Pki, tsa_url: str
+    level: str,
+    sealed_bb: bytes,
+    extended_pdf: bytes,
+    identity: SealIdentity,
+    pki: Pki,
+    tsa: HttpTimestampClient,
 ) -> None:
-    sealed = (
-        sealed_bb if level == "B-B" else seal(extended_pdf, identity, tsa=HttpTimestampClient(tsa_url)).data
-    )
+    sealed = sealed_bb if level == "B-B" else seal(extended_pdf, identity, tsa=tsa).data
     assert verify(sealed, [pki.root.cert_pem]).intact
     missed = []
     for position in _flip_positions(sealed):
@@ -114,8 +115,10 @@ def test_an_untrusted_root_is_reported_untrusted(sealed_bb: bytes, pki: Pki) -> 
 def test_an_unreachable_tsa_raises_instead_of_sealing_less(
     extended_pdf: bytes, identity: SealIdentity
 ) -> None:
-    client = HttpTimestampClient(f"http://127.0.0.1:{_closed_port()}/tsa", timeout_seconds=2)
-    with pytest.raises(TimestampUnavailableError) as raised:
+    with (
+        HttpTimestampClient(f"http://127.0.0.1:{_closed_port()}/tsa", timeout_seconds=2) as client,
+        pytest.raises(TimestampUnavailableError) as raised,
+    ):
         seal(extended_pdf, identity, tsa=client)
     assert isinstance(raised.value, ServiceUnavailableError)
 

@@ -7,7 +7,6 @@ configured TSA that cannot be reached must fail the request rather than seal at 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
 import httpx
@@ -25,28 +24,41 @@ class TimestampClient(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
 class HttpTimestampClient:
     """RFC 3161 over HTTP(S) POST. The URL comes from the operator's settings, never from a
-    request, so it may point at an internal TSA; redirects are not followed."""
+    request, so it may point at an internal TSA; redirects are not followed. One connection pool
+    per instance (a seal asks twice: once to size the signature, once for the real token)."""
 
-    url: str
-    timeout_seconds: float = 10.0
+    def __init__(self, url: str, timeout_seconds: float = 10.0) -> None:
+        self.url = url
+        self.timeout_seconds = timeout_seconds
+        self._client: httpx.Client | None = None
 
     def request(self, query_der: bytes) -> bytes:
+        if self._client is None:
+            self._client = httpx.Client(timeout=self.timeout_seconds, follow_redirects=False)
         try:
-            reply = httpx.post(
+            reply = self._client.post(
                 self.url,
                 content=query_der,
                 headers={
                     "Content-Type": "application/timestamp-query",
                     "Accept": "application/timestamp-reply",
                 },
-                timeout=self.timeout_seconds,
-                follow_redirects=False,
             )
         except httpx.HTTPError as exc:
             raise TimestampUnavailableError(f"Timestamp authority {self.url}: {type(exc).__name__}") from exc
         if reply.status_code != 200 or not reply.content:
             raise TimestampUnavailableError(f"Timestamp authority {self.url} answered {reply.status_code}.")
         return reply.content
+
+    def __enter__(self) -> HttpTimestampClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
