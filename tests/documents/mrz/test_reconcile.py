@@ -207,3 +207,12 @@ def test_a_line_that_had_to_be_resized_is_the_weaker_witness() -> None:
     r = reconcile(a, b, today=TODAY)
     assert _r(r).value("surname") == "ERIKSSON"
     assert "surname" in r.unconfirmed
+
+
+def test_missing_or_unusable_first_reader() -> None:
+    r = reconcile([], TRUTH, today=TODAY)
+    assert _r(r).lines == tuple(TRUTH)
+    assert "surname" in r.unconfirmed
+    r = reconcile(["#### garbage ####", "12"], TRUTH, today=TODAY)
+    assert _r(r).lines == tuple(TRUTH)
+    assert reconcile([], None, today=TODAY).result is None
