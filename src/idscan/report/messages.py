@@ -29,7 +29,7 @@ _CATALOGUE: dict[str, tuple[str, str, str]] = {
     "language": ("Language", "Taal", "Langue"),
     "created": ("Created", "Aangemaakt", "Créée"),
     "completed": ("Completed", "Afgerond", "Terminée"),
-    "expires": ("Valid until", "Geldig tot", "Valide jusqu'au"),
+    "expires": ("Transaction expires", "Transactie verloopt", "Expiration de la transaction"),
     "generated": ("Report generated", "Rapport gemaakt", "Rapport généré"),
     "verdict": ("Verdict", "Oordeel", "Verdict"),
     "verdict.passed": (

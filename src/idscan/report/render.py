@@ -119,6 +119,8 @@ def _table(rows: list[list[Any]], widths: Sequence[float], *, header: bool = Tru
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
     if header:
@@ -164,9 +166,7 @@ def _title(report: Report, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
 def _verdict(report: Report, styles: dict[str, ParagraphStyle], fonts: FontSet) -> list[Flowable]:
     loc = report.locale
     message = text(loc, "verdict.passed" if report.passed else "verdict.failed")
-    bar = Table(
-        [[_p(f"{text(loc, 'verdict')}: {message}", styles["verdict"])]], colWidths=[WIDTH], hAlign="LEFT"
-    )
+    bar = Table([[_p(message, styles["verdict"])]], colWidths=[WIDTH], hAlign="LEFT")
     bar.setStyle(
         TableStyle(
             [
@@ -204,7 +204,7 @@ def _summary(report: Report, styles: dict[str, ParagraphStyle]) -> list[Flowable
                 _p("\n".join(task.documents) or text(loc, "none"), cell),
             ]
         )
-    widths = [m * mm for m in (32, 22, 15, 20, 17, 20)]
+    widths = [m * mm for m in (39, 20, 13, 18, 19, 20)]
     return [_table(rows, [*widths, WIDTH - sum(widths)])]
 
 
