@@ -67,3 +67,12 @@ def test_tampered_and_missing_files(
     assert "intact:    NO" in out
     code, _ = _run(capsys, str(tmp_path / "absent.pdf"))
     assert code == 2
+
+
+def test_a_trust_file_without_a_certificate_is_bad_input(
+    sealed_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junk = tmp_path / "junk.pem"
+    junk.write_bytes(b"not a certificate")
+    code, _ = _run(capsys, str(sealed_file), "--trust", str(junk))
+    assert code == 2

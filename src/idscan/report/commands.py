@@ -38,7 +38,11 @@ def run_verify(args: argparse.Namespace) -> int:
     # pyHanko logs every failed path search with a traceback; the verdict below says it plainly.
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
-    status = verify(pdf, roots)
+    try:
+        status = verify(pdf, roots)
+    except ValueError as exc:  # a --trust file that holds no certificate
+        sys.stderr.write(f"error: --trust: {exc}\n")
+        return 2
     if status.signer is None:
         print(f"{args.file}: no readable seal (the file is not sealed, or it was changed)")
         return 1
