@@ -4,11 +4,13 @@ unreachable TSA, and loading the seal from PEM and PKCS#12."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import socket
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
+from pypdf import PdfWriter
 
 from idscan.errors import ConfigurationError, ServiceUnavailableError
 from idscan.report.model import ReportKind, build_report
@@ -104,6 +106,34 @@ def test_one_flipped_byte_anywhere_breaks_the_seal(
         if status.intact and status.valid:
             missed.append(position)
     assert missed == []
+
+
+@pytest.mark.parametrize("change", ["page", "title"])
+@pytest.mark.parametrize("level", ["B-B", "B-LT"])
+def test_an_appended_revision_breaks_the_seal(
+    change: str,
+    level: str,
+    sealed_bb: bytes,
+    extended_pdf: bytes,
+    identity: SealIdentity,
+    pki: Pki,
+    tsa: HttpTimestampClient,
+) -> None:
+    if level == "B-B":
+        sealed = sealed_bb
+    else:
+        revocation = RevocationInfo(trust_roots=(pki.root.cert_pem,), crls=(pki.crl_der,))
+        sealed = seal(extended_pdf, identity, tsa=tsa, revocation=revocation).data
+    writer = PdfWriter(io.BytesIO(sealed), incremental=True)
+    if change == "page":
+        writer.add_blank_page()
+    else:
+        writer.add_metadata({"/Title": "Verified, honestly"})
+    out = io.BytesIO()
+    writer.write(out)
+    status = verify(out.getvalue(), [pki.root.cert_pem])
+    assert not status.intact
+    assert status.valid  # the signed revision itself is still good
 
 
 def test_an_untrusted_root_is_reported_untrusted(sealed_bb: bytes, pki: Pki) -> None:

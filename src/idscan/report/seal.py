@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from asn1crypto import keys, pem, tsp, x509  # type: ignore[import-untyped]
 from cryptography.hazmat.primitives import serialization
@@ -164,6 +165,7 @@ def verify(pdf: bytes, trust_roots: Sequence[bytes] = ()) -> SealStatus:
         context = ValidationContext(trust_roots=roots, allow_fetching=False)
         status = validate_pdf_signature(embedded, signer_validation_context=context)
         level = _level(reader, status.timestamp_validity is not None)
+        info_unchanged = _info_unchanged(reader, embedded.signed_revision)
         # Beyond the signed byte range: the reserved space and the certificate bags.
         unsigned_ok = unsigned_parts_ok(
             embedded.pkcs7_content, embedded.signed_data, embedded.signer_info, [r.dump() for r in roots]
@@ -172,8 +174,11 @@ def verify(pdf: bytes, trust_roots: Sequence[bytes] = ()) -> SealStatus:
         log.info("seal verification failed", extra={"error": repr(exc)})
         return SealStatus(False, False, False, None, None, None)
     timestamp = status.timestamp_validity
-    # Only validation data (DSS, document timestamps) may follow the sealed revision.
-    untouched = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or bool(status.docmdp_ok)
+    # Only validation data (the DSS of B-LT) may follow the sealed revision. pyHanko's diff policy
+    # also lets the document information (title, author) change; a sealed report allows no change.
+    untouched = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
+        bool(status.docmdp_ok) and level in (SealLevel.B_LT, SealLevel.B_LTA) and info_unchanged
+    )
     timestamp_ok = timestamp is None or (timestamp.intact and timestamp.valid)
     return SealStatus(
         intact=bool(status.intact and untouched and unsigned_ok),
@@ -214,6 +219,18 @@ def _validation_context(revocation: RevocationInfo) -> ValidationContext:
         ocsps=list(revocation.ocsp_responses),
         allow_fetching=revocation.allow_fetching,
     )
+
+
+def _info_unchanged(reader: PdfFileReader, signed_revision: int) -> bool:
+    def info(resolver: Any) -> dict[str, str]:
+        ref = resolver.trailer_view.raw_get("/Info") if "/Info" in resolver.trailer_view else None
+        if ref is None:
+            return {}
+        # Resolve through the same revision: a reference alone would read the newest object.
+        entry = resolver.get_object(ref.reference) if hasattr(ref, "reference") else ref
+        return {str(k): str(v) for k, v in entry.items()}
+
+    return info(reader.get_historical_resolver(signed_revision)) == info(reader)
 
 
 def _level(reader: PdfFileReader, timestamped: bool) -> SealLevel:
