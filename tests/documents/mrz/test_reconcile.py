@@ -216,3 +216,14 @@ def test_missing_or_unusable_first_reader() -> None:
     r = reconcile(["#### garbage ####", "12"], TRUTH, today=TODAY)
     assert _r(r).lines == tuple(TRUTH)
     assert reconcile([], None, today=TODAY).result is None
+
+
+def test_a_character_lost_elsewhere_does_not_shift_the_witness() -> None:
+    # B lost a letter of the document number, so its nationality sits one place early; aligned
+    # character by character it still reads FRA where A read PRA (no code), and agrees on sex.
+    a = ["P<FRAWEISS<<PIOTR<<<<<<<<<<<<<<<<<<<<<<<<<<<", "SFJS9P2B61PRA6005030F3002256<<<<<<<<<<<<<<<2"]
+    b = ["P<FRAWEISS<<<PI0TR<<<<<<<<<<<<<<<<<<<<<<<<<<<", "SFJS92B61FRA6005030F3002256<<<<<<<<<<<<<<<2"]
+    r = reconcile(a, b, today=TODAY)
+    assert _r(r).lines[1] == "SFJS9P2B61FRA6005030F3002256<<<<<<<<<<<<<<<2"
+    assert "sex" in r.confirmed
+    assert "nationality" in r.unconfirmed  # PRA against FRA: right now, but nothing confirms it

@@ -26,6 +26,7 @@ class Witness:
     from_a: bool  # the witness line is reader A's (the base line there is B's)
     resized: bool = False  # the witness line had to be lengthened or shortened
     base_resized: bool = False  # the base's own line had to be
+    line: str = ""  # the other reader's line as read (normalised), for character alignment
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,10 @@ class Mix:
 
 def _resized(read: Correction, line: int) -> bool:
     return any(c.reason == "length" and c.line == line for c in read.changes)
+
+
+def _line(lines: Sequence[str], index: int) -> str:
+    return lines[index] if index < len(lines) else ""
 
 
 def _lines(reads: Sequence[str] | None) -> list[str]:
@@ -73,6 +78,7 @@ def mix_reads(
                     from_a=flipped[i] == 0,
                     resized=_resized(other, i),
                     base_resized=_resized(read(base_combo), i),
+                    line=(a_lines, b_lines)[flipped[i]][i],
                 )
             elif other.result is not None:  # both readers saw the same line: it witnesses itself
                 witnesses[i] = Witness(other.result, other.confident, from_a=True)
@@ -101,6 +107,7 @@ def mix_reads(
                 runner_up is a,
                 _resized(runner_up, i),
                 _resized(base, i),
+                _line(a_lines if runner_up is a else b_lines, i),
             )
             for i in range(len(base.result.lines))
         },

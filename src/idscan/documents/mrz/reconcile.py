@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from difflib import SequenceMatcher
 
 from idscan.documents.countries import is_known_code, nationality_words
 from idscan.documents.mrz.checkdigit import char_value
@@ -171,8 +172,12 @@ def _combine(lines: list[str], other: Sequence[str], check: CheckSpec) -> bool:
 
 def _patch(lines: list[str], source: MrzResult, region: Span | None) -> None:
     if region is not None:
-        row = lines[region.line]
-        lines[region.line] = row[: region.start] + text_at(source.lines, region) + row[region.end :]
+        _patch_text(lines, region, text_at(source.lines, region))
+
+
+def _patch_text(lines: list[str], region: Span, text: str) -> None:
+    row = lines[region.line]
+    lines[region.line] = row[: region.start] + text + row[region.end :]
 
 
 def _plausible(f: MrzField) -> bool:
@@ -186,22 +191,51 @@ def _plausible(f: MrzField) -> bool:
     return True
 
 
+def _aligned(ours: str, theirs: str, span: Span) -> str | None:
+    """The other reader's characters for `span` of our line, aligned character by character (so a
+    character it dropped or added elsewhere in the line does not shift the field). None when the
+    span meets an insertion or deletion."""
+    out = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, ours, theirs, autojunk=False).get_opcodes():
+        lo, hi = max(i1, span.start), min(i2, span.end)
+        if lo >= hi:
+            continue
+        if tag not in {"equal", "replace"} or (i2 - i1) != (j2 - j1):
+            return None
+        out.append(theirs[j1 + lo - i1 : j1 + hi - i1])
+    text = "".join(out)
+    return text if len(text) == span.end - span.start else None
+
+
+def _witness_reads(result: MrzResult, witness: Witness, region: Span, today: date) -> list[MrzResult]:
+    """The other reader's version of `region`: in context (its line corrected within our read),
+    and aligned on our line when a lost or extra character shifted its line."""
+    reads = [witness.result]
+    aligned = _aligned(result.lines[region.line], witness.line, region) if witness.line else None
+    if aligned is not None and aligned != text_at(witness.result.lines, region):
+        lines = list(result.lines)
+        _patch_text(lines, region, aligned)
+        reads.append(parse_layout(layout_for(result.format, lines), lines, today))
+    return reads
+
+
 def _settle_unchecked(
-    result: MrzResult, witnesses: Mapping[int, Witness], visual: Mapping[str, str]
+    result: MrzResult, witnesses: Mapping[int, Witness], visual: Mapping[str, str], today: date
 ) -> tuple[list[str], set[str], set[str]]:
     """Decide each unchecked field: confirmed (readers agree, or the print confirms one reading) or
     not; and which reading the lines keep. Surname and given names share one MRZ field, so the
     names field is taken from the other read only if no part confirmed here would change."""
     confirmed: set[str] = set()
     unconfirmed: set[str] = set()
-    wants_theirs: dict[Span, list[str]] = {}
+    wants_theirs: dict[Span, tuple[MrzResult, list[str]]] = {}
     keeps_ours: dict[Span, list[str]] = {}
     for f in result.fields:
         region = _region(result, f.name)
         if f.name not in UNCHECKED_FIELDS or region is None:
             continue
         witness = witnesses.get(region.line)
-        theirs = witness.result.field(f.name) if witness is not None else None
+        sources = _witness_reads(result, witness, region, today) if witness is not None else []
+        theirs = [(src, found) for src in sources if (found := src.field(f.name)) is not None]
         # Reader A's reading wins a tie only where its line holds up (check digits in context) and
         # came out at the right length; a line that did not is a worse witness than one that did.
         prefer_other = witness is not None and (
@@ -212,23 +246,24 @@ def _settle_unchecked(
         # A name that runs to the end of the field may have been cut short there.
         cut = f.name == "given_names" or (f.name == "surname" and result.field("given_names") is None)
         truncated = cut and not f.raw.endswith("<")
-        if (theirs is not None and theirs.value == f.value) or visual_confirms(
+        seen = [src for src, t in theirs if visual_confirms(f.name, t.value, printed, truncated=truncated)]
+        good = [src for src, t in theirs if _plausible(t) and (not _plausible(f) or prefer_other)]
+        if any(t.value == f.value for _, t in theirs) or visual_confirms(
             f.name, f.value, printed, truncated=truncated
         ):
             confirmed.add(f.name)
             keeps_ours.setdefault(region, []).append(f.name)
-        elif theirs is not None and visual_confirms(f.name, theirs.value, printed, truncated=truncated):
+        elif seen:
             confirmed.add(f.name)
-            wants_theirs.setdefault(region, []).append(f.name)
+            wants_theirs.setdefault(region, (seen[0], []))[1].append(f.name)
         else:
             unconfirmed.add(f.name)
             # Keep the reading that can be right (`NLD`, not `MLD`); between two plausible ones the
             # first reader's, as callers put the MRZ-trained recogniser first.
-            if theirs is not None and _plausible(theirs) and (not _plausible(f) or prefer_other):
-                wants_theirs.setdefault(region, []).append(f.name)
+            if good:
+                wants_theirs.setdefault(region, (good[0], []))[1].append(f.name)
     lines = list(result.lines)
-    for region, names in wants_theirs.items():
-        other = witnesses[region.line].result
+    for region, (other, names) in wants_theirs.items():
         kept = keeps_ours.get(region, [])
         parts = [f for f in result.fields if f.name in UNCHECKED_FIELDS and _region(result, f.name) == region]
         worse = any(_plausible(f) and not _plausible_named(other, f.name) for f in parts)
@@ -280,7 +315,7 @@ def reconcile(
     if not result.checks_valid:
         result = _merge_checked(result, mix.witnesses, today)
     conflicts = _conflicts(result, mix.witnesses, base_valid=mix.base.confident)
-    lines, confirmed, unconfirmed = _settle_unchecked(result, mix.witnesses, visual or {})
+    lines, confirmed, unconfirmed = _settle_unchecked(result, mix.witnesses, visual or {}, today)
     if lines != list(result.lines):
         result = parse_layout(layout_for(result.format, lines), lines, today)
     return Reconciled(result, frozenset(confirmed), frozenset(unconfirmed), conflicts, reads)
