@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from idscan.vision.detection import detect_faces
+from idscan.vision.face_measures import measure
 from idscan.vision.sessions import VisionModels
 from tests.vision.synth.warp import FaceRig, Image
 
@@ -51,4 +52,36 @@ def make_rig(image: Image, models: VisionModels) -> FaceRig | None:
         faces = tracker.landmarks(frame)
     if len(faces) != 1:
         return None
-    return FaceRig(frame, faces[0])
+    rig = FaceRig(frame, faces[0])
+    calibrate_blink(rig, models)
+    return rig
+
+
+def _eyes_open(image: Image, models: VisionModels) -> float:
+    with models.tracker() as tracker:
+        faces = tracker.landmarks(image)
+    if not faces:
+        return float("nan")
+    m = measure(image, faces[0])
+    return 2 * m.eye_openness - m.eye_openness_min  # the more open eye
+
+
+def calibrate_blink(
+    rig: FaceRig, models: VisionModels, pulls: tuple[float, ...] = (0.0, 0.08, 0.15, 0.25)
+) -> None:
+    """Warped eyelids are not real ones, and FaceMesh reads some renderings as half open (glasses, deep
+    eye sockets). Keep the lid pull that FaceMesh reads as most closed, and record how closed that is
+    (`rig.blink_ratio`: eye openness at full blink / open), so a bench can set aside stills whose blink
+    cannot be rendered. This calibrates the renderer, never the judge."""
+    base = _eyes_open(rig.image, models)
+    best = (float("inf"), rig.blink_field)
+    for pull in pulls:
+        rig.blink_field = rig.make_blink_field(pull)
+        ratio = _eyes_open(rig.render(blink=1.0), models) / base
+        if ratio < best[0]:
+            best = (ratio, rig.blink_field)
+    rig.blink_ratio, rig.blink_field = best
+    with models.tracker() as tracker:
+        smiling = tracker.landmarks(rig.render(smile=0.85))  # the performer's weakest smile
+    if smiling:
+        rig.smile_ratio = measure(rig.image, smiling[0]).mouth_width / measure(rig.image, rig.pts).mouth_width

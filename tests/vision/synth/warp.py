@@ -124,12 +124,15 @@ class FaceRig:
         # Unit fields, so a frame costs two multiply-adds and one remap.
         self._turn_x = ((self.grid_x - self.cx) * self.mask).astype(np.float32)
         self._turn_z = ((self.depth - self.z_axis) * self.mask).astype(np.float32)
-        self._blink = self._blink_field()
+        self.blink_field = self.make_blink_field()
+        self.blink_ratio = float("nan")  # set by stills.calibrate_blink
+        self.smile_ratio = float("nan")
         self._smile = self._smile_field()
 
-    def _blink_field(self) -> NDArray[np.float32]:
+    def make_blink_field(self, pull: float = 0.0) -> NDArray[np.float32]:
         """Unit blink: per column, the upper lid's skin is stretched down over the eye to the lower lid,
-        and the eye itself is squeezed into a thin lash line below it."""
+        and the eye itself is squeezed into a thin lash line below it; `pull` adds lid travel in eye
+        widths."""
         dy = np.zeros_like(self.grid_x)
         for upper, lower, ring in zip(UPPER_LID, LOWER_LID, EYE_RINGS, strict=True):
             ring_pts = self.pts[list(ring), :2]
@@ -140,7 +143,11 @@ class FaceRig:
             top, lash = yu - max(3.0, 0.35 * ew), max(2.0, 0.25 * gap)
             wx = np.clip(1 - ((self.grid_x[0] - ex) / (0.6 * ew)) ** 2, 0, 1) ** 0.7
             dy_col = np.interp(
-                self.grid_y[:, 0], [top, yl, yl + lash], [0.0, gap + 1.0, 0.0], left=0.0, right=0.0
+                self.grid_y[:, 0],
+                [top, yl, yl + lash],
+                [0.0, gap + 1.0 + pull * ew, 0.0],
+                left=0.0,
+                right=0.0,
             )
             dy += (dy_col[:, None] * wx[None, :]).astype(np.float32)
         return dy
@@ -167,7 +174,7 @@ class FaceRig:
         dx = self._turn_x * (math.cos(th) - 1) - self._turn_z * math.sin(th)
         dy = np.zeros_like(dx)
         if blink > 0:
-            dy = dy + blink * self._blink
+            dy = dy + blink * self.blink_field
         if smile > 0:
             dx = dx + smile * self._smile[0]
             dy = dy + smile * self._smile[1]
