@@ -78,7 +78,9 @@ def mrz_likeness(text: str) -> float:
 def find_mrz_lines(lines: Sequence[TextLine]) -> list[MrzLineBox]:
     """Pick the MRZ lines among OCR lines: MRZ-like strings, pieces on one baseline joined, the
     bottom-most block of 2-3 lines of similar height kept."""
-    candidates = [ln for ln in lines if mrz_likeness(ln.text) >= 0.75 or _is_filler_piece(ln.text)]
+    # the detector may split a line anywhere (`7002047M2109033AUT` + `<<<<<<<<<<<4`), so any
+    # fragment in the MRZ alphabet may join a row; the joined row must look like an MRZ line
+    candidates = [ln for ln in lines if _is_fragment(ln.text)]
     rows: list[list[TextLine]] = []
     for ln in sorted(candidates, key=lambda t: t.cy):
         if rows and abs(rows[-1][0].cy - ln.cy) < 0.5 * max(ln.height, rows[-1][0].height):
@@ -88,8 +90,9 @@ def find_mrz_lines(lines: Sequence[TextLine]) -> list[MrzLineBox]:
     joined: list[MrzLineBox] = []
     for row in rows:
         row.sort(key=lambda t: t.x0)
-        text = clean("".join(t.text for t in row))
-        if len(text) < 26:
+        raw = "".join(t.text for t in row)
+        text = clean(raw)
+        if len(text) < 26 or mrz_likeness(raw) < 0.75:
             continue
         box = (
             int(min(t.x0 for t in row)),
@@ -108,9 +111,10 @@ def clean_keep(text: str) -> str:
     )
 
 
-def _is_filler_piece(text: str) -> bool:
-    raw = clean_keep(text)
-    return len(raw) >= 4 and raw.count("<") >= 0.6 * len(raw)
+def _is_fragment(text: str) -> bool:
+    """Could be (part of) an MRZ line: MRZ alphabet only, no lower case, a few characters at least."""
+    raw = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text.translate(_FILLERS)).translate(_FILLERS))
+    return len(raw) >= 3 and sum(c in MRZ_ALPHABET for c in raw) >= 0.9 * len(raw)
 
 
 def _bottom_block(rows: list[MrzLineBox]) -> list[MrzLineBox]:

@@ -140,6 +140,21 @@ class OcrSession:
             rec_res = self._engine._load_rec_model()(_rec_input(bgr))
         return [(t, float(s)) for t, s in zip(rec_res.txts or (), rec_res.scores, strict=False)]
 
+    def reread_against_page(self, image: RGBImage, lines: list[TextLine]) -> list[TextLine]:
+        """Lines the orientation classifier flipped against the page's majority were recognised
+        upside down (a digit-heavy MRZ line looks alike both ways): recognise them as they stand."""
+        wrong = [i for i, ln in enumerate(lines) if ln.upside_down]
+        if not wrong or len(wrong) > len(lines) / 2:
+            return lines
+        bgr: Any = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+        crops = [_crop_line(bgr, np.array(lines[i].box, np.float32)) for i in wrong]
+        with self._lock:
+            rec_res = self._engine._load_rec_model()(_rec_input(crops))
+        out = list(lines)
+        for i, text, score in zip(wrong, rec_res.txts or (), rec_res.scores, strict=False):
+            out[i] = TextLine(text, float(score), lines[i].box, upside_down=False)
+        return out
+
 
 def _rec_input(crops: list[Any]) -> Any:
     from rapidocr.ch_ppocr_rec import TextRecInput

@@ -49,15 +49,10 @@ def _upright(located: Located, ocr: OcrSession, max_side: int) -> tuple[Located,
     long_lines = [ln for ln in lines if len(ln.text.strip()) >= 4]
     tall = sum((ln.y1 - ln.y0) > 1.5 * (ln.x1 - ln.x0) for ln in long_lines)
     if long_lines and tall > len(long_lines) / 2:
-        best = None
-        for k in (1, 3):
-            turned = located.turned(k)
-            cand = ocr.read(turned.image, max_side=max_side)
-            flipped = sum(ln.upside_down for ln in cand)
-            if best is None or flipped < best[0]:
-                best = (flipped, turned, cand, k)
-        assert best is not None
-        _, located, lines, turns = best
+        # turn a quarter and read again; if that left it upside down, the 180-degree step below fixes
+        # it without a third read
+        located, turns = located.turned(1), 1
+        lines = ocr.read(located.image, max_side=max_side)
     angle = text_angle(lines)
     if abs(angle) > DESKEW_DEGREES:  # a tilted photo without an outline: straighten, read again
         located = located.deskewed(angle)
@@ -65,7 +60,7 @@ def _upright(located: Located, ocr: OcrSession, max_side: int) -> tuple[Located,
     if lines and sum(ln.upside_down for ln in lines) > len(lines) / 2:
         h, w = located.image.shape[:2]
         located, lines, turns = located.turned(2), _turn_lines(lines, w, h), (turns + 2) % 4
-    return located, lines, turns
+    return located, ocr.reread_against_page(located.image, lines), turns
 
 
 def text_angle(lines: Sequence[TextLine]) -> float:
