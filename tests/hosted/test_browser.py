@@ -13,19 +13,14 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from idscan.app import create_app
-from idscan.bootstrap import build_container
-from idscan.config import Settings
-from tests.conftest import Caller, make_settings
+from tests.conftest import Caller
 from tests.documents.synth import make_document, need_faces, need_fonts, photograph
 from tests.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    free_port,
     integrator_site,
     need_chromium,
     screenshot,
-    serving,
 )
 
 pytestmark = pytest.mark.browser
@@ -49,25 +44,6 @@ def passport(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("photos") / "passport.jpg"
     path.write_bytes(photograph(doc.sides[0].image, "medium", random.Random(31), turns=2).data)
     return path
-
-
-@pytest.fixture
-def service(settings: Settings, caller: Caller) -> Iterator[tuple[str, Caller]]:
-    """The whole service on a real port, with its embedded durable worker."""
-    port = free_port()
-    live = make_settings(
-        settings.data_dir,
-        settings.database_url,
-        port=port,
-        public_base_url=f"http://127.0.0.1:{port}",
-        jobs={"embedded_worker": True, "poll_interval_seconds": 0.1},
-    )
-    container = build_container(live)
-    try:
-        with serving(create_app(live, container=container), port) as base:
-            yield base, caller
-    finally:
-        container.close()
 
 
 def create(base: str, caller: Caller, **body: Any) -> dict[str, Any]:

@@ -35,13 +35,18 @@ export async function runLiveness(config, say) {
   const plan = await response.json();
   const frames = [];
   const started = performance.now();
+  let lastVideoTime = -1;
   await new Promise((done) => {
     const tick = async () => {
       const t = Math.round(performance.now() - started);
       document.body.style.background = colourAt(plan, t);
       prompt.textContent = config.texts[promptAt(plan, t)];
-      const blob = await grab(video, 640, 0.85);
-      if (blob) frames.push({ t, blob });
+      // Only new camera frames: a repeated frame would look like a frozen (injected) video.
+      if (video.currentTime !== lastVideoTime) {
+        lastVideoTime = video.currentTime;
+        const blob = await grab(video, 640, 0.85);
+        if (blob) frames.push({ t, blob });
+      }
       if (t >= plan.durationMs) return done();
       setTimeout(tick, Math.max(0, FRAME_INTERVAL_MS - (performance.now() - started - t)));
     };

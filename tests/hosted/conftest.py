@@ -1,0 +1,31 @@
+"""The service on a real port with its embedded worker, for the browser tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from idscan.app import create_app
+from idscan.bootstrap import build_container
+from idscan.config import Settings
+from tests.conftest import Caller, make_settings
+from tests.support.browser import free_port, serving
+
+
+@pytest.fixture
+def service(settings: Settings, caller: Caller) -> Iterator[tuple[str, Caller]]:
+    port = free_port()
+    live = make_settings(
+        settings.data_dir,
+        settings.database_url,
+        port=port,
+        public_base_url=f"http://127.0.0.1:{port}",
+        jobs={"embedded_worker": True, "poll_interval_seconds": 0.1},
+    )
+    container = build_container(live)
+    try:
+        with serving(create_app(live, container=container), port) as base:
+            yield base, caller
+    finally:
+        container.close()
