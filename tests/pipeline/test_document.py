@@ -186,3 +186,50 @@ def test_erasure_makes_results_and_downloads_gone(
     assert gone.status_code == 410
     with container.session_factory() as session:
         assert all(s.reading_sealed is None for s in session.scalars(select(DocumentScan)))
+
+
+@pytest.fixture(scope="module")
+def id_card_photos() -> tuple[Any, bytes, bytes]:
+    need_fonts()
+    need_faces()
+    doc = make_document(12, kind="identity_card", country="NLD")
+    rng = random.Random(12)
+    front = photograph(doc.sides[0].image, "medium", rng, turns=1).data
+    back = photograph(doc.sides[1].image, "medium", rng, turns=3).data
+    return doc, front, back
+
+
+@pytest.mark.parametrize("order", ["front_first", "back_first"])
+def test_two_sided_card_asks_for_the_other_side_then_links_it(
+    client: TestClient,
+    container: Container,
+    caller: Caller,
+    id_card_photos: tuple[Any, bytes, bytes],
+    order: str,
+) -> None:
+    doc, front, back = id_card_photos
+    first, second = (front, back) if order == "front_first" else (back, front)
+    trx = create(client, caller, allowedExpiration=3650)
+    one = upload(client, trx["url"], first).json()
+    assert one["linked"] is False
+    expected = (
+        "front_side_provided_back_side_required"
+        if order == "front_first"
+        else "back_side_provided_front_side_required"
+    )
+    assert process(container, one["attemptId"]).code == expected
+    two = upload(client, trx["url"], second).json()
+    assert two["linked"] is True
+    assert process(container, two["attemptId"]).code == "accepted"
+
+    detail = client.get(f"{API}/transactions/{trx['id']}", headers=caller.headers()).json()
+    assert detail["state"] == "completed"
+    assert detail["tasks"][0]["attempts"] == 1  # the linked side completes the first attempt
+    result = client.get(
+        f"{API}/transactions/{trx['id']}/results/{detail['resultId']}", headers=caller.headers()
+    )
+    files = [f for f in result.json()["tasks"][0]["files"] if f["category"] == "document"]
+    assert [f["name"] for f in files] == ["Netherlands - Identity Card", "Netherlands - Identity Card Side B"]
+    assert {f["type"] for f in files} == {"identity_card"}
+    fields = {f["field"]: f for f in result.json()["tasks"][0]["result"]}
+    assert {"source": "mrz", "value": doc.identity.document_number} in fields["document_number"]["values"]
