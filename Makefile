@@ -3,11 +3,12 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-SYSTEM_PACKAGES := fonts-ocr-b chromium
+RUN_PACKAGES := fonts-dejavu-core
+SYSTEM_PACKAGES := $(RUN_PACKAGES) fonts-ocr-b chromium poppler-utils
 
-.PHONY: run test install install-dev system-deps postgres lint typecheck imports pytest docs bench clean
+.PHONY: run test install install-dev run-deps system-deps postgres lint typecheck imports pytest docs bench clean
 
-run: install
+run: install run-deps
 	$(BIN)/idscan migrate
 	@echo
 	@echo "Next, in another terminal:"
@@ -36,7 +37,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Debian packages the tests need: OCR-B for the synthetic documents, Chromium for the browser tests.
+# Debian packages: DejaVu for the reports (run); OCR-B for the synthetic documents, Chromium for the
+# browser tests and poppler's pdftoppm for report renderings (tests).
+run-deps:
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(RUN_PACKAGES)"
+
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

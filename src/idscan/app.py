@@ -23,6 +23,8 @@ from idscan.ops import routes as ops_routes
 from idscan.ops.middleware import RequestGuard
 from idscan.ops.ratelimit import RateLimiter
 from idscan.pipeline import tasks as _pipeline_tasks  # noqa: F401
+from idscan.report import routes as report_routes
+from idscan.report import tasks as _report_tasks  # noqa: F401
 from idscan.results import routes as result_routes
 from idscan.transactions import routes as transaction_routes
 from idscan.transactions import service as transaction_service
@@ -100,6 +102,7 @@ def create_app(
     app.include_router(transaction_routes.router)
     app.include_router(webhook_routes.router)
     app.include_router(result_routes.router)
+    app.include_router(report_routes.router)
     app.include_router(hosted_routes.router)
     app.mount("/static/idscan", StaticFiles(directory=hosted_routes.STATIC_DIR), name="static")
     app.include_router(ops_routes.router)

@@ -6,6 +6,8 @@ import logging
 import os
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from idscan import jobs
 from idscan.config import Settings
 from idscan.container import Container
@@ -14,6 +16,9 @@ from idscan.errors import ConfigurationError
 from idscan.lib.aead import Keyring, encode_key, generate_master_key, parse_keyring
 from idscan.lib.http import OutboundClient
 from idscan.ops.metrics import Metrics
+from idscan.report.seal import SealIdentity, load_identity_pem, load_identity_pkcs12
+from idscan.report.selfsigned import ensure_seal_identity
+from idscan.report.tsa import HttpTimestampClient
 from idscan.storage.factory import build_blob_store
 from idscan.vision.sessions import ModelConfig, shared_models
 
@@ -57,6 +62,26 @@ def _key_file(path: Path) -> Keyring:
         raise ConfigurationError(f"{path}: {exc}") from exc
 
 
+def load_seal(settings: Settings) -> SealIdentity:
+    """The operator's seal, or on the embedded default a self-signed one made once (and logged)."""
+    report = settings.report
+
+    def password(value: SecretStr | None) -> bytes | None:
+        return value.get_secret_value().encode() if value is not None else None
+
+    if report.seal_pkcs12_path is not None:
+        return load_identity_pkcs12(
+            report.seal_pkcs12_path.read_bytes(), password=password(report.seal_pkcs12_password)
+        )
+    if report.seal_certificate is not None and report.seal_key is not None:
+        return load_identity_pem(
+            report.seal_certificate.get_secret_value().encode(),
+            report.seal_key.get_secret_value().encode(),
+            password=password(report.seal_key_password),
+        )
+    return load_identity_pem(*ensure_seal_identity(settings.data_dir))
+
+
 def build_container(settings: Settings) -> Container:
     # The database holds personal data; only the service's user may enter its directory.
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -81,4 +106,10 @@ def build_container(settings: Settings) -> Container:
         metrics=metrics,
         # Nothing loads here: each model loads on first use, once per process.
         vision=shared_models(ModelConfig(threads=settings.vision.threads)),
+        seal=load_seal(settings),
+        timestamps=(
+            HttpTimestampClient(settings.report.tsa_url, settings.report.tsa_timeout_seconds)
+            if settings.report.tsa_url
+            else None
+        ),
     )

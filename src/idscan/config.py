@@ -184,6 +184,36 @@ class VisionSettings(BaseModel):
     )
 
 
+class ReportSettings(BaseModel):
+    """Audit reports and their digital seal (PAdES)."""
+
+    seal_certificate: SecretStr | None = Field(
+        default=None,
+        description="PEM seal certificate followed by its chain. Empty (with no PKCS#12 either): a "
+        "self-signed seal generated on first start into the data directory.",
+    )
+    seal_key: SecretStr | None = Field(default=None, description="PEM private key of the seal certificate.")
+    seal_key_password: SecretStr | None = Field(default=None, description="Password of the PEM key.")
+    seal_pkcs12_path: Path | None = Field(
+        default=None, description="A PKCS#12 (.p12/.pfx) file instead of PEM."
+    )
+    seal_pkcs12_password: SecretStr | None = Field(default=None, description="Password of the PKCS#12 file.")
+    tsa_url: str | None = Field(
+        default=None,
+        description="RFC 3161 timestamp authority. Set: extended reports are sealed at PAdES B-T, and an "
+        "unreachable TSA fails the request (503) instead of sealing less. Empty: B-B.",
+    )
+    tsa_timeout_seconds: float = Field(default=10.0, gt=0, le=60, description="Timestamp request timeout.")
+
+    @model_validator(mode="after")
+    def _one_identity(self) -> ReportSettings:
+        if self.seal_pkcs12_path is not None and self.seal_certificate is not None:
+            raise ValueError("give the seal either as PEM (certificate + key) or as PKCS#12, not both")
+        if (self.seal_certificate is None) != (self.seal_key is None):
+            raise ValueError("the seal certificate and its key go together")
+        return self
+
+
 class Settings(BaseSettings):
     """Everything the service reads from its environment."""
 
@@ -226,6 +256,7 @@ class Settings(BaseSettings):
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     transactions: TransactionSettings = Field(default_factory=TransactionSettings)
     vision: VisionSettings = Field(default_factory=VisionSettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
 
     @field_validator("public_base_url", "api_base_url")
     @classmethod

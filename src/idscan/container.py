@@ -15,6 +15,8 @@ from idscan.lib.http import OutboundClient
 from idscan.ops.metrics import Metrics
 
 if TYPE_CHECKING:
+    from idscan.report.seal import SealIdentity
+    from idscan.report.tsa import TimestampClient
     from idscan.storage.blobstore import BlobStore
     from idscan.vision.sessions import VisionModels
 
@@ -29,9 +31,14 @@ class Container:
     outbound: OutboundClient
     metrics: Metrics
     vision: VisionModels
+    seal: SealIdentity
+    timestamps: TimestampClient | None
 
     def close(self) -> None:
         self.outbound.close()
+        closer = getattr(self.timestamps, "close", None)
+        if closer is not None:
+            closer()
         self.engine.dispose()
 
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +14,7 @@ from idscan.hosted.service import require_pending
 from idscan.lib.clock import utcnow
 from idscan.lib.ids import new_uuid
 from idscan.models import LivenessSession, Transaction
+from idscan.pipeline.frames import UploadedFrame, pack_frames
 from idscan.pipeline.kinds import LIVENESS_JOB
 from idscan.storage.blobstore import BlobStore
 from idscan.transactions.states import TaskState, TaskType
@@ -59,29 +57,6 @@ def start(session: Session, trx: Transaction) -> ChallengePlan:
         )
     )
     return plan
-
-
-@dataclass(frozen=True, slots=True)
-class UploadedFrame:
-    timestamp_ms: int
-    data: bytes
-
-
-def pack_frames(frames: Sequence[UploadedFrame]) -> bytes:
-    """One stored object per session: the JPEG frames and their timestamps in a zip (no compression:
-    JPEG does not shrink)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        archive.writestr("timestamps.json", json.dumps([f.timestamp_ms for f in frames]))
-        for i, frame in enumerate(frames):
-            archive.writestr(f"{i:05d}.jpg", frame.data)
-    return buffer.getvalue()
-
-
-def unpack_frames(data: bytes) -> list[UploadedFrame]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        stamps = json.loads(archive.read("timestamps.json"))
-        return [UploadedFrame(int(t), archive.read(f"{i:05d}.jpg")) for i, t in enumerate(stamps)]
 
 
 def submit(

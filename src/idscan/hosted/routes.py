@@ -22,6 +22,7 @@ from idscan.hosted import i18n, liveness, service
 from idscan.hosted.i18n_liveness import reason_hint
 from idscan.lib.clock import iso
 from idscan.models import DocumentScan, LivenessSession, Transaction
+from idscan.pipeline.frames import UploadedFrame
 
 router = APIRouter(tags=["hosted pages"], include_in_schema=False)
 ContainerDep = Annotated[Container, Depends(get_container)]
@@ -243,7 +244,7 @@ async def submit_liveness(
         total += len(data)
         if total > limit:
             raise PayloadTooLargeError("The capture is too large.")
-        uploaded.append(liveness.UploadedFrame(stamp, data))
+        uploaded.append(UploadedFrame(stamp, data))
 
     def submit() -> str:
         with transaction(c.session_factory) as session:

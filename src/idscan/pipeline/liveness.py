@@ -13,10 +13,10 @@ import numpy as np
 
 from idscan.container import Container
 from idscan.db import transaction
-from idscan.hosted.liveness import unpack_frames
 from idscan.lib.clock import utcnow
 from idscan.models import LivenessSession, Transaction
 from idscan.pipeline import images
+from idscan.pipeline.frames import unpack_frames
 from idscan.pipeline.outcome import record_task_outcome, want_face_match
 from idscan.results import service as results
 from idscan.transactions.states import TaskState, TaskType, TransactionState

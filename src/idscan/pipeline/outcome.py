@@ -13,6 +13,7 @@ from idscan.container import Container
 from idscan.lib.clock import utcnow
 from idscan.models import DocumentScan, LivenessSession, Task, Transaction
 from idscan.pipeline.kinds import FACE_MATCH_JOB
+from idscan.report.service import SIMPLE_JOB as SIMPLE_REPORT_JOB
 from idscan.results import assemble
 from idscan.results import service as results
 from idscan.transactions import service as transactions
@@ -61,6 +62,7 @@ def complete(ctx: Container, session: Session, trx: Transaction) -> None:
     results.store(session, ctx.keyring, trx, body)
     trx.completed_at = utcnow()
     transactions.change_state(session, trx, TransactionState.COMPLETED)
+    jobs.enqueue(session, SIMPLE_REPORT_JOB, {"transaction_id": trx.id}, job_id=f"report:{trx.id}")
 
 
 def _task_result(ctx: Container, session: Session, trx: Transaction, task: Task) -> assemble.TaskOutcome:
