@@ -316,3 +316,10 @@ def test_partial_mrz_is_not_stretched_into_another_format() -> None:
     # ... but a long padding run may have been shortened a lot (RapidOCR on a name line).
     names = "P<UTOCITIZEN<<JANE" + "<" * 20
     assert fix_length(names, 44) == "P<UTOCITIZEN<<JANE" + "<" * 26
+
+
+def test_idfra_td2_card_is_corrected_as_td2() -> None:
+    truth = ["IDFRAHOFFMANN<<LUCAS<<<<<<<<<<<<<<<<", "MCWAXAAZ84FRA6012063F3106051<<<<<<<6"]
+    c = correct([truth[0], truth[1].replace("6012063", "6O12063")], today=TODAY)
+    assert _r(c).format.value == "TD2"
+    assert list(_r(c).lines) == truth

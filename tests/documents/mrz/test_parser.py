@@ -17,7 +17,7 @@ from idscan.documents.mrz import (
 )
 from idscan.documents.mrz.dates import birth_date, expiry_date
 
-from .factory import Holder, mrv, td1, td3
+from .factory import Holder, mrv, td1, td2, td3
 from .fixtures import ground_truth
 
 TODAY = date(2026, 11, 25)
@@ -239,3 +239,13 @@ def test_td2_long_document_number_continues_in_optional_data() -> None:
     assert r.valid
     assert r.value("document_number") == "D23145890734"
     assert r.redaction_spans("document_number") == (Span(1, 0, 9), Span(1, 28, 31), Span(1, 31, 32))
+
+
+def test_idfra_td2_card_is_told_from_the_1994_card_by_its_check_digits() -> None:
+    lines = td2(Holder(doc_type="ID", issuer="FRA", nationality="FRA", optional=""))
+    assert lines[0].startswith("IDFRA")
+    r = parse(lines, today=TODAY)
+    assert r.format is MrzFormat.TD2
+    assert r.valid
+    assert not r.non_compliant
+    assert parse(FRA_CNI, today=TODAY).format is MrzFormat.FRA_CNI

@@ -24,8 +24,8 @@ from idscan.documents.mrz.charsets import (
     normalise_line,
 )
 from idscan.documents.mrz.checkdigit import check_digit
-from idscan.documents.mrz.layouts import CheckSpec, Layout, format_for_shape, layout_for
-from idscan.documents.mrz.model import Kind, MrzResult, Span
+from idscan.documents.mrz.layouts import CheckSpec, Layout, candidate_formats, layout_for
+from idscan.documents.mrz.model import Kind, MrzFormat, MrzResult, Span
 from idscan.documents.mrz.parser import parse_layout, text_at
 
 
@@ -289,9 +289,28 @@ def correct(lines: Sequence[str], *, today: date, guard_digit_slips: bool = True
         if fixed != line:
             changes.append(Change(index, -1, line, fixed, "length"))
         sized.append(fixed)
-    fmt = format_for_shape(shape[0], shape[1], _header_guess(sized[0]))
-    if fmt is None:
+    formats = candidate_formats(shape[0], shape[1], _header_guess(sized[0]))
+    if not formats:
         return Correction(raw, None, (), ())
+    # Where the shape fits two layouts (French card or TD2), the one that corrects best.
+    reads = [_correct_as(fmt, raw, sized, changes, today, rivals) for fmt in formats]
+    return max(reads, key=_rank)
+
+
+def _rank(read: Correction) -> tuple[bool, float]:
+    result = read.result
+    held = sum(c.valid for c in result.checks) / len(result.checks) if result and result.checks else 0.0
+    return read.confident, held
+
+
+def _correct_as(
+    fmt: MrzFormat,
+    raw: tuple[str, ...],
+    sized: list[str],
+    changes: list[Change],
+    today: date,
+    rivals: Mapping[str, str],
+) -> Correction:
     editor = _Editor(sized)
     already_valid = parse_layout(layout_for(fmt, sized), sized, today).checks_valid
     ambiguous: list[str] = []

@@ -46,28 +46,30 @@ class Layout:
 
 
 def detect_format(lines: Sequence[str]) -> MrzFormat | None:
-    """Exact shape match: line count, line lengths, and `V` for visas, `IDFRA` for the French card."""
+    """Exact shape match: line count, line lengths, and `V` for visas, `IDFRA` for the French card
+    (first of `candidate_formats`; `parse` settles the French-card/TD2 question by check digits)."""
     shape = (len(lines), len(lines[0]) if lines else 0)
     if not lines or any(len(line) != shape[1] for line in lines):
         return None
-    return format_for_shape(shape[0], shape[1], lines[0])
+    found = candidate_formats(shape[0], shape[1], lines[0])
+    return found[0] if found else None
 
 
-def format_for_shape(count: int, length: int, first_line: str) -> MrzFormat | None:
+def candidate_formats(count: int, length: int, first_line: str) -> list[MrzFormat]:
+    """Formats lines of this shape can be, most likely first. Two lines of 36 starting `IDFRA` are
+    the 1994 French card or an ICAO TD2 card from France: only the check digits can tell."""
     if count == 3 and length == 30:
-        return MrzFormat.TD1
+        return [MrzFormat.TD1]
     if count != 2:
-        return None
+        return []
     visa = first_line.startswith("V")
     if length == 44:
-        return MrzFormat.MRV_A if visa else MrzFormat.TD3
+        return [MrzFormat.MRV_A if visa else MrzFormat.TD3]
     if length == 36:
         if visa:
-            return MrzFormat.MRV_B
-        # The 1994 French card prints `IDFRA` then the surname; an ICAO TD2 card would print a
-        # different code or, for France, never used TD2 for its national card.
-        return MrzFormat.FRA_CNI if first_line.startswith("IDFRA") else MrzFormat.TD2
-    return None
+            return [MrzFormat.MRV_B]
+        return [MrzFormat.FRA_CNI, MrzFormat.TD2] if first_line.startswith("IDFRA") else [MrzFormat.TD2]
+    return []
 
 
 def _f(name: str, line: int, start: int, end: int, kind: Kind) -> FieldSpec:

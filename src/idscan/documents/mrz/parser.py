@@ -9,7 +9,7 @@ from datetime import date
 from idscan.documents.countries import is_known_code
 from idscan.documents.mrz.checkdigit import check_digit
 from idscan.documents.mrz.dates import birth_date, expiry_date
-from idscan.documents.mrz.layouts import FieldSpec, Layout, detect_format, layout_for
+from idscan.documents.mrz.layouts import FieldSpec, Layout, candidate_formats, detect_format, layout_for
 from idscan.documents.mrz.model import (
     CheckDigitResult,
     Kind,
@@ -151,8 +151,12 @@ def _name_fields(spec: FieldSpec, raw: str) -> list[MrzField]:
 def parse(lines: Sequence[str], *, today: date) -> MrzResult:
     """Parse MRZ lines as given. Raises MrzError when the shape matches no known format."""
     clean = [line.strip() for line in lines if line.strip()]
-    fmt = detect_format(clean)
-    if fmt is None:
+    if detect_format(clean) is None:
         shape = ", ".join(str(len(x)) for x in clean)
         raise MrzError(f"no MRZ format has {len(clean)} lines of lengths {shape}")
-    return parse_layout(layout_for(fmt, clean), clean, today)
+    results = [
+        parse_layout(layout_for(fmt, clean), clean, today)
+        for fmt in candidate_formats(len(clean), len(clean[0]), clean[0])
+    ]
+    # Where the shape fits two layouts, the one whose check digits hold (the first on a tie).
+    return max(results, key=lambda r: sum(c.valid for c in r.checks) / len(r.checks))
