@@ -72,7 +72,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"  data:    {settings.data_dir.resolve()}")
     print("  credentials: .venv/bin/idscan credentials create --account demo")
     sys.stdout.flush()
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, proxy_headers=True)
+    # Status streams stay open for minutes; a shutdown must not wait for them.
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+    )
     return 0
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.conftest import Caller
 from tests.documents.synth import make_document, need_faces, need_fonts, photograph
@@ -34,6 +34,15 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def context(browser: Browser, service: tuple[str, Caller]) -> Iterator[BrowserContext]:
+    """A fresh browser context per test, closed even when the test fails, and before the service
+    stops (open pages hold status streams)."""
+    opened = browser.new_context()
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +78,7 @@ def upload(page: Page, photo: Path) -> None:
 
 
 def test_iframe_integration_receives_post_message(
-    browser: Browser, service: tuple[str, Caller], passport: Path
+    context: BrowserContext, browser: Browser, service: tuple[str, Caller], passport: Path
 ) -> None:
     base, caller = service
     parent = """<!doctype html><title>shop</title><script>
@@ -78,7 +87,7 @@ def test_iframe_integration_receives_post_message(
     </script><iframe id="idv" allow="camera; fullscreen" style="min-width:650px;height:600px"></iframe>"""
     with integrator_site({"/": parent}) as shop:
         trx = create(base, caller, allowedOrigins=[shop], locale="en-US")
-        page = browser.new_page()
+        page = context.new_page()
         page.goto(shop)
         page.eval_on_selector("#idv", "(frame, url) => frame.src = url", trx["url"])
         frame = page.frame_locator("#idv")
@@ -107,14 +116,14 @@ def test_iframe_integration_receives_post_message(
 
 
 def test_redirect_integration_gets_trxid_and_resultid(
-    browser: Browser, service: tuple[str, Caller], passport: Path
+    context: BrowserContext, browser: Browser, service: tuple[str, Caller], passport: Path
 ) -> None:
     base, caller = service
     with integrator_site({}) as shop:
         trx = create(
             base, caller, returnUrl=f"{shop.replace('localhost', '127.0.0.1')}/done?order=7", locale="nl-NL"
         )
-        page = browser.new_page()
+        page = context.new_page()
         page.goto(trx["url"])
         upload(page, passport)
         page.wait_for_url("**/done?**", timeout=90_000)
@@ -125,7 +134,7 @@ def test_redirect_integration_gets_trxid_and_resultid(
 
 
 def test_rejected_attempt_shows_its_hint_in_each_language(
-    browser: Browser, service: tuple[str, Caller]
+    context: BrowserContext, browser: Browser, service: tuple[str, Caller]
 ) -> None:
     base, caller = service
     expected = {
@@ -135,7 +144,7 @@ def test_rejected_attempt_shows_its_hint_in_each_language(
     }
     for locale, hint in expected.items():
         trx = create(base, caller, locale=locale)
-        page = browser.new_page()
+        page = context.new_page()
         page.goto(trx["url"])
         page.set_input_files(
             "#document", files=[{"name": "x.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo"}]
@@ -148,11 +157,13 @@ def test_rejected_attempt_shows_its_hint_in_each_language(
         page.close()
 
 
-def test_qr_hand_off_to_a_phone(browser: Browser, service: tuple[str, Caller], passport: Path) -> None:
+def test_qr_hand_off_to_a_phone(
+    context: BrowserContext, browser: Browser, service: tuple[str, Caller], passport: Path
+) -> None:
     base, caller = service
     with integrator_site({}) as shop:
         trx = create(base, caller, returnUrl=f"{shop}/done", mobileOnly=True)
-        desktop = browser.new_page()
+        desktop = context.new_page()
         desktop.goto(trx["url"])
         desktop.wait_for_selector("#qr:not([hidden])")
         assert desktop.locator("#document").count() == 0  # mobileOnly: the desktop offers only the QR code
@@ -182,9 +193,11 @@ def test_qr_hand_off_to_a_phone(browser: Browser, service: tuple[str, Caller], p
         desktop.close()
 
 
-def test_expired_and_unknown_links_show_a_clear_page(browser: Browser, service: tuple[str, Caller]) -> None:
+def test_expired_and_unknown_links_show_a_clear_page(
+    context: BrowserContext, browser: Browser, service: tuple[str, Caller]
+) -> None:
     base, _ = service
-    page = browser.new_page()
+    page = context.new_page()
     response = page.goto(f"{base}/fr-fr/identifications/{'A' * 50}")
     assert response is not None
     assert response.status == 404

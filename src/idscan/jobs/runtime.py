@@ -90,13 +90,15 @@ class JobRuntime:
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        if self._started:
-            DBOS.destroy(workflow_completion_timeout_sec=0)
-        _state.context = None
-        _state.session_factory = None
-        self._started = False
+        try:
+            if self._thread is not None:
+                self._thread.join(timeout=5)
+            if self._started:
+                DBOS.destroy(workflow_completion_timeout_sec=0)
+        finally:
+            _state.context = None
+            _state.session_factory = None
+            self._started = False
 
     def _periodic_loop(self) -> None:
         due = dict.fromkeys(self.periodic, 0.0)
