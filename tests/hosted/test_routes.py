@@ -114,3 +114,34 @@ def test_oversized_upload_is_413(client: TestClient, caller: Caller, settings) -
     big = b"\xff" * (settings.request_limits.max_upload_bytes + 10)
     response = client.post(f"{path}/documents", files={"file": ("x.jpg", big, "image/jpeg")})
     assert response.status_code == 413
+
+
+def test_expired_transaction_shows_a_clear_page_and_refuses_uploads(
+    client: TestClient,
+    caller: Caller,
+    container,  # type: ignore[no-untyped-def]
+) -> None:
+    from datetime import timedelta
+
+    from idscan.db import transaction
+    from idscan.lib.clock import utcnow
+    from idscan.models import Transaction
+    from idscan.transactions import tasks
+
+    trx = create(client, caller, locale="nl-NL")
+    with transaction(container.session_factory) as session:
+        stored = session.get(Transaction, trx["id"])
+        stored.expires_at = utcnow() - timedelta(seconds=1)
+    path = trx["url"].removeprefix("http://testserver")
+    # Past its expiry but not yet swept: uploads are already refused.
+    refused = client.post(
+        f"{path}/documents",
+        files={"file": ("x.jpg", b"img", "image/jpeg")},
+        headers={"Accept": "application/json"},
+    )
+    assert refused.status_code == 410
+    tasks.run_sweep(container)
+    page = client.get(path)
+    assert "Deze link is verlopen." in page.text
+    assert "<form" not in page.text
+    assert client.get(f"{path}/status").json()["state"] == "expired"
