@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -71,6 +73,22 @@ def make_session_factory(engine: Engine) -> SessionFactory:
 def transaction(factory: SessionFactory) -> Iterator[Session]:
     """The unit of work that writes, for routes, jobs and the CLI: commit on success, roll back on
     error. Read-only work uses a plain `factory()` session."""
-    with factory() as session, session.begin():
+    engine = factory.kw["bind"]
+    # SQLite has one writer at a time. Queueing this process's writers on a lock wakes the next one
+    # the moment the last commits, where SQLite's busy handler would poll with growing sleeps.
+    lock = _sqlite_write_lock(engine) if engine.dialect.name == "sqlite" else nullcontext()
+    with lock, factory() as session, session.begin():
         session.connection(execution_options={WRITE_OPTION: True})
         yield session
+
+
+_write_locks: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_write_locks_guard = threading.Lock()
+
+
+def _sqlite_write_lock(engine: Engine) -> threading.Lock:
+    with _write_locks_guard:
+        lock = _write_locks.get(engine)
+        if lock is None:
+            lock = _write_locks[engine] = threading.Lock()
+        return lock
