@@ -19,7 +19,7 @@ from idscan.container import Container, get_container
 from idscan.db import transaction
 from idscan.errors import GoneError, NotFoundError, PayloadTooLargeError, Problem, ValidationError
 from idscan.hosted import i18n, liveness, service
-from idscan.hosted.i18n_liveness import reason_hint
+from idscan.hosted.i18n import reason_hint
 from idscan.lib.clock import iso
 from idscan.models import DocumentScan, LivenessSession, Transaction
 from idscan.pipeline.frames import UploadedFrame
