@@ -19,7 +19,6 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -133,14 +132,6 @@ def dlib_score(a: Vec, b: Vec) -> float:
 
 
 # ---------------------------------------------------------------- matching sets
-@dataclass
-class Pairs:
-    genuine: dict[str, list[float]] = field(default_factory=dict)
-    impostor: dict[str, list[float]] = field(default_factory=dict)
-    # (system, kind, i, j) -> score, for fusion
-    raw: dict[tuple[str, int, int], float] = field(default_factory=dict)
-
-
 def score_pairs(
     left: dict[int, Vec | None],
     right: dict[int, Vec | None],
