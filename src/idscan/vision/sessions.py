@@ -46,7 +46,7 @@ class LandmarkTracker(Protocol):
 class YuNetSession:
     def __init__(self, threads: int) -> None:
         path = model_files.verified_path(model_files.YUNET)
-        cv2.setNumThreads(threads)
+        cv2.setNumThreads(threads)  # process-wide in OpenCV: one thread count per process
         # Low internal threshold: callers filter by their own score threshold.
         self._net = cv2.FaceDetectorYN.create(str(path), "", (320, 320), 0.3, 0.3, 50)
         self._lock = threading.Lock()
