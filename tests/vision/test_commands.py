@@ -107,6 +107,15 @@ def test_frame_sources(rig_of: Any, tmp_path: Path) -> None:
     frames = frames_from_video(video)
     assert len(frames) == 5
     assert all(b.timestamp_ms > a.timestamp_ms for a, b in itertools.pairwise(frames))
+    # What a browser's MediaRecorder sends: VP8 in WebM, read through OpenCV's bundled FFmpeg.
+    webm = tmp_path / "clip.webm"
+    writer = cv2.VideoWriter(
+        str(webm), cv2.VideoWriter.fourcc(*"VP80"), 10.0, (image.shape[1], image.shape[0])
+    )
+    for _ in range(5):
+        writer.write(image)
+    writer.release()
+    assert [f.timestamp_ms for f in frames_from_video(webm)] == [0, 100, 200, 300, 400]
 
 
 def test_bad_plan_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
