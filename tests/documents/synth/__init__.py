@@ -105,6 +105,9 @@ def make_document(
     rng = random.Random(seed)
     kind = kind or rng.choice(KINDS)
     doc_kind = "identity_card" if kind == "td2_identity_card" else kind
+    if kind == "td2_identity_card" and country is None:
+        # a French 2 x 36 "IDFRA" MRZ is the 1994 national card layout, not ICAO TD2: never draw one
+        country = rng.choice([c for c in COUNTRIES if c != "FRA"])
     ident = random_identity(rng, doc_kind, country)
     lang = COUNTRIES[ident.country][1]
     style = date_style or rng.choice(DATE_STYLES)
