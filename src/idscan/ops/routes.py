@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -10,7 +11,9 @@ from fastapi import APIRouter, Depends, Response
 from sqlalchemy import text
 
 from idscan.container import Container, get_container
-from idscan.errors import IdscanError
+from idscan.documents.mrz_reader import MRZ_MODEL
+from idscan.errors import ConfigurationError, IdscanError
+from idscan.vision import model_files
 
 router = APIRouter(tags=["operations"])
 ContainerDep = Annotated[Container, Depends(get_container)]
@@ -24,7 +27,7 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz", responses={503: {"description": "A dependency is not reachable"}})
 async def readyz(c: ContainerDep) -> Response:
-    """Database and storage are reachable."""
+    """Database, storage and model files are there."""
     checks = await anyio.to_thread.run_sync(_checks, c)
     ok = all(v == "ok" for v in checks.values())
     return Response(
@@ -47,7 +50,19 @@ def _checks(c: Container) -> dict[str, Any]:
         checks["storage"] = "ok"
     except IdscanError:
         checks["storage"] = "unreachable"
+    try:
+        models_verified()
+        checks["models"] = "ok"
+    except ConfigurationError:
+        checks["models"] = "missing or altered"
     return checks
+
+
+@cache
+def models_verified() -> None:
+    """Every model file present with its pinned digest (checked once per process when it holds)."""
+    for model in (*model_files.ALL_MODELS, MRZ_MODEL):
+        model_files.verified_path(model)
 
 
 @router.get("/metrics", response_class=Response)
