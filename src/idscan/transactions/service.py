@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, insert, or_, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from idscan import jobs
-from idscan.errors import NotFoundError, Problem, ValidationError
-from idscan.lib import cursor as cursors
+from idscan import jobs, pagination
+from idscan.errors import NotFoundError
 from idscan.lib.clock import iso, utcnow
 from idscan.lib.ids import capability_token, new_uuid
 from idscan.models import DocumentScan, Download, Result, Task, Transaction
@@ -101,29 +100,14 @@ def list_page(
     cursor: str | None,
     limit: int,
 ) -> schemas.TransactionPage:
-    query = (
-        select(Transaction)
-        .where(Transaction.account_id == account_id)
-        .order_by(Transaction.created_at.desc(), Transaction.id.desc())
-        .limit(limit + 1)
-    )
+    query = select(Transaction).where(Transaction.account_id == account_id)
     if state is not None:
         query = query.where(Transaction.state == state)
     if created_after is not None:
         query = query.where(Transaction.created_at >= created_after)
     if created_before is not None:
         query = query.where(Transaction.created_at < created_before)
-    if cursor:
-        try:
-            after_ts, after_id = cursors.decode(cursor)
-        except cursors.InvalidCursorError as exc:
-            raise ValidationError([Problem("cursor", "Invalid cursor.")]) from exc
-        query = query.where(
-            or_(
-                Transaction.created_at < after_ts,
-                and_(Transaction.created_at == after_ts, Transaction.id < after_id),
-            )
-        )
+    query = pagination.newest_first(query, Transaction.created_at, Transaction.id, cursor=cursor, limit=limit)
     rows = list(session.scalars(query))
     page = rows[:limit]
     return schemas.TransactionPage(
@@ -140,7 +124,9 @@ def list_page(
             )
             for t in page
         ],
-        next_cursor=cursors.encode(page[-1].created_at, page[-1].id) if len(rows) > limit else None,
+        next_cursor=pagination.next_cursor(page[-1].created_at, page[-1].id, more=len(rows) > limit)
+        if page
+        else None,
     )
 
 

@@ -6,12 +6,11 @@ import base64
 import os
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from idscan import jobs
+from idscan import jobs, pagination
 from idscan.errors import NotFoundError, OutboundRequestRefusedError, Problem, ValidationError
-from idscan.lib import cursor as cursors
 from idscan.lib.aead import Keyring
 from idscan.lib.clock import iso, utcnow
 from idscan.lib.http import check_target_url
@@ -128,20 +127,10 @@ def list_deliveries(
         select(WebhookDelivery, Event.type)
         .join(Event, Event.id == WebhookDelivery.event_id)
         .where(WebhookDelivery.webhook_id == webhook_id)
-        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
-        .limit(limit + 1)
     )
-    if cursor:
-        try:
-            after_ts, after_id = cursors.decode(cursor)
-        except cursors.InvalidCursorError as exc:
-            raise ValidationError([Problem("cursor", "Invalid cursor.")]) from exc
-        query = query.where(
-            or_(
-                WebhookDelivery.created_at < after_ts,
-                and_(WebhookDelivery.created_at == after_ts, WebhookDelivery.id < after_id),
-            )
-        )
+    query = pagination.newest_first(
+        query, WebhookDelivery.created_at, WebhookDelivery.id, cursor=cursor, limit=limit
+    )
     rows = list(session.execute(query))
     page = rows[:limit]
     attempts: dict[str, list[WebhookAttempt]] = {}
@@ -173,7 +162,8 @@ def list_deliveries(
         )
         for d, event_type in page
     ]
-    next_cursor = cursors.encode(page[-1][0].created_at, page[-1][0].id) if len(rows) > limit else None
+    last = page[-1][0] if page else None
+    next_cursor = pagination.next_cursor(last.created_at, last.id, more=len(rows) > limit) if last else None
     return schemas.DeliveryPage(items=items, next_cursor=next_cursor)
 
 
