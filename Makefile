@@ -79,7 +79,8 @@ docs: install
 	$(BIN)/idscan config docs
 
 # face_recognition is a bench-only comparison; --no-deps, or pip tries to build dlib from source.
-bench: install-dev
+bench: install-dev system-deps
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="tesseract-ocr wrk"
 	$(BIN)/pip install -q --no-deps face_recognition==1.3.0
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/flow.py
