@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from idscan.container import Container, get_container
 from idscan.db import transaction
@@ -74,54 +75,57 @@ def _step(trx: Transaction) -> str:
 
 
 def _snapshot(c: Container, token: str, locale: str, phone: bool) -> dict[str, Any]:
-    """What the page needs to know now: states, the verdict on the last attempt, where to go."""
     with c.session_factory() as session:
-        trx = service.resolve(session, token)
-        last = session.scalars(
-            select(DocumentScan)
-            .where(DocumentScan.transaction_id == trx.id)
-            .order_by(DocumentScan.created_at.desc())
-            .limit(1)
-        ).first()
-        live = session.scalars(
-            select(LivenessSession)
-            .where(LivenessSession.transaction_id == trx.id, LivenessSession.submitted_at.is_not(None))
-            .order_by(LivenessSession.submitted_at.desc())
-            .limit(1)
-        ).first()
-        return {
-            "state": trx.state,
-            "step": _step(trx),
-            "transactionId": trx.id,
-            "resultId": trx.result_id,
-            "tasks": [{"type": t.type, "state": t.state} for t in trx.tasks],
-            "liveness": None
-            if live is None
-            else {
-                "processing": live.processed_at is None,
-                "passed": live.passed,
-                "hints": [reason_hint(code, locale) for code in live.reasons],
-            },
-            "lastAttempt": None
-            if last is None
-            else {
-                "id": last.id,
-                "code": last.code,
-                "hint": i18n.hint(last.code, locale) if last.code else None,
-            },
-            "redirectUrl": service.completion_url(trx.scan_return_url if phone else trx.return_url, trx),
-        }
+        return _snapshot_of(session, service.resolve(session, token), locale, phone)
+
+
+def _snapshot_of(session: Session, trx: Transaction, locale: str, phone: bool) -> dict[str, Any]:
+    """What the page needs to know now: states, the verdict on the last attempt, where to go."""
+    last = session.scalars(
+        select(DocumentScan)
+        .where(DocumentScan.transaction_id == trx.id)
+        .order_by(DocumentScan.created_at.desc())
+        .limit(1)
+    ).first()
+    live = session.scalars(
+        select(LivenessSession)
+        .where(LivenessSession.transaction_id == trx.id, LivenessSession.submitted_at.is_not(None))
+        .order_by(LivenessSession.submitted_at.desc())
+        .limit(1)
+    ).first()
+    return {
+        "state": trx.state,
+        "step": _step(trx),
+        "transactionId": trx.id,
+        "resultId": trx.result_id,
+        "tasks": [{"type": t.type, "state": t.state} for t in trx.tasks],
+        "liveness": None
+        if live is None
+        else {
+            "processing": live.processed_at is None,
+            "passed": live.passed,
+            "hints": [reason_hint(code, locale) for code in live.reasons],
+        },
+        "lastAttempt": None
+        if last is None
+        else {
+            "id": last.id,
+            "code": last.code,
+            "hint": i18n.hint(last.code, locale) if last.code else None,
+        },
+        "redirectUrl": service.completion_url(trx.scan_return_url if phone else trx.return_url, trx),
+    }
 
 
 @router.get("/{path_locale}/identifications/{token}", response_class=HTMLResponse)
 def page(request: Request, path_locale: str, token: str, c: ContainerDep) -> HTMLResponse:
     locale = _locale(path_locale)
-    try:
-        snapshot: dict[str, Any] | None = _snapshot(c, token, locale, _is_phone(request))
-        with c.session_factory() as session:
+    with c.session_factory() as session:
+        try:
             trx: Transaction | None = service.resolve(session, token)
-    except NotFoundError:
-        snapshot, trx = None, None
+        except NotFoundError:
+            trx = None
+        snapshot = _snapshot_of(session, trx, locale, _is_phone(request)) if trx is not None else None
     state = "unknown" if snapshot is None else str(snapshot["state"])
     base = f"/{path_locale.lower()}/identifications/{token}"
     config = {
