@@ -32,6 +32,19 @@ FPS = 25  # a camera's rate; the page samples about 10 of them a second
 LEAD_MS = 300  # the page starts its clock this long after the camera opens (measured roughly)
 
 
+@pytest.fixture(autouse=True)
+def fixed_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The service draws each plan at random; a fixed draw keeps this test's performance repeatable."""
+    from idscan.hosted import liveness as hosted_liveness
+    from idscan.vision.liveness_plan import new_challenge
+
+    monkeypatch.setattr(
+        hosted_liveness,
+        "new_challenge",
+        lambda rng, now, params=None: new_challenge(random.Random(7), now, params),
+    )
+
+
 def plan_of(data: dict[str, Any]) -> ChallengePlan:
     from datetime import datetime
 

@@ -29,6 +29,19 @@ PASSPORT_FACE = "facerec__biden__biden2.jpg"  # the same person as the portrait 
 OTHER_FACE = "facerec__obama__obama.jpg"
 
 
+@pytest.fixture(autouse=True)
+def fixed_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The service draws each plan at random; a fixed draw keeps this test's performance repeatable."""
+    from idscan.hosted import liveness as hosted_liveness
+    from idscan.vision.liveness_plan import new_challenge
+
+    monkeypatch.setattr(
+        hosted_liveness,
+        "new_challenge",
+        lambda rng, now, params=None: new_challenge(random.Random(7), now, params),
+    )
+
+
 @pytest.fixture(scope="module")
 def passport_photo() -> bytes:
     need_fonts()
