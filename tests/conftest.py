@@ -153,9 +153,3 @@ def make_caller(container: Container) -> Callable[..., Caller]:
 @pytest.fixture
 def caller(make_caller: Callable[..., Caller]) -> Caller:
     return make_caller("acme")
-
-
-def fixtures_dir() -> Path:
-    """../shared/fixtures beside the repository (or IDSCAN_FIXTURES)."""
-    env = os.environ.get("IDSCAN_FIXTURES")
-    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"

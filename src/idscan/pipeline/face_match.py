@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy import select
+from typing import Any
 
 from idscan.container import Container
 from idscan.db import transaction
-from idscan.models import DocumentScan, LivenessSession, Transaction
+from idscan.models import Transaction
 from idscan.pipeline.outcome import record_task_outcome
+from idscan.results import service as results
 from idscan.transactions.states import TaskState, TaskType, TransactionState
 from idscan.vision.images import decode_image
 from idscan.vision.matching import MatchParams, compare_faces
@@ -37,29 +37,15 @@ def load(ctx: Container, transaction_id: str) -> MatchInput | None:
         task = next((t for t in trx.tasks if t.type == TaskType.FACE_MATCH), None)
         if task is None or task.state != TaskState.PENDING:
             return None
-        portrait = _file_key(
-            session.scalars(
-                select(DocumentScan.files)
-                .where(DocumentScan.transaction_id == trx.id, DocumentScan.code == "accepted")
-                .order_by(DocumentScan.created_at.desc())
-            ).first(),
-            "portrait",
-        )
-        selfie = _file_key(
-            session.scalars(
-                select(LivenessSession.files)
-                .where(LivenessSession.transaction_id == trx.id, LivenessSession.passed.is_(True))
-                .order_by(LivenessSession.created_at.desc())
-            ).first(),
-            "selfie",
-        )
+        portrait = _file_key(results.accepted_document_files(session, trx.id), "portrait")
+        selfie = _file_key(results.selfie_files(session, trx.id), "selfie")
         if portrait is None or selfie is None:
             return None
         return MatchInput(trx.id, portrait, selfie)
 
 
-def _file_key(files: list[dict[str, str]] | None, kind: str) -> str | None:
-    return next((f["key"] for f in files or [] if f["type"] == kind), None)
+def _file_key(files: list[dict[str, Any]], kind: str) -> str | None:
+    return next((str(f["key"]) for f in files if f["type"] == kind), None)
 
 
 def analyse(ctx: Container, inp: MatchInput) -> MatchOutcome:

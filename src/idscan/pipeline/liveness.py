@@ -20,7 +20,7 @@ from idscan.pipeline.frames import unpack_frames
 from idscan.pipeline.outcome import record_task_outcome, want_face_match
 from idscan.results import service as results
 from idscan.transactions.states import TaskState, TaskType, TransactionState
-from idscan.vision.images import decode_image
+from idscan.vision.images import ImageDecodeError, decode_image
 from idscan.vision.liveness import Frame, judge
 from idscan.vision.liveness_plan import ChallengePlan
 
@@ -67,7 +67,7 @@ def analyse(ctx: Container, inp: SessionInput) -> Verdict:
     for item in uploaded:
         try:
             frames.append(Frame(item.timestamp_ms, decode_image(item.data)))
-        except ValueError:
+        except ImageDecodeError:
             continue  # a broken frame is a gap in the capture; timing checks judge the gaps
     if not frames:
         return Verdict(passed=False, score=0.0, reasons=["no_frames"])

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from idscan import jobs
 from idscan.container import Container
 from idscan.lib.clock import utcnow
-from idscan.models import DocumentScan, LivenessSession, Task, Transaction
+from idscan.models import DocumentScan, Task, Transaction
 from idscan.pipeline.kinds import FACE_MATCH_JOB
 from idscan.report.service import SIMPLE_JOB as SIMPLE_REPORT_JOB
 from idscan.results import assemble
@@ -71,11 +71,6 @@ def _task_result(ctx: Container, session: Session, trx: Transaction, task: Task)
             type=task.type, state=task.state, score=task.score, threshold=0.5, passed=bool(task.passed)
         )
     if task.type == TaskType.FACE_LIVENESS:
-        selfie = session.scalars(
-            select(LivenessSession.files)
-            .where(LivenessSession.transaction_id == trx.id, LivenessSession.passed.is_(True))
-            .order_by(LivenessSession.created_at.desc())
-        ).first()
         return assemble.TaskOutcome(
             type=task.type,
             state=task.state,
@@ -83,7 +78,9 @@ def _task_result(ctx: Container, session: Session, trx: Transaction, task: Task)
             score=task.score,
             threshold=0.5,
             passed=bool(task.passed),
-            files=[assemble.FileRef("image", "selfie", f["url"]) for f in selfie or []],
+            files=[
+                assemble.FileRef("image", "selfie", f["url"]) for f in results.selfie_files(session, trx.id)
+            ],
         )
     if task.state != TaskState.COMPLETED:
         return assemble.TaskOutcome(type=task.type, state=task.state, attempts=task.attempts)

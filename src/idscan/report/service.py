@@ -44,33 +44,23 @@ def _attempts(session: Session, transaction_id: str) -> list[Attempt]:
     return attempts
 
 
+_IMAGE_KINDS = {
+    "document_front": ImageKind.DOCUMENT_FRONT,
+    "document_back": ImageKind.DOCUMENT_BACK,
+    "portrait": ImageKind.PORTRAIT,
+    "selfie": ImageKind.SELFIE,
+}
+
+
 def _images(ctx: Container, session: Session, transaction_id: str) -> list[ReportImage]:
     """The files as served: redacted document sides, the portrait, the selfie."""
-    kinds = {"document_front": ImageKind.DOCUMENT_FRONT, "document_back": ImageKind.DOCUMENT_BACK}
-    kinds["portrait"] = ImageKind.PORTRAIT
-    files = (
-        session.scalars(
-            select(DocumentScan.files)
-            .where(DocumentScan.transaction_id == transaction_id, DocumentScan.code == "accepted")
-            .order_by(DocumentScan.created_at.desc())
-        ).first()
-        or []
-    )
     files = [
-        *files,
-        *(
-            session.scalars(
-                select(LivenessSession.files)
-                .where(LivenessSession.transaction_id == transaction_id, LivenessSession.passed.is_(True))
-                .order_by(LivenessSession.created_at.desc())
-            ).first()
-            or []
-        ),
+        *results.accepted_document_files(session, transaction_id),
+        *results.selfie_files(session, transaction_id),
     ]
-    kinds["selfie"] = ImageKind.SELFIE
     images = []
     for item in files:
-        kind = kinds.get(str(item["type"]))
+        kind = _IMAGE_KINDS.get(str(item["type"]))
         if kind is None:
             continue
         try:

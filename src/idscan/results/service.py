@@ -6,13 +6,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from idscan.errors import GoneError, NotFoundError, TransactionNotCompletedError
 from idscan.lib.aead import Keyring
 from idscan.lib.clock import utcnow
 from idscan.lib.ids import capability_token, new_uuid
-from idscan.models import Download, Result, Transaction
+from idscan.models import DocumentScan, Download, LivenessSession, Result, Transaction
 from idscan.storage.blobstore import BlobNotFoundError, BlobStore
 
 DOWNLOAD_PATH = "/id-scan/v1/downloads/"
@@ -86,3 +87,23 @@ def fetch(session: Session, blobs: BlobStore, account_id: str, token: str) -> Do
         return DownloadedFile(blobs.get(download.blob_key), download.media_type)
     except BlobNotFoundError as exc:
         raise GoneError("The file is no longer available.") from exc
+
+
+def accepted_document_files(session: Session, transaction_id: str) -> list[dict[str, Any]]:
+    """The files of the latest accepted document attempt: redacted sides and the portrait."""
+    files = session.scalars(
+        select(DocumentScan.files)
+        .where(DocumentScan.transaction_id == transaction_id, DocumentScan.code == "accepted")
+        .order_by(DocumentScan.created_at.desc())
+    ).first()
+    return list(files or [])
+
+
+def selfie_files(session: Session, transaction_id: str) -> list[dict[str, Any]]:
+    """The selfie of the latest passed liveness check."""
+    files = session.scalars(
+        select(LivenessSession.files)
+        .where(LivenessSession.transaction_id == transaction_id, LivenessSession.passed.is_(True))
+        .order_by(LivenessSession.created_at.desc())
+    ).first()
+    return list(files or [])
