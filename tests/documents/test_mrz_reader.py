@@ -7,6 +7,7 @@ import pytest
 
 from idscan.documents.mrz_reader import (
     clean,
+    complete_block,
     find_mrz_lines,
     locate_mrz_band,
     mrz_likeness,
@@ -93,3 +94,29 @@ def test_no_mrz_on_a_blank_page() -> None:
 
 def test_tesseract_reads_an_empty_crop_as_nothing() -> None:
     assert tesseract_session().read_line(np.zeros((0, 0, 3), np.uint8)) == ""
+
+
+@pytest.mark.parametrize("missing", [0, 1])
+def test_a_line_the_detector_missed_is_read_beside_the_one_it_found(missing: int) -> None:
+    need_fonts()
+    doc = make_document(5, kind="passport", with_face=False)
+    image = doc.sides[0].image
+    session = ocr_session(2)
+    found = find_mrz_lines(session.read(image))
+    assert len(found) == 2
+    rows = complete_block(image, found[1 - missing], session)
+    assert [r.box[1] for r in rows] == sorted(r.box[1] for r in rows)
+    assert [r.rapid.replace("0", "O") for r in rows] == [t.replace("0", "O") for t in doc.mrz]
+    # the strip it read lies over the line that was there
+    guess, truth = rows[missing].box, found[missing].box
+    assert abs((guess[1] + guess[3]) / 2 - (truth[1] + truth[3]) / 2) < 0.5 * (truth[3] - truth[1])
+
+
+def test_no_neighbour_is_invented_beside_a_lone_line() -> None:
+    need_fonts()
+    image = make_document(5, kind="passport", with_face=False).sides[0].image.copy()
+    session = ocr_session(2)
+    first, second = find_mrz_lines(session.read(image))
+    x0, y0, x1, y1 = second.box
+    image[y0 - 4 : y1 + 4, x0 - 4 : x1 + 4] = np.median(image[y0:y1, x0:x1].reshape(-1, 3), axis=0)
+    assert complete_block(image, first, session) == [first]

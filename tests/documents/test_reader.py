@@ -8,7 +8,8 @@ import random
 import pytest
 
 from idscan.documents.imageio import UnsupportedFileError
-from idscan.documents.reader import read_document
+from idscan.documents.mrz_reader import MrzReads
+from idscan.documents.reader import mrz_cut_short, read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.rules import DocumentRules
 from tests.documents.synth import Document, make_document, need_faces, need_fonts, photograph
@@ -175,3 +176,14 @@ def test_a_sideways_scan_without_an_outline_is_turned_upright(k: int, turns: int
     reading = read(buf.getvalue())
     assert reading.sides[0].quarter_turns == turns
     assert list(reading.mrz_lines) == doc.mrz
+
+
+def test_an_mrz_cut_by_the_outline_is_noticed() -> None:
+    boxes = ((20, 300, 699, 330), (20, 340, 699, 370))
+    whole = MrzReads(("V" * 44, "5" * 44), ("V" * 44, "5" * 44), boxes)
+    cut = MrzReads(("V" * 44, "5" * 43), ("V" * 44, "5" * 43), boxes)
+    inside = MrzReads(cut.rapid, cut.tesseract, ((20, 300, 600, 330), (20, 340, 600, 370)))
+    assert not mrz_cut_short(whole, 700)
+    assert mrz_cut_short(cut, 700)
+    assert not mrz_cut_short(inside, 700)  # short, but not at the edge: a misread, not a cut
+    assert not mrz_cut_short(MrzReads((), (), ()), 700)

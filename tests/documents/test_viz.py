@@ -151,7 +151,38 @@ def test_probe_reads_a_value_the_detector_missed() -> None:
         ("document_number", "Passport", ""),
         ("surname", "12.08.1974", ""),
         ("surname", "Männik", "MÄNNIK"),
+        ("place_of_birth", "PARIS 1ER (75)", "PARIS 1ER (75)"),
+        ("place_of_birth", "BUDAPEST 07", "BUDAPEST 07"),
+        ("place_of_birth", "12.08.1974", ""),
+        ("surname", "DE VRIES 2", "DE VRIES 2"),
+        ("surname", "AB 1974", ""),
+        # a misread piece of a label is not a value
+        ("place_of_birth", "MAISSANCE", ""),
+        ("place_of_birth", "BIRTH/LEU DE NAISSANCE", ""),
+        ("document_number", "PASSEPORT", ""),
+        ("document_number", "KB0000000", "KB0000000"),
+        ("given_names", "ERIKA", "ERIKA"),
     ],
 )
 def test_normalise_rejects_values_of_the_wrong_kind(name: str, text: str, value: str) -> None:
     assert normalise(name, text) == value
+
+
+def test_a_misspelt_label_is_still_found() -> None:
+    lines = [line("4. Dhte of bith", 10, 10, 150, 30), line("12.08.1974", 10, 35, 120, 55)]
+    assert read_visual_zone(lines)["date_of_birth"].value == "1974-08-12"
+    # too far from any label phrase: nothing is invented
+    garbled = [line("4. Dxqe zf bzkh", 10, 10, 300, 30), line("12.08.1974", 10, 35, 120, 55)]
+    assert "date_of_birth" not in read_visual_zone(garbled)
+
+
+def test_a_translation_after_the_label_is_not_its_value() -> None:
+    lines = [line("Ime/Given names", 10, 10, 160, 28), line("SPECIMEN", 10, 32, 120, 52)]
+    assert read_visual_zone(lines)["given_names"].value == "SPECIMEN"
+    lines = [line("Ime:Cbven nina(Pranon", 10, 10, 160, 28), line("SPECIMEN", 10, 32, 120, 52)]
+    assert read_visual_zone(lines)["given_names"].value == "SPECIMEN"
+
+
+def test_a_larger_value_may_start_under_the_end_of_its_label() -> None:
+    lines = [line("Document N", 460, 7, 510, 22), line("KB0000000", 494, 9, 636, 40)]
+    assert read_visual_zone(lines)["document_number"].value == "KB0000000"

@@ -70,10 +70,11 @@ def _rot90_matrix(k: int, w: int, h: int) -> Matrix:
     return np.array([[0, -1, h - 1], [1, 0, 0], [0, 0, 1]], np.float64)
 
 
-def locate(image: RGBImage, max_width: int = 1280) -> Located:
-    """Flatten the document in `image`; fall back to the whole image when no outline is found."""
+def locate(image: RGBImage, max_width: int = 1280, *, outline: bool = True) -> Located:
+    """Flatten the document in `image`; fall back to the whole image when no outline is found (or
+    `outline` is False: the caller saw that the outline found cut the document)."""
     h, w = image.shape[:2]
-    quad = find_quad(image)
+    quad = find_quad(image) if outline else None
     if quad is None:
         scale = min(1.0, max_width / max(h, w))
         homography = np.diag([scale, scale, 1.0])

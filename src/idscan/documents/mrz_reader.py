@@ -166,6 +166,8 @@ def locate_mrz_band(image: RGBImage) -> tuple[int, int, int, int] | None:
 def read_mrz(image: RGBImage, lines: Sequence[TextLine], ocr: OcrSession) -> MrzReads:
     """Both reads of the MRZ on the upright `image`; `lines` is RapidOCR's full-page result."""
     found = find_mrz_lines(lines)
+    if len(found) == 1:
+        found = complete_block(image, found[0], ocr)
     if len(found) < 2:
         band = locate_mrz_band(image)
         if band is None:
@@ -183,6 +185,22 @@ def read_mrz(image: RGBImage, lines: Sequence[TextLine], ocr: OcrSession) -> Mrz
     tess = tesseract_session()
     reads = tuple(tess.read_line(line_crop(image, row.box)) for row in found)
     return MrzReads(tuple(r.rapid for r in found), reads, tuple(r.box for r in found))
+
+
+def complete_block(image: RGBImage, row: MrzLineBox, ocr: OcrSession) -> list[MrzLineBox]:
+    """One MRZ line found: the detector missed its neighbour (a faint or tightly spaced line). An
+    MRZ has at least two lines of one width and pitch: read the strips just above and below."""
+    x0, y0, x1, y1 = row.box
+    h, pitch = y1 - y0, round(1.15 * (y1 - y0))
+    out = [row]
+    for dy in (-pitch, pitch):
+        box = (x0, max(0, y0 + dy), x1, min(image.shape[0], y1 + dy))
+        if box[3] - box[1] < 0.6 * h:
+            continue
+        [(text, score)] = ocr.recognize([line_crop(image, box, pad=0.15)])
+        if len(clean(text)) >= 26 and mrz_likeness(text) >= 0.75:
+            out.append(MrzLineBox(box, clean(text), score))
+    return sorted(out, key=lambda r: r.box[1])
 
 
 def _full_width(image: RGBImage, rows: list[MrzLineBox], ocr: OcrSession) -> list[MrzLineBox]:

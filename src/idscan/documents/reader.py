@@ -20,14 +20,14 @@ from idscan.documents.fields import build_fields
 from idscan.documents.imageio import assess_quality, decode_image
 from idscan.documents.locate import Located, locate
 from idscan.documents.mrz import Reconciled, reconcile
-from idscan.documents.mrz_reader import read_mrz
+from idscan.documents.mrz_reader import MRZ_LENGTHS, MrzReads, read_mrz
 from idscan.documents.ocr import OcrSession, RGBImage, TextLine, ocr_session
 from idscan.documents.portrait import find_portrait
 from idscan.documents.reading import DocumentReading, ReadParams, SideReading
 from idscan.documents.redact import mrz_char_boxes
 from idscan.documents.signature import signature_boxes
 from idscan.documents.viz import Probe, VisualField, read_visual_zone
-from idscan.documents.viz_fallback import guided_fields
+from idscan.documents.viz_fallback import guided_fields, near_names
 
 DESKEW_DEGREES = 2.5  # below this the OCR copes; above it line boxes start to overlap
 
@@ -105,6 +105,15 @@ def read_side(data: bytes, params: ReadParams, timings: dict[str, float], tag: s
     located, lines, turns = _upright(located, ocr, max_side=960)
     t2 = time.perf_counter()
     mrz = read_mrz(located.image, lines, ocr)
+    cut = mrz_cut_short(mrz, located.image.shape[1])
+    if located.found and (cut or (not mrz.found and not located.fully_visible)):
+        # an outline that cuts the MRZ, or one that runs into the photo's border with no MRZ inside,
+        # may be a printed frame inside a document that fills the photo: read the whole photo too
+        whole = locate(decoded.pixels, params.max_width, outline=False)
+        whole, whole_lines, whole_turns = _upright(whole, ocr, max_side=960)
+        retry = read_mrz(whole.image, whole_lines, ocr)
+        if retry.found and not mrz_cut_short(retry, whole.image.shape[1]):
+            located, lines, turns, mrz = whole, whole_lines, whole_turns, retry
     t3 = time.perf_counter()
     mrz_lines = set(map(id, _mrz_text_lines(lines, mrz.boxes)))
     visual = read_visual_zone(lines, [ln for ln in lines if id(ln) in mrz_lines], _probe(located.image, ocr))
@@ -142,6 +151,16 @@ def read_side(data: bytes, params: ReadParams, timings: dict[str, float], tag: s
     return _SideWork(reading, visual)
 
 
+def mrz_cut_short(mrz: MrzReads, width: int) -> bool:
+    """MRZ rows that run into the left or right edge of the flattened image while some row is short
+    of an MRZ length: the outline cut characters off."""
+    if not mrz.found:
+        return False
+    touches = any(b[0] <= 0.005 * width or b[2] >= 0.995 * width - 1 for b in mrz.boxes)
+    short = any(len(r) not in MRZ_LENGTHS for r in (*mrz.rapid, *mrz.tesseract) if r)
+    return touches and short
+
+
 def _above(box: tuple[int, int, int, int], limit: int) -> tuple[int, int, int, int]:
     x0, y0, x1, y1 = box
     return (x0, y0, x1, max(y0, min(y1, limit - 2)))
@@ -171,11 +190,19 @@ def _reconcile(work: _SideWork, params: ReadParams) -> Reconciled | None:
         return rec
     mrz_lines = _mrz_text_lines(work.reading.lines, work.reading.mrz_boxes)
     guided = guided_fields(work.reading.lines, rec.result, work.visual, mrz_lines)
-    if not guided:
+    if guided:
+        work.visual.update(guided)
+        printed = {k: v.text for k, v in work.visual.items()}
+        rec = reconcile(list(first), list(second) or None, printed, today=params.today)
+    unsettled = [n for n in ("surname", "given_names") if n in rec.unconfirmed and n not in work.visual]
+    near = near_names(work.reading.lines, rec.result, unsettled, mrz_lines) if rec.result else {}
+    if not near:
         return rec
-    work.visual.update(guided)
-    printed = {k: v.text for k, v in work.visual.items()}
-    return reconcile(list(first), list(second) or None, printed, today=params.today)
+    voted = reconcile(
+        list(first), list(second) or None, printed | {k: v.text for k, v in near.items()}, today=params.today
+    )
+    work.visual.update({k: v for k, v in near.items() if k in voted.confirmed})
+    return voted
 
 
 def _mrz_regions(work: _SideWork, rec: Reconciled) -> None:

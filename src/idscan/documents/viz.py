@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from idscan.documents.ocr import TextLine
 from idscan.documents.viz_dates import parse_date
@@ -61,6 +62,11 @@ def _labels_in(line: TextLine) -> list[_Label]:
                 for i in range(m.start(), m.end()):
                     taken[i] = True
     if not found:
+        found = _fuzzy_labels(text)
+        for start, _name, end in found:
+            for i in range(start, end):
+                taken[i] = True
+    if not found:
         return []
     # Words that are neither label words nor separators: a value printed on the label's line.
     rest_chars = "".join(c if not taken[i] else " " for i, c in enumerate(text)).split()
@@ -85,6 +91,58 @@ def _labels_in(line: TextLine) -> list[_Label]:
             _Label(name, line, x, tail if len(order) == 1 else "", multi=len(order) > 1 or start > 0)
         )
     return labels
+
+
+FUZZY_MIN_CHARS = 8  # shorter label phrases are too easily mistaken for other words
+FUZZY_RATIO = 0.82
+_FUZZY_PHRASES = [(p, f, len(p)) for p, f in _PHRASES if len(p) >= FUZZY_MIN_CHARS]
+
+
+def _fuzzy_labels(text: str) -> list[tuple[int, str, int]]:
+    """Label phrases a small print left misspelt (`dhte of bith`): runs of 1-4 words that come
+    close to a phrase of 8 characters or more. Only for lines where no label was found exactly."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    best: list[tuple[float, int, str, int]] = []
+    for i in range(len(words)):
+        for n in range(1, 5):
+            if i + n > len(words):
+                break
+            start, end = words[i][0], words[i + n - 1][1]
+            chunk = text[start:end]
+            for phrase, name, size in _FUZZY_PHRASES:
+                if abs(size - len(chunk)) > 0.25 * size:
+                    continue
+                matcher = SequenceMatcher(None, chunk, phrase, autojunk=False)
+                if matcher.quick_ratio() >= FUZZY_RATIO and (ratio := matcher.ratio()) >= FUZZY_RATIO:
+                    best.append((ratio, start, name, end))
+    out: list[tuple[int, str, int]] = []
+    for _ratio, start, name, end in sorted(best, reverse=True):
+        if all(end <= s or start >= e for s, _, e in out):
+            out.append((start, name, end))
+    return sorted(out)
+
+
+_LABEL_WORDS = frozenset(w for p, _ in _PHRASES for w in p.split() if len(w) >= 7)
+
+
+def looks_like_label(text: str) -> bool:
+    """A value candidate that is really a piece of a (misread) label: `MAISSANCE`, `BIRTH/LEU...`."""
+    for word in plain(text).split():
+        if len(word) < 7:
+            continue
+        for label in _LABEL_WORDS:
+            if abs(len(label) - len(word)) <= 2:
+                matcher = SequenceMatcher(None, word, label, autojunk=False)
+                if matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
+                    return True
+    return False
+
+
+def _lower_case(text: str) -> bool:
+    """Mostly small letters: after a label on its own line, that is the label's translation
+    (`Ime/Given names`), not a value, which passports and ID cards print in capitals."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.islower() for c in letters) > 0.3 * max(1, len(letters))
 
 
 def _rest_after(raw: str, text: str, end: int) -> str:
@@ -113,7 +171,7 @@ def read_visual_zone(
     label_lines = {id(lab.line) for lab in labels}
     out: dict[str, VisualField] = {}
     for lab in labels:
-        if lab.rest and lab.field not in out:
+        if lab.rest and lab.field not in out and not _lower_case(lab.rest):
             value = normalise(lab.field, lab.rest)
             if value:
                 out[lab.field] = VisualField(lab.field, lab.rest, value, _box(lab.line))
@@ -165,7 +223,8 @@ def _distance(lab: _Label, ln: TextLine) -> float | None:
     if -0.35 * h <= dy <= 2.2 * h and -slack * h <= ln.x0 - lab.x <= 2.5 * h:
         return dy / h + abs(ln.x0 - lab.x) / (3 * h)
     same_row = abs(ln.cy - lab.line.cy) < 0.45 * max(h, ln.height)
-    if same_row and 0 <= ln.x0 - lab.line.x1 <= 4 * h:
+    # a value in a larger font may start under the end of its label's box
+    if same_row and -1.2 * h <= ln.x0 - lab.line.x1 <= 4 * h:
         return 1.0 + (ln.x0 - lab.line.x1) / (2 * h)
     return None
 
@@ -219,10 +278,20 @@ def normalise(name: str, text: str) -> str:
         if re.search(r"[a-z]", text) or not re.fullmatch(r"[A-Z0-9<./-]{4,}", compact):
             return ""
         # numbers nearly always hold a digit; a lone all-letter token of number length may still be one
-        lone_word = name == "document_number" and " " not in text.strip() and len(compact) >= 6
+        lone_word = (
+            name == "document_number"
+            and " " not in text.strip()
+            and len(compact) >= 6
+            and not looks_like_label(text)
+        )
         return compact if re.search(r"\d", compact) or lone_word else ""
     if name in ("surname", "given_names", "place_of_birth", "nationality"):
-        if sum(c.isdigit() for c in text) > 1 or not re.search(r"[A-Za-zÀ-ž]", text):
+        letters = [c for c in text if c.isalpha()]
+        digits = sum(c.isdigit() for c in text)
+        # a place may carry a district number (PARIS 1ER (75), BUDAPEST 07); a name never does
+        if digits > (len(letters) // 2 if name == "place_of_birth" else 1) or len(letters) < 2:
+            return ""
+        if looks_like_label(text):
             return ""
         return " ".join(text.upper().split())
     return text

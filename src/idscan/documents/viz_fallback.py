@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from difflib import SequenceMatcher
 
+from idscan.documents.fields import latin
 from idscan.documents.mrz import MrzResult, visual_confirms
 from idscan.documents.ocr import TextLine
 from idscan.documents.viz import DATE_FIELDS, VisualField, normalise, parse_sex
@@ -63,10 +65,67 @@ def guided_fields(
                 out["sex"] = VisualField("sex", ln.text.strip(), sex, _box(ln))
                 taken.add(id(ln))
                 break
+    if "place_of_birth" not in found:
+        place = _place_beside_sex(lines, taken, found.get("sex") or out.get("sex"))
+        if place is not None:
+            out["place_of_birth"] = place
     if "date_of_issue" not in found:
         issue = _issue_date(lines, taken, mrz)
         if issue is not None:
             out["date_of_issue"] = issue
+    return out
+
+
+def _place_beside_sex(
+    lines: Sequence[TextLine], taken: set[int], sex: VisualField | None
+) -> VisualField | None:
+    """ICAO 9303's visual zone prints the place of birth right beside the sex, on one row (passports
+    and the cards that follow it): with its label unread, the nearest such word there."""
+    if sex is None:
+        return None
+    _, y0, x1, y1 = sex.box
+    h = max(y1 - y0, 1)
+    row = [
+        ln
+        for ln in lines
+        if id(ln) not in taken
+        and abs(ln.cy - (y0 + y1) / 2) < 0.5 * h
+        and 0 < ln.x0 - x1 < 8 * h
+        and normalise("place_of_birth", ln.text)
+        and not normalise("date_of_birth", ln.text)
+    ]
+    if not row:
+        return None
+    ln = min(row, key=lambda t: t.x0)
+    return VisualField("place_of_birth", ln.text.strip(), normalise("place_of_birth", ln.text), _box(ln))
+
+
+NEAR_NAME = 0.8  # similarity of a printed line to an MRZ name read to be offered as its print
+
+
+def near_names(
+    lines: Sequence[TextLine], mrz: MrzResult, names: Sequence[str], used: Sequence[TextLine] = ()
+) -> dict[str, VisualField]:
+    """For MRZ names the readers did not settle and no label found: the printed line most like the
+    MRZ's reading, offered to the reconciler's vote (which takes it only where the MRZ readers
+    back each of its letters). Not evidence on its own."""
+    taken = {id(ln) for ln in used}
+    out: dict[str, VisualField] = {}
+    for name in names:
+        want = mrz.value(name)
+        if not want or len(want) < 4:
+            continue
+        scored = [
+            (SequenceMatcher(None, latin(ln.text), want, autojunk=False).ratio(), i)
+            for i, ln in enumerate(lines)
+            if id(ln) not in taken and not any(c.isdigit() for c in ln.text)
+        ]
+        if scored:
+            ratio, i = max(scored)
+            if ratio >= NEAR_NAME:
+                out[name] = VisualField(
+                    name, lines[i].text.strip(), normalise(name, lines[i].text), _box(lines[i])
+                )
     return out
 
 

@@ -227,3 +227,44 @@ def test_a_character_lost_elsewhere_does_not_shift_the_witness() -> None:
     assert _r(r).lines[1] == "SFJS9P2B61FRA6005030F3002256<<<<<<<<<<<<<<<2"
     assert "sex" in r.confirmed
     assert "nationality" in r.unconfirmed  # PRA against FRA: right now, but nothing confirms it
+
+
+def test_the_print_settles_a_name_each_reader_slipped_in_elsewhere() -> None:
+    # A reads ERIKSSDN (O as D), B reads ERFIKSSON (an extra letter): the print ERIKSSON has every
+    # letter backed by one of the two readers, so it is taken and counts as confirmed.
+    a = [TRUTH[0].replace("ERIKSSON<<ANNA<MARIA<", "ERIKSSDN<<ANNA<MARIA<"), TRUTH[1]]
+    b = [TRUTH[0].replace("ERIKSSON<<ANNA<MARIA<", "ERFIKSSON<<ANNA<MARIA"), TRUTH[1]]
+    r = reconcile(a, b, {"surname": "Eriksson"}, today=TODAY)
+    assert r.accepted
+    assert _r(r).value("surname") == "ERIKSSON"
+    assert _r(r).lines == tuple(TRUTH)
+
+
+def test_the_print_alone_never_rewrites_a_name_both_readers_read_alike() -> None:
+    # both readers say ERIKSSDN: the print's O is backed by neither, so the MRZ stays as read and
+    # the name is a mismatch to report, not something to paper over
+    a = [TRUTH[0].replace("ERIKSSON", "ERIKSSDN"), TRUTH[1]]
+    r = reconcile(a, list(a), {"surname": "ERIKSSON"}, today=TODAY)
+    assert _r(r).value("surname") == "ERIKSSDN"
+    # every letter of the print is backed by A or B, but it differs from A in three places: too
+    # far to be A's slips
+    b = [TRUTH[0].replace("ERIKSSON", "ERIKSSOM"), TRUTH[1]]
+    far = [TRUTH[0].replace("ERIKSSON", "FRLKSSDN"), TRUTH[1]]
+    r = reconcile(far, b, {"surname": "ERIKSSON"}, today=TODAY)
+    assert "surname" in r.unconfirmed
+    assert not r.accepted
+
+
+def test_the_print_settles_a_number_the_check_digits_cannot() -> None:
+    # 55 and SS weigh the same under the 7-3-1 weights: both reads validate, so the readers conflict
+    truth = td3(Holder(number="55837602"))
+    misread = [truth[0], truth[1].replace("55837602", "SS837602", 1)]
+    assert parse(misread, today=TODAY).valid
+    assert reconcile(misread, truth, today=TODAY).conflicts == ("document_number",)
+    r = reconcile(misread, truth, {"document_number": "55837602"}, today=TODAY)
+    assert not r.conflicts
+    assert _r(r).lines == tuple(truth)
+    assert reconcile(truth, misread, {"document_number": "55 837602"}, today=TODAY).accepted
+    # a print that is neither reading settles nothing
+    other = reconcile(misread, truth, {"document_number": "55837603"}, today=TODAY)
+    assert other.conflicts == ("document_number",)

@@ -143,6 +143,46 @@ def _conflicts(result: MrzResult, witnesses: Mapping[int, Witness], *, base_vali
     return tuple(out)
 
 
+def _compact(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", text.upper())
+
+
+def _settle_by_print(
+    result: MrzResult,
+    witnesses: Mapping[int, Witness],
+    conflicts: tuple[str, ...],
+    visual: Mapping[str, str],
+    today: date,
+) -> tuple[MrzResult, tuple[str, ...]]:
+    """Two readings of a checked field that the digits cannot tell apart (`55837602` and `SS837602`
+    weigh the same): the printed value, a third and independent read, settles it when it is
+    exactly one of the two. The other reader's reading is taken only if every digit still holds."""
+    left = []
+    for name in conflicts:
+        ours = result.field(name)
+        witness = witnesses.get(ours.span.line) if ours is not None else None
+        theirs = witness.result.field(name) if witness is not None else None
+        printed = _compact(visual.get(name, ""))
+        if ours is None or witness is None or theirs is None or not printed:
+            left.append(name)
+            continue
+        if _compact(ours.raw) == printed:
+            continue  # the print confirms the reading we hold
+        if _compact(theirs.raw) != printed:
+            left.append(name)
+            continue
+        lines = list(result.lines)
+        checks = [c for c in layout_for(result.format, lines).checks if c.name == name]
+        for span in (ours.span, *(c.span for c in checks)):
+            _patch_text(lines, span, text_at(witness.result.lines, span))
+        swapped = parse_layout(layout_for(result.format, lines), lines, today)
+        if swapped.checks_valid:
+            result = swapped
+        else:
+            left.append(name)
+    return result, tuple(left)
+
+
 def _combine(lines: list[str], other: Sequence[str], check: CheckSpec) -> bool:
     """Both reads fail `check`. When they differ at exactly two characters of the field and agree
     on its check digit, each read probably has one slip where the other is right: take the mix of
@@ -256,6 +296,9 @@ def _settle_unchecked(
         elif seen:
             confirmed.add(f.name)
             wants_theirs.setdefault(region, (seen[0], []))[1].append(f.name)
+        elif (voted := _voted_name(result, f, [t for _, t in theirs], printed, region, today)) is not None:
+            confirmed.add(f.name)
+            wants_theirs.setdefault(region, (voted, []))[1].append(f.name)
         else:
             unconfirmed.add(f.name)
             # Keep the reading that can be right (`NLD`, not `MLD`); between two plausible ones the
@@ -275,6 +318,45 @@ def _settle_unchecked(
                     confirmed.discard(name)
                     unconfirmed.add(name)
     return lines, confirmed, unconfirmed
+
+
+def _voted_name(
+    result: MrzResult, f: MrzField, theirs: Sequence[MrzField], printed: str, region: Span, today: date
+) -> MrzResult | None:
+    """Three reads of a name, none agreeing whole: ours, the other reader's and the print. The
+    print's form is taken when every one of its letters is read the same by at least one of the two
+    MRZ readers (each reader slipped somewhere else) and ours differs from it in at most two places;
+    `result` with the name so replaced, or None."""
+    if f.kind is not Kind.NAMES or not f.value or not printed.strip():
+        return None
+    forms = [x.replace(" ", "<") for x in _latin_forms(printed) if x and not any(c.isdigit() for c in x)]
+    ours = f.raw.rstrip("<")
+    for form in forms:
+        if form == ours or not theirs:
+            continue
+        covered = [False] * len(form)
+        for other in (ours, *(t.raw.rstrip("<") for t in theirs)):
+            for block in SequenceMatcher(None, form, other, autojunk=False).get_matching_blocks():
+                for k in range(block.a, block.a + block.size):
+                    covered[k] = True
+        slips = sum(
+            tag != "equal" for tag, *_ in SequenceMatcher(None, form, ours, autojunk=False).get_opcodes()
+        )
+        if not all(covered) or slips > 2:
+            continue
+        row = result.lines[region.line]
+        body = row[region.start : region.end]
+        at, end = f.span.start - region.start, f.span.end - region.start
+        names = body[:at] + form + body[end:]
+        excess = len(names) - len(body)
+        if excess > 0 and not names.endswith("<" * excess):
+            continue  # the print's form does not fit the field
+        lines = list(result.lines)
+        _patch_text(lines, region, names[: len(body)].ljust(len(body), "<"))
+        voted = parse_layout(layout_for(result.format, lines), lines, today)
+        if voted.value(f.name) == form.replace("<", " "):
+            return voted
+    return None
 
 
 def _plausible_named(result: MrzResult, name: str) -> bool:
@@ -315,6 +397,8 @@ def reconcile(
     if not result.checks_valid:
         result = _merge_checked(result, mix.witnesses, today)
     conflicts = _conflicts(result, mix.witnesses, base_valid=mix.base.confident)
+    if conflicts:
+        result, conflicts = _settle_by_print(result, mix.witnesses, conflicts, visual or {}, today)
     lines, confirmed, unconfirmed = _settle_unchecked(result, mix.witnesses, visual or {}, today)
     if lines != list(result.lines):
         result = parse_layout(layout_for(result.format, lines), lines, today)
