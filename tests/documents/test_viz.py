@@ -162,6 +162,12 @@ def test_probe_reads_a_value_the_detector_missed() -> None:
         ("document_number", "PASSEPORT", ""),
         ("document_number", "KB0000000", "KB0000000"),
         ("given_names", "ERIKA", "ERIKA"),
+        # a field number glued onto the value (EU passports number their fields)
+        ("surname", "1BASANAVICIENÉ", "BASANAVICIENÉ"),
+        ("given_names", "2. BIRUTE", "BIRUTE"),
+        ("sex", "MOTID", "F"),  # MOT/F, the slash and F misread as one token
+        ("sex", "VYRAS", "M"),
+        ("sex", "MOTHER", ""),
     ],
 )
 def test_normalise_rejects_values_of_the_wrong_kind(name: str, text: str, value: str) -> None:
@@ -186,3 +192,12 @@ def test_a_translation_after_the_label_is_not_its_value() -> None:
 def test_a_larger_value_may_start_under_the_end_of_its_label() -> None:
     lines = [line("Document N", 460, 7, 510, 22), line("KB0000000", 494, 9, 636, 40)]
     assert read_visual_zone(lines)["document_number"].value == "KB0000000"
+
+
+def test_a_value_whose_box_overlaps_its_label_box_is_still_below_it() -> None:
+    lines = [
+        line("7. Gimimo vieta / Place of birth", 361, 195, 532, 213),
+        line("LIETUVA", 374, 206, 443, 225),  # the boxes overlap by a third of a line
+        line("VILNIAUS 1-ASIS PP (12)", 376, 235, 550, 256),
+    ]
+    assert read_visual_zone(lines)["place_of_birth"].value == "LIETUVA"

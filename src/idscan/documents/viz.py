@@ -19,6 +19,7 @@ from idscan.documents.viz_labels import LABELS, LICENCE_NUMBERS
 
 DATE_FIELDS = ("date_of_birth", "date_of_issue", "date_of_expiry")
 _PHRASES = sorted(((p, f) for f, ps in LABELS.items() for p in ps), key=lambda x: -len(x[0]))
+_FIELD_NUMBER = re.compile(r"^\d{1,2}\.?\s*(?=[^\W\d_]{2})")
 _LICENCE = re.compile(r"^\s*(4[abcABC]|[1-9])[.,]\s*(.*)$")
 
 
@@ -220,7 +221,7 @@ def _distance(lab: _Label, ln: TextLine) -> float | None:
     h = max(lab.line.height, 1.0)
     dy = ln.y0 - lab.line.y1
     slack = 4.0 if lab.multi else 1.5
-    if -0.35 * h <= dy <= 2.2 * h and -slack * h <= ln.x0 - lab.x <= 2.5 * h:
+    if -0.5 * h <= dy <= 2.2 * h and -slack * h <= ln.x0 - lab.x <= 2.5 * h:
         return dy / h + abs(ln.x0 - lab.x) / (3 * h)
     same_row = abs(ln.cy - lab.line.cy) < 0.45 * max(h, ln.height)
     # a value in a larger font may start under the end of its label's box
@@ -272,7 +273,7 @@ def normalise(name: str, text: str) -> str:
         found = parse_date(text, future=name != "date_of_birth")
         return found.isoformat() if found else ""
     if name == "sex":
-        return parse_sex(text) or ""
+        return parse_sex(text) or _sex_glued(text) or ""
     if name in ("document_number", "personal_number"):
         compact = re.sub(r"[\s]+", "", text.upper())
         if re.search(r"[a-z]", text) or not re.fullmatch(r"[A-Z0-9<./-]{4,}", compact):
@@ -286,6 +287,7 @@ def normalise(name: str, text: str) -> str:
         )
         return compact if re.search(r"\d", compact) or lone_word else ""
     if name in ("surname", "given_names", "place_of_birth", "nationality"):
+        text = _FIELD_NUMBER.sub("", text)  # `1BASANAVICIENÉ`: the field's number glued on
         letters = [c for c in text if c.isalpha()]
         digits = sum(c.isdigit() for c in text)
         # a place may carry a district number (PARIS 1ER (75), BUDAPEST 07); a name never does
@@ -322,6 +324,14 @@ def parse_sex(text: str) -> str | None:
     if tokens[-1] in ("M", "F", "X"):
         return tokens[-1]
     return _SEX_WORDS.get(tokens[0])
+
+
+def _sex_glued(text: str) -> str | None:
+    """`MOTID`: a national word with the separator and Latin code misread into one token."""
+    token = text.strip().upper()
+    if 4 <= len(token) <= 5 and token[:3] in _SEX_WORDS and len(token[:3]) == 3:
+        return _SEX_WORDS[token[:3]]
+    return None
 
 
 def _box(ln: TextLine) -> tuple[int, int, int, int]:

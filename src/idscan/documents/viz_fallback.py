@@ -34,9 +34,13 @@ def _matches(name: str, mrz_value: str, ln: TextLine) -> str | None:
         value = normalise(name, text)
         return value if value == mrz_value else None
     if name in ("document_number", "personal_number"):
-        return _compact(text) if len(mrz_value) >= 5 and _compact(text) == _compact(mrz_value) else None
-    if name in ("surname", "given_names") and not any(c.isdigit() for c in text):
-        return normalise(name, text) if visual_confirms(name, mrz_value, text) else None
+        if len(mrz_value) < 5 or _compact(text) != _compact(mrz_value):
+            return None
+        return normalise(name, text) or _compact(text)  # as printed (`311266-9539`), blanks dropped
+    if name in ("surname", "given_names"):
+        value = normalise(name, text)  # drops a field number glued on (`1BASANAVICIENÉ`)
+        ok = value and not any(c.isdigit() for c in value) and visual_confirms(name, mrz_value, value)
+        return value if ok else None
     return None
 
 

@@ -268,3 +268,13 @@ def test_the_print_settles_a_number_the_check_digits_cannot() -> None:
     # a print that is neither reading settles nothing
     other = reconcile(misread, truth, {"document_number": "55837603"}, today=TODAY)
     assert other.conflicts == ("document_number",)
+
+
+def test_a_print_cut_short_never_cuts_the_name() -> None:
+    # the print was read as CHRISTOP (its end lost): every letter it has is backed by the readers,
+    # but the readers' HE after it is not outvoted by anything, so the name stays as read
+    truth = td3(Holder(surname="ULYSSE", given="CHRISTOPHE"))
+    b = [truth[0].replace("CHRISTOPHE", "CHRISTOPHF"), truth[1]]
+    r = reconcile(truth, b, {"given_names": "CHRISTOP"}, today=TODAY)
+    assert _r(r).value("given_names") == "CHRISTOPHE"
+    assert "given_names" in r.unconfirmed

@@ -324,25 +324,21 @@ def _voted_name(
     result: MrzResult, f: MrzField, theirs: Sequence[MrzField], printed: str, region: Span, today: date
 ) -> MrzResult | None:
     """Three reads of a name, none agreeing whole: ours, the other reader's and the print. The
-    print's form is taken when every one of its letters is read the same by at least one of the two
-    MRZ readers (each reader slipped somewhere else) and ours differs from it in at most two places;
-    `result` with the name so replaced, or None."""
-    if f.kind is not Kind.NAMES or not f.value or not printed.strip():
+    print's form wins a per-character vote when each of its letters, and each join between two
+    letters (nothing added, nothing cut), is read the same by at least one of the two MRZ readers,
+    and ours differs from it in at most two places; `result` with the name so replaced, or None."""
+    if f.kind is not Kind.NAMES or not f.value or not printed.strip() or not theirs:
         return None
     forms = [x.replace(" ", "<") for x in _latin_forms(printed) if x and not any(c.isdigit() for c in x)]
     ours = f.raw.rstrip("<")
     for form in forms:
-        if form == ours or not theirs:
+        if form == ours:
             continue
-        covered = [False] * len(form)
-        for other in (ours, *(t.raw.rstrip("<") for t in theirs)):
-            for block in SequenceMatcher(None, form, other, autojunk=False).get_matching_blocks():
-                for k in range(block.a, block.a + block.size):
-                    covered[k] = True
-        slips = sum(
-            tag != "equal" for tag, *_ in SequenceMatcher(None, form, ours, autojunk=False).get_opcodes()
-        )
-        if not all(covered) or slips > 2:
+        backed = [_backing(form, ours)] + [_backing(form, t.raw.rstrip("<")) for t in theirs]
+        votes = [any(b[k] for b in backed) for k in range(2 * len(form) + 1)]
+        matcher = SequenceMatcher(None, form, ours, autojunk=False)
+        slips = sum(tag != "equal" for tag, *_ in matcher.get_opcodes())
+        if not all(votes) or slips > 2:
             continue
         row = result.lines[region.line]
         body = row[region.start : region.end]
@@ -357,6 +353,23 @@ def _voted_name(
         if voted.value(f.name) == form.replace("<", " "):
             return voted
     return None
+
+
+def _backing(form: str, read: str) -> list[bool]:
+    """Which parts of `form` a reader's `read` agrees with: slot 2k+1 is letter k, slot 2k the join
+    before it (slot 0 the start, the last slot the end); a join is backed when the reader has the
+    two letters side by side, with nothing of its own between them (or before / after them)."""
+    at: list[int | None] = [None] * len(form)
+    for block in SequenceMatcher(None, form, read, autojunk=False).get_matching_blocks():
+        for k in range(block.size):
+            at[block.a + k] = block.b + k
+    slots = [False] * (2 * len(form) + 1)
+    for k, i in enumerate(at):
+        slots[2 * k + 1] = i is not None
+        before = at[k - 1] if k else -1
+        slots[2 * k] = i is not None and before is not None and i == before + 1
+    slots[-1] = bool(at) and at[-1] == len(read) - 1
+    return slots
 
 
 def _plausible_named(result: MrzResult, name: str) -> bool:
