@@ -100,12 +100,13 @@ class OcrSession:
             "Rec.model_path": rec,
             "Cls.model_path": cls,
         }
-        self._engine: Any = RapidOCR(params=params)
+        engine: Any = RapidOCR(params=params)
+        self._engine = engine
         # RapidOCR pads every line of a batch of six to the widest, and to 320 px at least: a page
         # is mostly short labels, so most of the work was padding. Pairs of lines of similar width,
         # unpadded, recognise a page in three quarters of the time, with the same accuracy on the
         # benchmark (bench/documents.py).
-        recogniser = self._engine._load_rec_model()
+        recogniser: Any = engine._load_rec_model()
         recogniser.rec_batch_num = REC_BATCH
         recogniser.rec_image_shape = [3, REC_HEIGHT, REC_HEIGHT]
         self._lock = threading.Lock()
