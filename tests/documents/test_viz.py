@@ -201,3 +201,35 @@ def test_a_value_whose_box_overlaps_its_label_box_is_still_below_it() -> None:
         line("VILNIAUS 1-ASIS PP (12)", 376, 235, 550, 256),
     ]
     assert read_visual_zone(lines)["place_of_birth"].value == "LIETUVA"
+
+
+def test_french_identity_card_labels() -> None:
+    lines = [
+        line("CARTE NATIONALE D'IDENTITÉ Nº: 940992310285", 63, 102, 684, 138),
+        line("Nationalité Française", 766, 108, 995, 143),
+        line("BC Nom: BERTHIER", 282, 150, 562, 187),
+        line("Né(e) le: 06.12.1965", 600, 299, 883, 338),
+        line("à: PARIS 1ER (75)", 342, 333, 628, 372),
+    ]
+    found = {k: v.value for k, v in read_visual_zone(lines).items()}
+    assert found["document_number"] == "940992310285"
+    assert found["surname"] == "BERTHIER"
+    assert found["date_of_birth"] == "1965-12-06"
+    assert found["place_of_birth"] == "PARIS 1ER (75)"
+    assert found["nationality"] == "FRANÇAISE"
+
+
+def test_one_word_must_come_very_close_to_count_as_a_misspelt_label() -> None:
+    # `nationale` is a word of its own, not a misspelt `nationalite`; `niationalty` is one
+    title = [line("CARTE NATIONALE", 60, 100, 400, 130), line("FRANCAISE", 60, 135, 250, 160)]
+    assert "nationality" not in read_visual_zone(title)
+    label = [line("3. Niationalty", 60, 100, 200, 120), line("LIETUVOS", 60, 125, 250, 145)]
+    assert read_visual_zone(label)["nationality"].value == "LIETUVOS"
+
+
+def test_a_right_aligned_value_under_its_label() -> None:
+    lines = [
+        line("CISLO PASU/PASSPORT NO./PASSEPORT NO", 421, 38, 578, 54),
+        line("99009054", 478, 54, 561, 73),
+    ]
+    assert read_visual_zone(lines)["document_number"].value == "99009054"

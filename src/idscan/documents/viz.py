@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 
 from idscan.documents.ocr import TextLine
 from idscan.documents.viz_dates import parse_date
-from idscan.documents.viz_labels import LABELS, LICENCE_NUMBERS
+from idscan.documents.viz_labels import LABELS, LICENCE_NUMBERS, RAW_LABELS
 
 DATE_FIELDS = ("date_of_birth", "date_of_issue", "date_of_expiry")
 _PHRASES = sorted(((p, f) for f, ps in LABELS.items() for p in ps), key=lambda x: -len(x[0]))
@@ -63,6 +63,10 @@ def _labels_in(line: TextLine) -> list[_Label]:
                 for i in range(m.start(), m.end()):
                     taken[i] = True
     if not found:
+        raw = _raw_label(line.text)
+        if raw is not None:
+            name, rest = raw
+            return [_Label(name, line, line.x0, rest)]
         found = _fuzzy_labels(text)
         for start, _name, end in found:
             for i in range(start, end):
@@ -86,17 +90,30 @@ def _labels_in(line: TextLine) -> list[_Label]:
     for i, (name, (start, _end)) in enumerate(order):
         nxt = order[i + 1][1][0] if i + 1 < len(order) else len(text)
         tail = _rest_after(line.text, text, max(e for s, _, e in found if s < nxt))
-        # a label that does not open its OCR line shares it with unknown words: estimate where it starts
+        if len(order) == 1:
+            # one field's label, perhaps after words we do not know (its national-language form):
+            # the value sits under the line's start
+            labels.append(_Label(name, line, line.x0, tail))
+            continue
+        # several labels share the OCR line: estimate where this one starts
         x = line.x0 + width * start / max(1, len(text))
-        labels.append(
-            _Label(name, line, x, tail if len(order) == 1 else "", multi=len(order) > 1 or start > 0)
-        )
+        labels.append(_Label(name, line, x, "", multi=True))
     return labels
 
 
 FUZZY_MIN_CHARS = 8  # shorter label phrases are too easily mistaken for other words
 FUZZY_RATIO = 0.82
+FUZZY_ONE_WORD = 0.905
 _FUZZY_PHRASES = [(p, f, len(p)) for p, f in _PHRASES if len(p) >= FUZZY_MIN_CHARS]
+
+
+def _raw_label(raw: str) -> tuple[str, str] | None:
+    for name, patterns in RAW_LABELS.items():
+        for pattern in patterns:
+            m = re.match(pattern, raw)
+            if m:
+                return name, raw[m.end() :].strip()
+    return None
 
 
 def _fuzzy_labels(text: str) -> list[tuple[int, str, int]]:
@@ -110,11 +127,13 @@ def _fuzzy_labels(text: str) -> list[tuple[int, str, int]]:
                 break
             start, end = words[i][0], words[i + n - 1][1]
             chunk = text[start:end]
+            # one word must come closer: `nationale` is a word of its own, not `nationalite`
+            floor = FUZZY_RATIO if n > 1 else FUZZY_ONE_WORD
             for phrase, name, size in _FUZZY_PHRASES:
                 if abs(size - len(chunk)) > 0.25 * size:
                     continue
                 matcher = SequenceMatcher(None, chunk, phrase, autojunk=False)
-                if matcher.quick_ratio() >= FUZZY_RATIO and (ratio := matcher.ratio()) >= FUZZY_RATIO:
+                if matcher.quick_ratio() >= floor and (ratio := matcher.ratio()) >= floor:
                     best.append((ratio, start, name, end))
     out: list[tuple[int, str, int]] = []
     for _ratio, start, name, end in sorted(best, reverse=True):
@@ -150,8 +169,16 @@ def _rest_after(raw: str, text: str, end: int) -> str:
     """The raw text after the label words (label separators such as `:` and `/` dropped)."""
     if end >= len(text):
         return ""
-    words_before = len(text[:end].split())
+    rest = text[end:].strip()
     raw_words = re.split(r"\s+", raw.strip())
+    # the shortest raw tail that reads as the plain rest (`D'IDENTITÉ` is two plain words)
+    for k in range(1, len(raw_words) + 1):
+        tail = " ".join(raw_words[-k:])
+        if plain(tail) == rest:
+            return tail.lstrip(":/.- ").strip()
+        if len(plain(tail)) > len(rest):
+            break
+    words_before = len(text[:end].split())
     if len(raw_words) <= words_before:
         return ""
     return " ".join(raw_words[words_before:]).lstrip(":/.- ").strip()
@@ -172,7 +199,9 @@ def read_visual_zone(
     label_lines = {id(lab.line) for lab in labels}
     out: dict[str, VisualField] = {}
     for lab in labels:
-        if lab.rest and lab.field not in out and not _lower_case(lab.rest):
+        # (a nationality word may be printed in small letters: `Nationalité Française`)
+        translation = lab.field != "nationality" and _lower_case(lab.rest)
+        if lab.rest and lab.field not in out and not translation:
             value = normalise(lab.field, lab.rest)
             if value:
                 out[lab.field] = VisualField(lab.field, lab.rest, value, _box(lab.line))
@@ -223,6 +252,10 @@ def _distance(lab: _Label, ln: TextLine) -> float | None:
     slack = 4.0 if lab.multi else 1.5
     if -0.5 * h <= dy <= 2.2 * h and -slack * h <= ln.x0 - lab.x <= 2.5 * h:
         return dy / h + abs(ln.x0 - lab.x) / (3 * h)
+    # a right-aligned column: the value sits under its label, inside the label's width
+    inside = lab.line.x0 <= ln.x0 and ln.x1 <= lab.line.x1 + 0.5 * h
+    if not lab.multi and -0.5 * h <= dy <= 2.2 * h and inside:
+        return 1.0 + dy / h
     same_row = abs(ln.cy - lab.line.cy) < 0.45 * max(h, ln.height)
     # a value in a larger font may start under the end of its label's box
     if same_row and -1.2 * h <= ln.x0 - lab.line.x1 <= 4 * h:

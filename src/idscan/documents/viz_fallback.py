@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from idscan.documents.fields import latin
 from idscan.documents.mrz import MrzResult, visual_confirms
 from idscan.documents.ocr import TextLine
-from idscan.documents.viz import DATE_FIELDS, VisualField, normalise, parse_sex
+from idscan.documents.viz import DATE_FIELDS, VisualField, normalise
 
 GUIDED = ("surname", "given_names", "document_number", "personal_number", "date_of_birth", "date_of_expiry")
 
@@ -65,7 +65,7 @@ def guided_fields(
     sex = mrz.value("sex")
     if "sex" not in found and sex in ("M", "F"):
         for ln in lines:
-            if id(ln) not in taken and len(ln.text.strip()) <= 5 and parse_sex(ln.text) == sex:
+            if id(ln) not in taken and len(ln.text.strip()) <= 5 and normalise("sex", ln.text) == sex:
                 out["sex"] = VisualField("sex", ln.text.strip(), sex, _box(ln))
                 taken.add(id(ln))
                 break

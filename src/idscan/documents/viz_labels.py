@@ -18,7 +18,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "perekonnanimi", "pavarde", "uzvards", "prezime", "nume", "priezvisko", "sloinne", "eponymo",
     ),
     "date_of_birth": (
-        "date of birth", "birth date", "born", "date de naissance", "ne le", "nee le", "geburtsdatum",
+        "date of birth", "birth date", "born", "date de naissance", "ne le", "nee le", "ne e le",
+        "geburtsdatum",
         "geburtstag", "geboortedatum", "geboren", "fecha de nacimiento", "data di nascita",
         "data de nascimento", "data urodzenia", "fodelsedatum", "fodselsdato", "syntymaaika",
         "datum narozeni", "szuletesi ido", "gimimo data", "dzimsanas datums", "datum rodjenja",
@@ -58,6 +59,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "document_number": (
         "document no", "document number", "document nr", "passport no", "passport number", "card no",
         "documentnummer", "document nummer", "paspoortnummer", "n du document", "numero du document",
+        "carte nationale d identite n",
         "n du passeport", "no du passeport", "numero de passeport", "ausweisnummer", "pass nr",
         "passnummer", "dokumentennummer", "num de documento", "numero de documento", "n documento",
         "numero documento", "n del passaporto", "numero passaporto", "nr dokumentu", "nr paszportu",
@@ -71,6 +73,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         "szemelyi azonosito", "isikukood", "asmens kodas", "personas kods", "emso", "cnp", "nif",
         "n de identificacao", "n identificacao civil", "numero de identificacao", "rijksregisternummer",
     ),
+}
+# Labels that plain words cannot tell apart from other text: matched on the raw OCR text.
+RAW_LABELS: dict[str, tuple[str, ...]] = {
+    "place_of_birth": (r"^\s*[àÀ]\s*:",),  # French identity card: "Né(e) le: ... / à: PARIS"
 }
 # EU driving licence field numbers (directive 2006/126/EC, annex I).
 LICENCE_NUMBERS = {
