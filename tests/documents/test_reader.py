@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 
+import cv2
+import numpy as np
 import pytest
+from PIL import Image
 
 from idscan.documents.imageio import UnsupportedFileError
+from idscan.documents.locate import find_quad
 from idscan.documents.mrz_reader import MrzReads
 from idscan.documents.reader import mrz_cut_short, read_document
 from idscan.documents.reading import DocumentReading, ReadParams
@@ -187,3 +192,27 @@ def test_an_mrz_cut_by_the_outline_is_noticed() -> None:
     assert mrz_cut_short(cut, 700)
     assert not mrz_cut_short(inside, 700)  # short, but not at the edge: a misread, not a cut
     assert not mrz_cut_short(MrzReads((), (), ()), 700)
+
+
+def test_a_printed_frame_that_cuts_the_mrz_is_not_taken_for_the_outline() -> None:
+    need_fonts()
+    doc = make_document(5, kind="passport", with_face=False)
+    page = doc.sides[0].image.copy()
+    h, w = page.shape[:2]
+    x0, _y0, x1, _y1 = doc.sides[0].regions["mrz"]
+    # a frame printed on the page, its right edge through the MRZ's last characters: it is the
+    # strongest quadrilateral in the photo, and flattening it would cut the MRZ short
+    edge = x1 - int(0.03 * (x1 - x0))
+    cv2.rectangle(page, (int(0.02 * w), int(0.02 * h)), (edge, h - int(0.02 * h)), (20, 20, 90), 6)
+    quad = find_quad(page)
+    assert quad is not None
+    assert quad[:, 0].max() < x1
+    reading = read(_png(page))
+    assert list(reading.mrz_lines) == doc.mrz
+    assert not reading.sides[0].located  # read from the whole photo
+
+
+def _png(image: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(image).save(buf, "PNG")
+    return buf.getvalue()
