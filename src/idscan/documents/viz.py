@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -19,6 +20,7 @@ from idscan.documents.viz_labels import LABELS, LICENCE_NUMBERS, RAW_LABELS
 
 DATE_FIELDS = ("date_of_birth", "date_of_issue", "date_of_expiry")
 _PHRASES = sorted(((p, f) for f, ps in LABELS.items() for p in ps), key=lambda x: -len(x[0]))
+_PHRASE_PATTERNS = [(p, re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])"), f) for p, f in _PHRASES]
 _FIELD_NUMBER = re.compile(r"^\d{1,2}\.?\s*(?=[^\W\d_]{2})")
 _LICENCE = re.compile(r"^\s*(4[abcABC]|[1-9])[.,]\s*(.*)$")
 
@@ -56,8 +58,10 @@ def _labels_in(line: TextLine) -> list[_Label]:
         return []
     found: list[tuple[int, str, int]] = []  # (start, field, end) in `text`
     taken = [False] * len(text)
-    for phrase, name in _PHRASES:
-        for m in re.finditer(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text):
+    for phrase, pattern, name in _PHRASE_PATTERNS:
+        if phrase not in text:
+            continue
+        for m in pattern.finditer(text):
             if not any(taken[m.start() : m.end()]):
                 found.append((m.start(), name, m.end()))
                 for i in range(m.start(), m.end()):
@@ -104,7 +108,17 @@ def _labels_in(line: TextLine) -> list[_Label]:
 FUZZY_MIN_CHARS = 8  # shorter label phrases are too easily mistaken for other words
 FUZZY_RATIO = 0.82
 FUZZY_ONE_WORD = 0.905
-_FUZZY_PHRASES = [(p, f, len(p)) for p, f in _PHRASES if len(p) >= FUZZY_MIN_CHARS]
+_FUZZY_PHRASES = [(p, f, len(p), Counter(p)) for p, f in _PHRASES if len(p) >= FUZZY_MIN_CHARS]
+
+
+def _close(a: str, a_counts: Counter[str], b: str, b_counts: Counter[str], floor: float) -> float:
+    """SequenceMatcher's ratio of `a` and `b` when it reaches `floor`, else 0. The bound from
+    shared letters (its quick_ratio) comes from letter counts made once, so most pairs cost little."""
+    shared = sum(min(n, b_counts[c]) for c, n in a_counts.items())
+    if 2 * shared / (len(a) + len(b)) < floor:
+        return 0.0
+    ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return ratio if ratio >= floor else 0.0
 
 
 def _raw_label(raw: str) -> tuple[str, str] | None:
@@ -127,13 +141,13 @@ def _fuzzy_labels(text: str) -> list[tuple[int, str, int]]:
                 break
             start, end = words[i][0], words[i + n - 1][1]
             chunk = text[start:end]
+            chunk_counts = Counter(chunk)
             # one word must come closer: `nationale` is a word of its own, not `nationalite`
             floor = FUZZY_RATIO if n > 1 else FUZZY_ONE_WORD
-            for phrase, name, size in _FUZZY_PHRASES:
-                if abs(size - len(chunk)) > 0.25 * size:
-                    continue
-                matcher = SequenceMatcher(None, chunk, phrase, autojunk=False)
-                if matcher.quick_ratio() >= floor and (ratio := matcher.ratio()) >= floor:
+            for phrase, name, size, counts in _FUZZY_PHRASES:
+                if abs(size - len(chunk)) <= 0.25 * size and (
+                    ratio := _close(chunk, chunk_counts, phrase, counts, floor)
+                ):
                     best.append((ratio, start, name, end))
     out: list[tuple[int, str, int]] = []
     for _ratio, start, name, end in sorted(best, reverse=True):
@@ -142,7 +156,9 @@ def _fuzzy_labels(text: str) -> list[tuple[int, str, int]]:
     return sorted(out)
 
 
-_LABEL_WORDS = frozenset(w for p, _ in _PHRASES for w in p.split() if len(w) >= 7)
+_LABEL_WORDS = tuple(
+    (w, Counter(w)) for w in sorted({w for p, _ in _PHRASES for w in p.split() if len(w) >= 7})
+)
 
 
 def looks_like_label(text: str) -> bool:
@@ -150,11 +166,10 @@ def looks_like_label(text: str) -> bool:
     for word in plain(text).split():
         if len(word) < 7:
             continue
-        for label in _LABEL_WORDS:
-            if abs(len(label) - len(word)) <= 2:
-                matcher = SequenceMatcher(None, word, label, autojunk=False)
-                if matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
-                    return True
+        word_counts = Counter(word)
+        for label, counts in _LABEL_WORDS:
+            if abs(len(label) - len(word)) <= 2 and _close(word, word_counts, label, counts, 0.85):
+                return True
     return False
 
 
