@@ -30,9 +30,10 @@ _FILLERS = str.maketrans(
     {"«": "<<", "\u2039": "<", "\uff1c": "<", "〈": "<", "≤": "<", "(": "<", "{": "<", "く": "<", "ㄑ": "<"}
 )
 _NOT_MRZ = re.compile(r"[^A-Z0-9<]")
-# px of a line's characters handed to Tesseract (the crop is half as tall again with its margin):
-# on the real fixtures' 101 MRZ lines, 28 read more lines exactly than 44 (85 against 78), faster
-TESS_HEIGHT = 28
+# px of a line's characters handed to Tesseract (the crop is half as tall again with its margin).
+# 28 px in single-line mode read more real lines exactly (85 of 101 against 78) and faster, yet lost
+# whole documents in the benchmark (two hard synthetic cards, one real passport): kept at 44.
+TESS_HEIGHT = 44
 
 
 @dataclass(frozen=True)
@@ -267,12 +268,11 @@ class TesseractMrz:
         import tesserocr
 
         model = mrz_model_path()
-        # single-line mode first (a third faster: no layout analysis); it returns nothing on some
-        # clean crops, which single-block mode then reads
+        # single-block mode: single-line mode (7) returns nothing on some clean crops
         self._api: Any = tesserocr.PyTessBaseAPI(
-            path=str(model.parent), lang="mrz", psm=tesserocr.PSM.SINGLE_LINE
+            path=str(model.parent), lang="mrz", psm=tesserocr.PSM.SINGLE_BLOCK
         )
-        self._modes = (tesserocr.PSM.SINGLE_LINE, tesserocr.PSM.SINGLE_BLOCK)
+        self._modes = (tesserocr.PSM.SINGLE_BLOCK, tesserocr.PSM.RAW_LINE)
         self._api.SetVariable("tessedit_char_whitelist", MRZ_ALPHABET)
         self._api.SetVariable("load_system_dawg", "0")
         self._api.SetVariable("load_freq_dawg", "0")

@@ -177,11 +177,13 @@ def _mrz_text_lines(lines: Sequence[TextLine], boxes: Sequence[tuple[int, int, i
     return out
 
 
-def _reconcile(work: _SideWork, params: ReadParams) -> Reconciled | None:
+def _reconcile(work: _SideWork, params: ReadParams, elsewhere: dict[str, str]) -> Reconciled | None:
+    """The MRZ of one side, checked against the print; `elsewhere` is what the document's other side
+    prints (a card's number is on the front, its MRZ on the back), used where this side has none."""
     rapid, tess = work.reading.mrz_reads
     if not rapid and not tess:
         return None
-    printed = {k: v.text for k, v in work.visual.items()}
+    printed = elsewhere | {k: v.text for k, v in work.visual.items()}
     # The MRZ-trained reader goes first: it knows `<` from `K` and O from 0 by position; when it
     # read nothing the general reader stands alone.
     first, second = (tess, rapid) if tess and all(tess) else (rapid, tess)
@@ -192,7 +194,7 @@ def _reconcile(work: _SideWork, params: ReadParams) -> Reconciled | None:
     guided = guided_fields(work.reading.lines, rec.result, work.visual, mrz_lines)
     if guided:
         work.visual.update(guided)
-        printed = {k: v.text for k, v in work.visual.items()}
+        printed = elsewhere | {k: v.text for k, v in work.visual.items()}
         rec = reconcile(list(first), list(second) or None, printed, today=params.today)
     unsettled = [n for n in ("surname", "given_names") if n in rec.unconfirmed and n not in work.visual]
     near = near_names(work.reading.lines, rec.result, unsettled, mrz_lines) if rec.result else {}
@@ -238,7 +240,10 @@ def read_document(front: bytes, back: bytes | None, params: ReadParams) -> Docum
     works = [read_side(front, params, timings, "front")]
     if back is not None:
         works.append(read_side(back, params, timings, "back"))
-    recs = [_reconcile(w, params) for w in works]
+    recs = [
+        _reconcile(w, params, {k: v.text for o in works if o is not w for k, v in o.visual.items()})
+        for w in works
+    ]
     classes = [_classify(w, r) for w, r in zip(works, recs, strict=True)]
     for w, r, c in zip(works, recs, classes, strict=True):
         w.reading = replace(w.reading, side=c.side.value)
