@@ -14,9 +14,10 @@ from PIL import Image
 from idscan.documents.imageio import UnsupportedFileError
 from idscan.documents.locate import find_quad
 from idscan.documents.mrz_reader import MrzReads
-from idscan.documents.reader import mrz_cut_short, read_document
-from idscan.documents.reading import DocumentReading, ReadParams
+from idscan.documents.reader import _reconcile, _SideWork, mrz_cut_short, read_document
+from idscan.documents.reading import DocumentReading, ReadParams, SideReading
 from idscan.documents.rules import DocumentRules
+from tests.documents.mrz.factory import Holder, td3
 from tests.documents.synth import Document, make_document, need_faces, need_fonts, photograph
 
 TODAY = dt.date(2026, 11, 25)
@@ -216,3 +217,22 @@ def _png(image: np.ndarray) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(image).save(buf, "PNG")
     return buf.getvalue()
+
+
+def test_the_fronts_print_settles_a_dispute_in_the_backs_mrz() -> None:
+    # a card's number is printed on the front and its MRZ is on the back: the two readers' numbers
+    # (55 and SS weigh the same) both validate, and only the front's print tells them apart
+    truth = td3(Holder(number="55837602"))
+    misread = (truth[0], truth[1].replace("55837602", "SS837602", 1))
+    back = SideReading(
+        "back", np.zeros((1, 1, 3), np.uint8), True, True, 0, (), (tuple(truth), misread), (), None, {}, ()
+    )
+    params = ReadParams(today=TODAY)
+    alone = _reconcile(_SideWork(back, {}), params, {})
+    assert alone is not None
+    assert alone.conflicts == ("document_number",)
+    settled = _reconcile(_SideWork(back, {}), params, {"document_number": "55837602"})
+    assert settled is not None
+    assert not settled.conflicts
+    assert settled.result is not None
+    assert list(settled.result.lines) == truth
