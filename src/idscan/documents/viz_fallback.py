@@ -3,7 +3,9 @@
 Small scans and unusual layouts leave labels unread. A printed line whose value equals the MRZ's
 (dates in any printed form, names in any transliteration, numbers without blanks) is that field's
 print. This finds agreement only, never disagreement, so fields found this way count as compared
-but a mismatch can only come from label-based reading.
+but a mismatch can only come from label-based reading. Two fields the MRZ does not hold come from
+the layout: the place of birth beside the sex (ICAO 9303's order), the issue date between birth
+and expiry. `near_names` offers the line most like an unsettled MRZ name to the reconciler's vote.
 """
 
 from __future__ import annotations
