@@ -5,15 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from idscan.documents.mrz import parse
-from idscan.documents.ocr import TextLine
 from idscan.documents.viz_fallback import guided_fields, near_names
 from tests.documents.mrz.factory import Holder, td3
+from tests.documents.test_viz import line
 
 MRZ = parse(td3(Holder()), today=date(2026, 11, 26))
-
-
-def line(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
-    return TextLine(text, 0.99, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
 
 
 def test_values_equal_to_the_mrz_are_found_without_labels() -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date
 
 from idscan.documents.countries import country_name, national_hint, normalise_code
 from idscan.documents.mrz import Reconciled, Validity, visual_confirms
+from idscan.documents.mrz.charsets import compact
 from idscan.documents.reading import Field, FieldValue
 from idscan.documents.rules import age_on, bsn_valid
 from idscan.documents.viz import VisualField
@@ -46,16 +46,12 @@ def latin(text: str) -> str:
     return " ".join("".join(c for c in decomposed if c.isascii()).upper().split())
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", text.upper())
-
-
 def compare(name: str, mrz_value: str, visual: VisualField, truncated: bool = False) -> str:
     if name in ("surname", "given_names", "nationality", "issuing_country", "sex"):
         ok = visual_confirms(name, mrz_value, visual.text, truncated=truncated)
         return "match" if ok else "mismatch"
     if name in ("document_number", "personal_number"):
-        return "match" if _compact(mrz_value) == _compact(visual.value) else "mismatch"
+        return "match" if compact(mrz_value) == compact(visual.value) else "mismatch"
     return "match" if mrz_value == visual.value else "mismatch"
 
 

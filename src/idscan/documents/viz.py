@@ -189,9 +189,10 @@ def _rest_after(raw: str, text: str, end: int) -> str:
     # the shortest raw tail that reads as the plain rest (`D'IDENTITÉ` is two plain words)
     for k in range(1, len(raw_words) + 1):
         tail = " ".join(raw_words[-k:])
-        if plain(tail) == rest:
+        read = plain(tail)
+        if read == rest:
             return tail.lstrip(":/.- ").strip()
-        if len(plain(tail)) > len(rest):
+        if len(read) > len(rest):
             break
     words_before = len(text[:end].split())
     if len(raw_words) <= words_before:
@@ -377,7 +378,7 @@ def parse_sex(text: str) -> str | None:
 def _sex_glued(text: str) -> str | None:
     """`MOTID`: a national word with the separator and Latin code misread into one token."""
     token = text.strip().upper()
-    if 4 <= len(token) <= 5 and token[:3] in _SEX_WORDS and len(token[:3]) == 3:
+    if 4 <= len(token) <= 5 and token[:3] in _SEX_WORDS:
         return _SEX_WORDS[token[:3]]
     return None
 

@@ -10,12 +10,12 @@ and expiry. `near_names` offers the line most like an unsettled MRZ name to the 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from difflib import SequenceMatcher
 
 from idscan.documents.fields import latin
 from idscan.documents.mrz import MrzResult, visual_confirms
+from idscan.documents.mrz.charsets import compact
 from idscan.documents.ocr import TextLine
 from idscan.documents.viz import DATE_FIELDS, VisualField, normalise
 
@@ -26,19 +26,15 @@ def _box(ln: TextLine) -> tuple[int, int, int, int]:
     return (int(ln.x0), int(ln.y0), int(ln.x1 + 0.999), int(ln.y1 + 0.999))
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", text.upper())
-
-
 def _matches(name: str, mrz_value: str, ln: TextLine) -> str | None:
     text = ln.text.strip()
     if name in DATE_FIELDS:
         value = normalise(name, text)
         return value if value == mrz_value else None
     if name in ("document_number", "personal_number"):
-        if len(mrz_value) < 5 or _compact(text) != _compact(mrz_value):
+        if len(mrz_value) < 5 or compact(text) != compact(mrz_value):
             return None
-        return normalise(name, text) or _compact(text)  # as printed (`311266-9539`), blanks dropped
+        return normalise(name, text) or compact(text)  # as printed (`311266-9539`), blanks dropped
     if name in ("surname", "given_names"):
         value = normalise(name, text)  # drops a field number glued on (`1BASANAVICIENÉ`)
         ok = value and not any(c.isdigit() for c in value) and visual_confirms(name, mrz_value, value)
@@ -92,18 +88,18 @@ def _place_beside_sex(
     _, y0, x1, y1 = sex.box
     h = max(y1 - y0, 1)
     row = [
-        ln
+        (ln.x0, place, ln)
         for ln in lines
         if id(ln) not in taken
         and abs(ln.cy - (y0 + y1) / 2) < 0.5 * h
         and 0 < ln.x0 - x1 < 8 * h
-        and normalise("place_of_birth", ln.text)
+        and (place := normalise("place_of_birth", ln.text))
         and not normalise("date_of_birth", ln.text)
     ]
     if not row:
         return None
-    ln = min(row, key=lambda t: t.x0)
-    return VisualField("place_of_birth", ln.text.strip(), normalise("place_of_birth", ln.text), _box(ln))
+    _, place, ln = min(row, key=lambda r: r[0])
+    return VisualField("place_of_birth", ln.text.strip(), place, _box(ln))
 
 
 NEAR_NAME = 0.8  # similarity of a printed line to an MRZ name read to be offered as its print

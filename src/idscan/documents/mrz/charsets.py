@@ -42,6 +42,11 @@ for _pair in _DIGIT_SLIPS:
 _FILLER_FORMS = str.maketrans({"«": "<<", "\u2039": "<", "\uff1c": "<", "〈": "<", "≤": "<"})
 
 
+def compact(text: str) -> str:
+    """Letters and digits only, upper case: how a printed number and an MRZ number are compared."""
+    return re.sub(r"[^A-Z0-9]", "", text.upper())
+
+
 def normalise_line(text: str) -> str:
     """Upper-case, drop blanks, map chevron look-alikes to `<`."""
     return re.sub(r"\s+", "", text.translate(_FILLER_FORMS)).upper()

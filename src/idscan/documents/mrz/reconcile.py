@@ -16,6 +16,7 @@ from datetime import date
 from difflib import SequenceMatcher
 
 from idscan.documents.countries import is_known_code, nationality_words
+from idscan.documents.mrz.charsets import compact
 from idscan.documents.mrz.checkdigit import char_value
 from idscan.documents.mrz.corrector import Correction, check_holds, correct
 from idscan.documents.mrz.layouts import CheckSpec, layout_for
@@ -143,10 +144,6 @@ def _conflicts(result: MrzResult, witnesses: Mapping[int, Witness], *, base_vali
     return tuple(out)
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", text.upper())
-
-
 def _settle_by_print(
     result: MrzResult,
     witnesses: Mapping[int, Witness],
@@ -162,13 +159,13 @@ def _settle_by_print(
         ours = result.field(name)
         witness = witnesses.get(ours.span.line) if ours is not None else None
         theirs = witness.result.field(name) if witness is not None else None
-        printed = _compact(visual.get(name, ""))
+        printed = compact(visual.get(name, ""))
         if ours is None or witness is None or theirs is None or not printed:
             left.append(name)
             continue
-        if _compact(ours.raw) == printed:
+        if compact(ours.raw) == printed:
             continue  # the print confirms the reading we hold
-        if _compact(theirs.raw) != printed:
+        if compact(theirs.raw) != printed:
             left.append(name)
             continue
         lines = list(result.lines)
