@@ -10,6 +10,8 @@ import socket
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
+from pyhanko.pdf_utils.metadata import info as pyhanko_info
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfWriter
 
 from idscan.errors import ConfigurationError, ServiceUnavailableError
@@ -75,6 +77,36 @@ def test_b_lt_when_revocation_info_is_given(
     assert b"/DSS" in sealed.data
     status = verify(sealed.data, [pki.root.cert_pem])
     assert (status.intact, status.valid, status.trusted, status.level) == (True, True, True, SealLevel.B_LT)
+
+
+def test_b_lt_stays_intact_when_the_validation_data_is_written_a_second_later(
+    extended_pdf: bytes,
+    identity: SealIdentity,
+    pki: Pki,
+    tsa: HttpTimestampClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pyHanko stamps /ModDate on each revision it writes; a clock that moves two seconds a call
+    # makes the DSS revision's stamp differ from the sealed one, as a slow machine does.
+    ticks = iter(range(0, 600, 2))
+
+    class Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> Clock:
+            moment = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC) + dt.timedelta(seconds=next(ticks))
+            return cls.fromtimestamp(moment.timestamp(), tz)
+
+    monkeypatch.setattr(pyhanko_info, "datetime", Clock)
+    revocation = RevocationInfo(trust_roots=(pki.root.cert_pem,), crls=(pki.crl_der,))
+    sealed = seal(extended_pdf, identity, tsa=tsa, revocation=revocation)
+    reader = PdfFileReader(io.BytesIO(sealed.data), strict=False)
+    dates = set()
+    for revision in range(reader.xrefs.total_revisions):
+        resolver = reader.get_historical_resolver(revision)
+        dates.add(str(resolver.get_object(resolver.trailer_view.raw_get("/Info").reference)["/ModDate"]))
+    assert len(dates) == reader.xrefs.total_revisions == 3  # each revision carries its own stamp
+    status = verify(sealed.data, [pki.root.cert_pem])
+    assert (status.intact, status.valid, status.level) == (True, True, SealLevel.B_LT)
 
 
 def _flip_positions(pdf: bytes) -> list[int]:

@@ -228,7 +228,9 @@ def _info_unchanged(reader: PdfFileReader, signed_revision: int) -> bool:
             return {}
         # Resolve through the same revision: a reference alone would read the newest object.
         entry = resolver.get_object(ref.reference) if hasattr(ref, "reference") else ref
-        return {str(k): str(v) for k, v in entry.items()}
+        # The writer that appends the validation data stamps its own /ModDate; when that revision
+        # is written a second after the signature, only the stamp differs.
+        return {str(k): str(v) for k, v in entry.items() if str(k) != "/ModDate"}
 
     return info(reader.get_historical_resolver(signed_revision)) == info(reader)
 
