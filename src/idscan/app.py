@@ -69,8 +69,9 @@ def create_app(
         try:
             yield
         finally:
-            if app.state.rate_limiter is not None:
-                await app.state.rate_limiter.close()
+            for limiter in (app.state.rate_limiter, app.state.link_rate_limiter):
+                if limiter is not None:
+                    await limiter.close()
             if runtime is not None:
                 await anyio.to_thread.run_sync(runtime.stop)
 
@@ -93,11 +94,9 @@ def create_app(
         ),
         cache_seconds=settings.auth.credential_cache_seconds,
     )
-    app.state.rate_limiter = (
-        RateLimiter(settings.rate_limit.per_credential, settings.rate_limit.redis_url)
-        if settings.rate_limit.enabled
-        else None
-    )
+    limits = settings.rate_limit
+    app.state.rate_limiter = RateLimiter(limits.per_credential, limits.redis_url) if limits.enabled else None
+    app.state.link_rate_limiter = RateLimiter(limits.per_link, limits.redis_url) if limits.enabled else None
     http_errors.install(app)
     app.include_router(transaction_routes.router)
     app.include_router(webhook_routes.router)

@@ -86,12 +86,18 @@ class AuthSettings(BaseModel):
 
 
 class RateLimitSettings(BaseModel):
-    """Per-credential rate limits."""
+    """Rate limits: per API credential, and per verification link on the hosted pages."""
 
-    enabled: bool = Field(default=True, description="Apply per-credential rate limits.")
+    enabled: bool = Field(default=True, description="Apply the rate limits.")
     per_credential: str = Field(
         default="100/second",
         description="Limit per credential, in the `limits` notation (`100/second`, `6000/minute`).",
+    )
+    per_link: str = Field(
+        default="30/minute",
+        description="Limit on what a verification link sends (photos, liveness captures, phone "
+        "links), per link. The page sends a handful; a script that floods the document engine is "
+        "stopped here.",
     )
     redis_url: str | None = Field(
         default=None,

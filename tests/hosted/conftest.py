@@ -13,8 +13,7 @@ from tests.conftest import Caller, make_settings
 from tests.support.browser import free_port, serving
 
 
-@pytest.fixture
-def service(settings: Settings, caller: Caller) -> Iterator[tuple[str, Caller]]:
+def _serve(settings: Settings, caller: Caller, **overrides: object) -> Iterator[tuple[str, Caller]]:
     port = free_port()
     live = make_settings(
         settings.data_dir,
@@ -22,6 +21,7 @@ def service(settings: Settings, caller: Caller) -> Iterator[tuple[str, Caller]]:
         port=port,
         public_base_url=f"http://127.0.0.1:{port}",
         jobs={"embedded_worker": True, "poll_interval_seconds": 0.1},
+        **overrides,
     )
     container = build_container(live)
     try:
@@ -29,3 +29,14 @@ def service(settings: Settings, caller: Caller) -> Iterator[tuple[str, Caller]]:
             yield base, caller
     finally:
         container.close()
+
+
+@pytest.fixture
+def service(settings: Settings, caller: Caller) -> Iterator[tuple[str, Caller]]:
+    yield from _serve(settings, caller)
+
+
+@pytest.fixture
+def limited_service(settings: Settings, caller: Caller) -> Iterator[tuple[str, Caller]]:
+    """The service with each verification link allowed one request a minute."""
+    yield from _serve(settings, caller, rate_limit={"enabled": True, "per_link": "1/minute"})

@@ -204,3 +204,25 @@ def test_expired_and_unknown_links_show_a_clear_page(
     assert "Ce lien n'est pas valide." in page.inner_text("main")
     screenshot(page, "unknown-link")
     page.close()
+
+
+def test_a_rate_limited_upload_says_so_in_the_page_language(
+    browser: Browser, limited_service: tuple[str, Caller]
+) -> None:
+    base, caller = limited_service
+    trx = create(base, caller, locale="nl-NL")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(trx["url"])
+        bad = {"name": "x.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo"}
+        page.set_input_files("#document", files=[bad])
+        page.click("#upload button[type=submit]")
+        # The first photo is judged; the second, within the minute, is refused before any work.
+        page.wait_for_selector("#status:has-text('Dit bestand is niet bruikbaar.')", timeout=60_000)
+        page.set_input_files("#document", files=[bad])
+        page.click("#upload button[type=submit]")
+        page.wait_for_selector("#status:has-text('Te veel pogingen in korte tijd.')", timeout=30_000)
+        screenshot(page, "rate-limited-nl-NL")
+    finally:
+        context.close()

@@ -7,6 +7,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from idscan.app import create_app
+from idscan.config import Settings
+from idscan.container import Container
 from tests.conftest import Caller
 
 API = "/id-scan/v1"
@@ -145,3 +148,45 @@ def test_expired_transaction_shows_a_clear_page_and_refuses_uploads(
     assert "Deze link is verlopen." in page.text
     assert "<form" not in page.text
     assert client.get(f"{path}/status").json()["state"] == "expired"
+
+
+def limited_client(settings: Settings, container: Container, per_link: str) -> TestClient:
+    limits = settings.rate_limit.model_copy(update={"enabled": True, "per_link": per_link})
+    return TestClient(
+        create_app(settings.model_copy(update={"rate_limit": limits}), container=container, run_jobs=False)
+    )
+
+
+def test_a_link_that_sends_too_much_is_slowed_down_in_its_language(
+    settings: Settings, container: Container, caller: Caller
+) -> None:
+    with limited_client(settings, container, "3/minute") as client:
+        flooded = create(client, caller, locale="fr-FR")["url"].removeprefix("http://testserver")
+        other = create(client, caller)["url"].removeprefix("http://testserver")
+        statuses = [client.post(f"{flooded}/handoff").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        refused = client.post(f"{flooded}/handoff")
+        assert refused.json()["code"] == "rate_limited"
+        assert (
+            refused.json()["detail"]
+            == "Trop de tentatives en peu de temps. Attendez une minute, puis réessayez."
+        )
+        assert 0 < int(refused.headers["retry-after"]) <= 60
+        # Each link has its own budget, and reading the page is not limited.
+        assert client.post(f"{other}/handoff").status_code == 200
+        assert client.get(flooded).status_code == 200
+
+
+def test_a_refused_upload_keeps_the_photo_already_sent(
+    settings: Settings, container: Container, caller: Caller
+) -> None:
+    with limited_client(settings, container, "1/minute") as client:
+        path = create(client, caller)["url"].removeprefix("http://testserver")
+        photo = {"file": ("card.jpg", b"\xff\xd8\xff\xe0 not checked until the worker runs", "image/jpeg")}
+        first = client.post(f"{path}/documents", files=photo, headers={"Accept": "application/json"})
+        assert first.status_code == 202
+        again = client.post(f"{path}/documents", files=photo, headers={"Accept": "application/json"})
+        assert again.status_code == 429
+        assert again.json()["detail"] == "Too many tries in a short time. Wait a minute, then try again."
+        status = client.get(f"{path}/status").json()
+        assert status["lastAttempt"]["id"] == first.json()["attemptId"]

@@ -32,6 +32,7 @@ MESSAGES: dict[str, str] = {
     "upload_failed": "The photo could not be sent. Check your connection and try again.",
     "too_large": "The photo is too large. Use a smaller one.",
     "done_here": "Done. You can go back to your computer.",
+    "too_many": "Too many tries in a short time. Wait a minute, then try again.",
 }
 
 # One plain hint per attempt code (API section 2), shown right after each attempt.

@@ -44,6 +44,16 @@ def _locale(path_locale: str) -> str:
     return locale
 
 
+async def _limited(request: Request, path_locale: str, token: str) -> None:
+    """What a link sends is limited per link: each photo wakes the document engine."""
+    limiter = request.app.state.link_rate_limiter
+    if limiter is not None:
+        await limiter.hit(f"link:{token}", i18n.text("too_many", _locale(path_locale)))
+
+
+Limited = Depends(_limited)
+
+
 def _security_headers(trx: Transaction | None) -> dict[str, str]:
     origins = " ".join(trx.allowed_origins) if trx is not None and trx.allowed_origins else "*"
     return {
@@ -155,7 +165,7 @@ def page(request: Request, path_locale: str, token: str, c: ContainerDep) -> HTM
     return HTMLResponse(html, status_code=404 if trx is None else 200, headers=_security_headers(trx))
 
 
-@router.post("/{path_locale}/identifications/{token}/documents")
+@router.post("/{path_locale}/identifications/{token}/documents", dependencies=[Limited])
 async def upload_document(
     request: Request,
     path_locale: str,
@@ -214,7 +224,7 @@ async def events(request: Request, path_locale: str, token: str, c: ContainerDep
     )
 
 
-@router.post("/{path_locale}/identifications/{token}/liveness")
+@router.post("/{path_locale}/identifications/{token}/liveness", dependencies=[Limited])
 def start_liveness(path_locale: str, token: str, c: ContainerDep) -> JSONResponse:
     """The challenge plan the page must follow (the open one, or a new one)."""
     _locale(path_locale)
@@ -224,7 +234,7 @@ def start_liveness(path_locale: str, token: str, c: ContainerDep) -> JSONRespons
     return JSONResponse(plan.to_client(), headers={"Cache-Control": "no-store"})
 
 
-@router.post("/{path_locale}/identifications/{token}/liveness/{nonce}/frames")
+@router.post("/{path_locale}/identifications/{token}/liveness/{nonce}/frames", dependencies=[Limited])
 async def submit_liveness(
     path_locale: str,
     token: str,
@@ -261,7 +271,7 @@ async def submit_liveness(
     return JSONResponse({"sessionId": session_id}, status_code=202)
 
 
-@router.post("/{path_locale}/identifications/{token}/handoff")
+@router.post("/{path_locale}/identifications/{token}/handoff", dependencies=[Limited])
 def create_handoff(request: Request, path_locale: str, token: str, c: ContainerDep) -> JSONResponse:
     """A QR code with a fresh single-use link for the phone."""
     locale = _locale(path_locale)

@@ -1,4 +1,5 @@
-"""Per-credential rate limits: in memory for one node, Redis to share them between nodes."""
+"""Rate limits (per credential, per verification link): in memory for one node, Redis to share them
+between nodes."""
 
 from __future__ import annotations
 
@@ -30,11 +31,11 @@ class RateLimiter:
             storage = MemoryStorage()
         self._limiter = MovingWindowRateLimiter(storage)
 
-    async def hit(self, key: str) -> None:
+    async def hit(self, key: str, detail: str | None = None) -> None:
         if await self._limiter.hit(self._item, key):
             return
         stats = await self._limiter.get_window_stats(self._item, key)
-        raise RateLimitedError(retry_after=math.ceil(stats.reset_time - time.time()))
+        raise RateLimitedError(retry_after=math.ceil(stats.reset_time - time.time()), detail=detail)
 
     async def close(self) -> None:
         if self._pool is not None:

@@ -3,6 +3,7 @@
 // (postMessage to the allowed origins, then the return URL).
 import { cameraAvailable, closeCamera, grab, openCamera } from "./camera.js";
 import { runLiveness } from "./liveness.js";
+import { refusal } from "./problem.js";
 
 const config = JSON.parse(document.getElementById("idscan-config").textContent || "{}");
 const statusBox = document.getElementById("status");
@@ -83,10 +84,7 @@ async function send(body) {
   }).catch(() => null);
   if (!response) return say(config.texts.upload_failed);
   if (response.status === 413) return say(config.texts.too_large);
-  if (!response.ok) {
-    const problem = await response.json().catch(() => ({}));
-    say(problem.detail || config.texts.upload_failed);
-  }
+  if (!response.ok) say(await refusal(response, config.texts.upload_failed));
 }
 
 async function useCamera() {
@@ -109,8 +107,8 @@ async function takePhoto() {
 }
 
 async function showQr() {
-  const response = await fetch(`${config.base}/handoff`, { method: "POST" });
-  if (!response.ok) return;
+  const response = await fetch(`${config.base}/handoff`, { method: "POST" }).catch(() => null);
+  if (!response || !response.ok) return say(await refusal(response, config.texts.upload_failed));
   const handoff = await response.json();
   const image = byId("qr");
   image.src = handoff.qr;

@@ -1,6 +1,7 @@
 // The liveness step: follow the server's plan (prompts and screen colours on its schedule), film
 // the face, and send every frame with its time. The server decides; this page only records.
 import { closeCamera, grab, openCamera } from "./camera.js";
+import { refusal } from "./problem.js";
 
 const FRAME_INTERVAL_MS = 100;
 
@@ -26,11 +27,11 @@ export async function runLiveness(config, say) {
     button.disabled = false;
     return say(config.texts.camera_denied);
   }
-  const response = await fetch(`${config.base}/liveness`, { method: "POST" });
-  if (!response.ok) {
+  const response = await fetch(`${config.base}/liveness`, { method: "POST" }).catch(() => null);
+  if (!response || !response.ok) {
     closeCamera(stream);
     button.disabled = false;
-    return say(config.texts.upload_failed);
+    return say(await refusal(response, config.texts.upload_failed));
   }
   const plan = await response.json();
   const frames = [];
@@ -61,6 +62,6 @@ export async function runLiveness(config, say) {
   const sent = await fetch(`${config.base}/liveness/${plan.nonce}/frames`, { method: "POST", body }).catch(() => null);
   prompt.textContent = "";
   button.disabled = false;
-  if (!sent || !sent.ok) say(config.texts.upload_failed);
+  if (!sent || !sent.ok) say(await refusal(sent, config.texts.upload_failed));
   else say(config.texts.checking);
 }
