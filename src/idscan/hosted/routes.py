@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -48,7 +49,9 @@ async def _limited(request: Request, path_locale: str, token: str) -> None:
     """What a link sends is limited per link: each photo wakes the document engine."""
     limiter = request.app.state.link_rate_limiter
     if limiter is not None:
-        await limiter.hit(f"link:{token}", i18n.text("too_many", _locale(path_locale)))
+        # The link is a bearer secret: a shared limiter store (Redis) gets only its digest.
+        key = hashlib.blake2b(token.encode(), digest_size=16).hexdigest()
+        await limiter.hit(f"link:{key}", i18n.text("too_many", _locale(path_locale)))
 
 
 Limited = Depends(_limited)
