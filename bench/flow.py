@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from tests.documents.synth import fixtures_dir, make_document, photograph  # noqa: E402
 from tests.pipeline.test_faces import jpeg_frames, plan_from_client  # noqa: E402
 from tests.support.browser import free_port  # noqa: E402
+from tests.support.http_server import QuietHandler, serve_handler  # noqa: E402
 from tests.vision.synth import sequences  # noqa: E402
 from tests.vision.synth.stills import make_rig  # noqa: E402
 
@@ -54,8 +55,8 @@ class Arrivals:
             return self.times[transaction_id]
 
 
-def receiver(arrivals: Arrivals) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
+def receiver(arrivals: Arrivals) -> type[QuietHandler]:
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             now = time.perf_counter()
@@ -63,15 +64,9 @@ def receiver(arrivals: Arrivals) -> ThreadingHTTPServer:
                 with arrivals.cond:
                     arrivals.times.setdefault(body["transaction"]["id"], now)
                     arrivals.cond.notify_all()
-            self.send_response(204)
-            self.end_headers()
+            self.reply(204)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return Handler
 
 
 class Flow:
@@ -128,7 +123,8 @@ def main() -> None:
     parser.add_argument("--parallel", type=int, default=8)
     args = parser.parse_args()
     arrivals = Arrivals()
-    hook = receiver(arrivals)
+    hooks = ExitStack()
+    hook_port = hooks.enter_context(serve_handler(receiver(arrivals)))
     tmp = Path(tempfile.mkdtemp(prefix="idscan-flow-"))
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("IDSCAN_")}
@@ -167,7 +163,7 @@ def main() -> None:
                 time.sleep(0.5)
         httpx.post(
             f"{base}{API}/webhooks",
-            json={"url": f"http://127.0.0.1:{hook.server_address[1]}/h"},
+            json={"url": f"http://127.0.0.1:{hook_port}/h"},
             headers={"Authorization": f"Bearer {issue(kid, secret)}"},
         )
         flow = Flow(base, kid, secret, arrivals)
@@ -189,7 +185,7 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-        hook.shutdown()
+        hooks.close()
     print(
         f"\nFlow: last upload -> webhook, embedded default, {args.runs} serial runs, {args.parallel} at once"
     )

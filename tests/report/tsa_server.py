@@ -4,15 +4,14 @@ DummyTimeStamper behind a tiny http.server, so the seal goes through real HTTP."
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from asn1crypto import keys, tsp, x509  # type: ignore[import-untyped]
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
 from tests.report.pki import Pki
+from tests.support.http_server import QuietHandler, serve_handler
 
 
 @contextmanager
@@ -22,27 +21,11 @@ def running_tsa(pki: Pki) -> Iterator[str]:
         tsa_key=keys.PrivateKeyInfo.load(pki.tsa.key_der),
     )
 
-    class Handler(BaseHTTPRequestHandler):
-        disable_nagle_algorithm = True  # headers and body in separate writes: avoid the 40 ms ACK wait
-
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             query = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
             reply = asyncio.run(stamper.async_request_tsa_response(query)).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(reply)))
-            self.end_headers()
-            self.wfile.write(reply)
+            self.reply(200, reply, "application/timestamp-reply")
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/tsa"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve_handler(Handler) as port:
+        yield f"http://127.0.0.1:{port}/tsa"

@@ -8,12 +8,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
+
+from tests.support.http_server import QuietHandler, serve_handler
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps dialling out, which this network refuses.
@@ -66,29 +67,15 @@ def serving(app: FastAPI, port: int) -> Iterator[str]:
 def integrator_site(pages: dict[str, str]) -> Iterator[str]:
     """Another origin (localhost, not 127.0.0.1) serving the integrator's pages."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             body = pages.get(
                 self.path.split("?", 1)[0], "<!doctype html><title>done</title><h1>integrator</h1>"
             )
-            data = body.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.reply(200, body.encode(), "text/html; charset=utf-8")
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://localhost:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(Handler) as port:
+        yield f"http://localhost:{port}"
 
 
 def screenshot(page: object, name: str) -> None:

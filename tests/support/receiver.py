@@ -7,7 +7,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.support.http_server import QuietHandler, serve_handler
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Receiver:
 def running_receiver(script: list[int | tuple[str, float]] | None = None) -> Iterator[Receiver]:
     receiver = Receiver(script=list(script or []))
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
@@ -61,21 +62,8 @@ def running_receiver(script: list[int | tuple[str, float]] | None = None) -> Ite
             if isinstance(action, tuple):
                 time.sleep(action[1])
                 action = 200
-            self.send_response(action)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
+            self.reply(action, b"ok")
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/idscan"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_handler(Handler) as port:
+        receiver.url = f"http://127.0.0.1:{port}/hooks/idscan"
         yield receiver
-    finally:
-        server.shutdown()
-        server.server_close()
