@@ -13,7 +13,7 @@ run: install run-deps
 	@echo
 	@echo "Next, in another terminal:"
 	@echo "  $(BIN)/idscan credentials create --account demo"
-	@echo "  TOKEN=\$$($(BIN)/idscan token --kid <key ID> --secret <secret>)"
+	@echo "  TOKEN=\$$($(BIN)/idscan token --kid <key ID> --secret=<secret>)"
 	@echo "  curl -s -X POST http://127.0.0.1:8000/id-scan/v1/transactions -H \"Authorization: Bearer \$$TOKEN\" \\"
 	@echo "       -H 'Content-Type: application/json' -d '{\"tasks\": [\"document_scan\"]}'"
 	@echo "(the README has the whole walk-through)"

@@ -43,7 +43,7 @@ def test_credentials_lifecycle_and_token(capsys: pytest.CaptureFixture[str]) -> 
     assert "active" in out
     assert secret not in out
 
-    code, out, _ = run(capsys, "token", "--kid", kid, "--secret", secret, "--ttl", "120")
+    code, out, _ = run(capsys, "token", "--kid", kid, f"--secret={secret}", "--ttl", "120")
     token = out.strip()
     verified = verify(token, secret.encode(), now=verified_now(token), policy=TokenPolicy())
     assert verified.kid == kid
@@ -54,6 +54,15 @@ def test_credentials_lifecycle_and_token(capsys: pytest.CaptureFixture[str]) -> 
     code, _, err = run(capsys, "credentials", "revoke", "00000000-0000-4000-8000-000000000000")
     assert code == 2
     assert "No credential" in err
+
+
+def test_token_takes_a_secret_that_starts_with_a_dash(capsys: pytest.CaptureFixture[str]) -> None:
+    # Secrets made before new_secret() avoided a leading "-" still work in the `--secret=` form.
+    secret = "-" + "A" * 42
+    code, out, _ = run(capsys, "token", "--kid", "kid-1", f"--secret={secret}", "--ttl", "60")
+    assert code == 0
+    verified = verify(out.strip(), secret.encode(), now=verified_now(out.strip()), policy=TokenPolicy())
+    assert verified.kid == "kid-1"
 
 
 def verified_now(token: str) -> float:

@@ -24,5 +24,9 @@ def capability_token(length: int = 50) -> str:
 
 
 def new_secret() -> str:
-    """A credential or webhook secret: 256 bits, URL-safe text."""
-    return secrets.token_urlsafe(32)
+    """A credential or webhook secret: 256 bits, URL-safe text. Never starting with `-`: a shell
+    command line such as `idscan token --secret "$SECRET"` would take it for an option."""
+    while True:
+        secret = secrets.token_urlsafe(32)
+        if not secret.startswith("-"):
+            return secret
