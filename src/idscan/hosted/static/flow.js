@@ -108,7 +108,10 @@ async function takePhoto() {
 
 async function showQr() {
   const response = await fetch(`${config.base}/handoff`, { method: "POST" }).catch(() => null);
-  if (!response || !response.ok) return say(await refusal(response, config.texts.upload_failed));
+  if (!response || !response.ok) {
+    if (phoneButton && !config.phone) phoneButton.hidden = false; // let the user try again later
+    return say(await refusal(response, config.texts.upload_failed));
+  }
   const handoff = await response.json();
   const image = byId("qr");
   image.src = handoff.qr;
