@@ -69,9 +69,8 @@ def create_app(
         try:
             yield
         finally:
-            for limiter in (app.state.rate_limiter, app.state.link_rate_limiter):
-                if limiter is not None:
-                    await limiter.close()
+            if app.state.rate_limiter is not None:
+                await app.state.rate_limiter.close()
             if runtime is not None:
                 await anyio.to_thread.run_sync(runtime.stop)
 
@@ -95,8 +94,11 @@ def create_app(
         cache_seconds=settings.auth.credential_cache_seconds,
     )
     limits = settings.rate_limit
-    app.state.rate_limiter = RateLimiter(limits.per_credential, limits.redis_url) if limits.enabled else None
-    app.state.link_rate_limiter = RateLimiter(limits.per_link, limits.redis_url) if limits.enabled else None
+    app.state.rate_limiter = (
+        RateLimiter({"credential": limits.per_credential, "link": limits.per_link}, limits.redis_url)
+        if limits.enabled
+        else None
+    )
     http_errors.install(app)
     app.include_router(transaction_routes.router)
     app.include_router(webhook_routes.router)

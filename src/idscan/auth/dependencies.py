@@ -99,5 +99,5 @@ async def require_principal(request: Request) -> Principal:
     authenticator: Authenticator = state.authenticator
     principal = await authenticator.authenticate(request.headers.get("authorization"))
     if state.rate_limiter is not None:
-        await state.rate_limiter.hit(principal.kid)
+        await state.rate_limiter.hit("credential", principal.kid)
     return principal

@@ -82,6 +82,11 @@ class TextLine:
     def cy(self) -> float:
         return (self.y0 + self.y1) / 2
 
+    @property
+    def pixel_box(self) -> tuple[int, int, int, int]:
+        """(x0, y0, x1, y1) in whole pixels, covering the line."""
+        return (int(self.x0), int(self.y0), int(self.x1 + 0.999), int(self.y1 + 0.999))
+
 
 class OcrSession:
     """Thread-safe wrapper; calls are serialised because the detector's size is per call state."""

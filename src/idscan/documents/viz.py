@@ -220,7 +220,7 @@ def read_visual_zone(
         if lab.rest and lab.field not in out and not translation:
             value = normalise(lab.field, lab.rest)
             if value:
-                out[lab.field] = VisualField(lab.field, lab.rest, value, _box(lab.line))
+                out[lab.field] = VisualField(lab.field, lab.rest, value, lab.line.pixel_box)
     values = [ln for ln in pool if id(ln) not in label_lines]
     pairs: list[tuple[float, int, int]] = []
     for i, lab in enumerate(labels):
@@ -237,7 +237,7 @@ def read_visual_zone(
         value = normalise(lab.field, values[j].text)
         if not value:
             continue
-        out[lab.field] = VisualField(lab.field, values[j].text.strip(), value, _box(values[j]))
+        out[lab.field] = VisualField(lab.field, values[j].text.strip(), value, values[j].pixel_box)
         used_labels.add(i)
         used_values.add(j)
     for name, vf in _licence_fields(pool).items():
@@ -304,12 +304,11 @@ def _licence_fields(lines: Sequence[TextLine]) -> dict[str, VisualField]:
         if name == "date_of_birth":
             parts = text.split(maxsplit=1)  # "3. 12.08.1974 BERLIN"
             if len(parts) == 2 and normalise("place_of_birth", parts[1]):
-                out.setdefault(
-                    "place_of_birth", VisualField("place_of_birth", parts[1], parts[1].upper(), _box(source))
-                )
+                place = VisualField("place_of_birth", parts[1], parts[1].upper(), source.pixel_box)
+                out.setdefault("place_of_birth", place)
         value = normalise(name, text)
         if value:
-            out[name] = VisualField(name, text, value, _box(source))
+            out[name] = VisualField(name, text, value, source.pixel_box)
     return out
 
 
@@ -381,7 +380,3 @@ def _sex_glued(text: str) -> str | None:
     if 4 <= len(token) <= 5 and token[:3] in _SEX_WORDS:
         return _SEX_WORDS[token[:3]]
     return None
-
-
-def _box(ln: TextLine) -> tuple[int, int, int, int]:
-    return (int(ln.x0), int(ln.y0), int(ln.x1 + 0.999), int(ln.y1 + 0.999))

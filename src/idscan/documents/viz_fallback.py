@@ -22,10 +22,6 @@ from idscan.documents.viz import DATE_FIELDS, VisualField, normalise
 GUIDED = ("surname", "given_names", "document_number", "personal_number", "date_of_birth", "date_of_expiry")
 
 
-def _box(ln: TextLine) -> tuple[int, int, int, int]:
-    return (int(ln.x0), int(ln.y0), int(ln.x1 + 0.999), int(ln.y1 + 0.999))
-
-
 def _matches(name: str, mrz_value: str, ln: TextLine) -> str | None:
     text = ln.text.strip()
     if name in DATE_FIELDS:
@@ -57,14 +53,14 @@ def guided_fields(
                 continue
             value = _matches(name, want, ln)
             if value:
-                out[name] = VisualField(name, ln.text.strip(), value, _box(ln))
+                out[name] = VisualField(name, ln.text.strip(), value, ln.pixel_box)
                 taken.add(id(ln))
                 break
     sex = mrz.value("sex")
     if "sex" not in found and sex in ("M", "F"):
         for ln in lines:
             if id(ln) not in taken and len(ln.text.strip()) <= 5 and normalise("sex", ln.text) == sex:
-                out["sex"] = VisualField("sex", ln.text.strip(), sex, _box(ln))
+                out["sex"] = VisualField("sex", ln.text.strip(), sex, ln.pixel_box)
                 taken.add(id(ln))
                 break
     if "place_of_birth" not in found:
@@ -99,7 +95,7 @@ def _place_beside_sex(
     if not row:
         return None
     _, place, ln = min(row, key=lambda r: r[0])
-    return VisualField("place_of_birth", ln.text.strip(), place, _box(ln))
+    return VisualField("place_of_birth", ln.text.strip(), place, ln.pixel_box)
 
 
 NEAR_NAME = 0.8  # similarity of a printed line to an MRZ name read to be offered as its print
@@ -126,7 +122,7 @@ def near_names(
             ratio, i = max(scored)
             if ratio >= NEAR_NAME:
                 out[name] = VisualField(
-                    name, lines[i].text.strip(), normalise(name, lines[i].text), _box(lines[i])
+                    name, lines[i].text.strip(), normalise(name, lines[i].text), lines[i].pixel_box
                 )
     return out
 
@@ -145,5 +141,5 @@ def _issue_date(lines: Sequence[TextLine], taken: set[int], mrz: MrzResult) -> V
         months = (int(expiry[:4]) - int(value[:4])) * 12 + int(expiry[5:7]) - int(value[5:7])
         rank = 0 if months % 12 in (0, 11) else 1
         if best is None or rank < best[0]:
-            best = (rank, VisualField("date_of_issue", ln.text.strip(), value, _box(ln)))
+            best = (rank, VisualField("date_of_issue", ln.text.strip(), value, ln.pixel_box))
     return best[1] if best else None

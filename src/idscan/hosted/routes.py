@@ -47,11 +47,11 @@ def _locale(path_locale: str) -> str:
 
 async def _limited(request: Request, path_locale: str, token: str) -> None:
     """What a link sends is limited per link: each photo wakes the document engine."""
-    limiter = request.app.state.link_rate_limiter
+    limiter = request.app.state.rate_limiter
     if limiter is not None:
         # The link is a bearer secret: a shared limiter store (Redis) gets only its digest.
         key = hashlib.blake2b(token.encode(), digest_size=16).hexdigest()
-        await limiter.hit(f"link:{key}", i18n.text("too_many", _locale(path_locale)))
+        await limiter.hit("link", key, i18n.text("too_many", _locale(path_locale)))
 
 
 Limited = Depends(_limited)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping
 
 import redis.asyncio
 from limits import parse
@@ -15,8 +16,10 @@ from idscan.errors import RateLimitedError
 
 
 class RateLimiter:
-    def __init__(self, limit: str, redis_url: str | None = None) -> None:
-        self._item = parse(limit)
+    """Named limits (`{"credential": "100/second"}`) over one store: one Redis pool per node."""
+
+    def __init__(self, limits: Mapping[str, str], redis_url: str | None = None) -> None:
+        self._items = {name: parse(spec) for name, spec in limits.items()}
         storage: Storage
         if redis_url:
             # Our own pool, so that shutdown can close its connections.
@@ -31,10 +34,12 @@ class RateLimiter:
             storage = MemoryStorage()
         self._limiter = MovingWindowRateLimiter(storage)
 
-    async def hit(self, key: str, detail: str | None = None) -> None:
-        if await self._limiter.hit(self._item, key):
+    async def hit(self, limit: str, key: str, detail: str | None = None) -> None:
+        item = self._items[limit]
+        # The limit's name in the key: a credential and a link never share a window.
+        if await self._limiter.hit(item, limit, key):
             return
-        stats = await self._limiter.get_window_stats(self._item, key)
+        stats = await self._limiter.get_window_stats(item, limit, key)
         raise RateLimitedError(retry_after=math.ceil(stats.reset_time - time.time()), detail=detail)
 
     async def close(self) -> None:
