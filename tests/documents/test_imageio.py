@@ -212,6 +212,15 @@ def test_size_check_and_assessment_order() -> None:
 def test_real_fixtures_pass_the_default_quality_checks() -> None:
     from .mrz.fixtures import fixtures_dir, ground_truth
 
+    checked = 0
     for item in ground_truth()["mrz"]:
-        decoded = decode_image((fixtures_dir() / item["file"]).read_bytes())
+        data = (fixtures_dir() / item["file"]).read_bytes()
+        if data[:2] == b"BM":
+            # Bitmaps (a document reader's raw output) are not an upload format we accept.
+            with pytest.raises(UnsupportedFileError):
+                decode_image(data)
+            continue
+        decoded = decode_image(data)
         assert assess_quality(decoded.pixels) == (), item["file"]
+        checked += 1
+    assert checked >= 80

@@ -193,6 +193,8 @@ def glare_fraction(
         area = int(stats[index, cv2.CC_STAT_AREA])
         if area < 0.002 * blown.size:
             break
+        if _spans_the_image(stats[index], blown.shape):
+            continue  # the paper or scanner bed around the document, not a highlight on it
         mask = (labels == index).astype(np.uint8)
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         outline = np.zeros_like(mask)
@@ -204,6 +206,14 @@ def glare_fraction(
         if float(np.median(grey[band])) >= halo:
             best = max(best, filled)
     return best / float(blown.size)
+
+
+def _spans_the_image(stat: npt.NDArray[np.int32], shape: tuple[int, ...]) -> bool:
+    """A blown region from one edge of the picture to the opposite one is background (white paper
+    around a scanned card, a gap between two sides on one page): a highlight sits on the document."""
+    x, y = int(stat[cv2.CC_STAT_LEFT]), int(stat[cv2.CC_STAT_TOP])
+    w, h = int(stat[cv2.CC_STAT_WIDTH]), int(stat[cv2.CC_STAT_HEIGHT])
+    return (x == 0 and x + w == shape[1]) or (y == 0 and y + h == shape[0])
 
 
 def check_size(image: RGBImage, *, min_short_side: int = 150) -> QualityIssue | None:

@@ -18,6 +18,16 @@ def fixtures_dir() -> Path:
     return Path(__file__).resolve().parents[3] / ".." / "shared" / "fixtures"
 
 
+# Layouts the passport-style MRZ engine does not read: the one-line zone of ISO/IEC 18013 driving
+# licences has its own reader (issue 17, driving licences).
+NOT_PASSPORT_STYLE = frozenset({"DL"})
+
+
+def passport_style_items() -> list[dict[str, Any]]:
+    """The ground truth's MRZ entries with lines in a layout this engine reads."""
+    return [i for i in ground_truth()["mrz"] if i["lines"] and i["format"] not in NOT_PASSPORT_STYLE]
+
+
 def ground_truth() -> dict[str, Any]:
     path = fixtures_dir() / "ground_truth.json"
     if not path.is_file():

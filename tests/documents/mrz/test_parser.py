@@ -18,7 +18,7 @@ from idscan.documents.mrz import (
 from idscan.documents.mrz.dates import birth_date, expiry_date
 
 from .factory import Holder, mrv, td1, td2, td3
-from .fixtures import ground_truth
+from .fixtures import ground_truth, passport_style_items
 
 TODAY = date(2026, 11, 25)
 UTO_TD3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
@@ -205,11 +205,8 @@ def test_names_without_given_names_and_compound_surnames() -> None:
 
 
 def test_real_fixture_lines_parse_as_printed() -> None:
-    truth = ground_truth()
     checked = 0
-    for item in truth["mrz"]:
-        if not item["lines"]:
-            continue
+    for item in passport_style_items():
         r = parse(item["lines"], today=TODAY)
         assert r.checks_valid == item["check_digits_valid"], item["file"]
         assert r.lines == tuple(item["lines"])

@@ -134,11 +134,17 @@ def _code_reading(raw: str) -> str | None:
     return known.pop() if len(known) == 1 else None
 
 
+# Documents whose MRZ names use a national transliteration with digits (the Russian internal
+# passport writes Ч as 3, Я as 8 ...): a digit there is a letter as printed, not a misread.
+_DIGITS_IN_NAMES = frozenset({"PNRUS"})
+
+
 def _coerce(editor: _Editor, layout: Layout, *, unchecked_only: bool) -> None:
+    digits_in_names = editor.text()[0][:5] in _DIGITS_IN_NAMES
     for spec in layout.fields:
         raw = text_at(editor.text(), spec.span)
         if spec.kind is Kind.NAMES:
-            letters = "".join(TO_LETTER.get(c, c) for c in raw)
+            letters = raw if digits_in_names else "".join(TO_LETTER.get(c, c) for c in raw)
             editor.set_span(spec.span, letters, "charset")
             filled = fill_names(letters) if spec.name == "names" else fill_after_end(letters)
             editor.set_span(spec.span, filled, "filler")

@@ -26,7 +26,10 @@ class CheckSpec:
     name: str
     span: Span  # the check digit
     covers: tuple[Span, ...]
-    filler_ok: bool = False  # `<` instead of a digit is allowed when everything covered is filler
+    # `<` instead of a digit is allowed when everything covered is filler: optional data, and an
+    # expiry date a document does not have (the Russian internal passport); the composite still
+    # covers the field, so a misread that blanks it breaks the composite.
+    filler_ok: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ def _two_line(fmt: MrzFormat, lines: Sequence[str]) -> Layout:
     checks = [
         doc_check,
         _c("date_of_birth", 1, 19, Span(1, 13, 19)),
-        _c("date_of_expiry", 1, 27, Span(1, 21, 27)),
+        _c("date_of_expiry", 1, 27, Span(1, 21, 27), filler_ok=True),
     ]
     if fmt is MrzFormat.TD3:
         fields.append(_f("personal_number", 1, 28, 42, Kind.ALNUM))
@@ -162,7 +165,7 @@ def _td1(lines: Sequence[str]) -> Layout:
     checks = (
         doc_check,
         _c("date_of_birth", 1, 6, Span(1, 0, 6)),
-        _c("date_of_expiry", 1, 14, Span(1, 8, 14)),
+        _c("date_of_expiry", 1, 14, Span(1, 8, 14), filler_ok=True),
         _c("composite", 1, 29, Span(0, 5, 30), Span(1, 0, 7), Span(1, 8, 15), Span(1, 18, 29)),
     )
     return Layout(MrzFormat.TD1, tuple(fields), checks)

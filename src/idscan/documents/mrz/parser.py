@@ -158,5 +158,12 @@ def parse(lines: Sequence[str], *, today: date) -> MrzResult:
         parse_layout(layout_for(fmt, clean), clean, today)
         for fmt in candidate_formats(len(clean), len(clean[0]), clean[0])
     ]
-    # Where the shape fits two layouts, the one whose check digits hold (the first on a tie).
-    return max(results, key=lambda r: sum(c.valid for c in r.checks) / len(r.checks))
+    # Where the shape fits two layouts, the most likely one (first) unless another one's check
+    # digits all hold while its own do not: a partial score would let chance digits of the wrong
+    # layout outvote an edited or misprinted document of the likely one.
+    first = results[0]
+    if not first.checks_valid:
+        for other in results[1:]:
+            if other.checks_valid:
+                return other
+    return first
