@@ -18,7 +18,7 @@ from idscan.bootstrap import build_container
 from idscan.config import Settings
 from idscan.container import Container
 from idscan.hosted import routes as hosted_routes
-from idscan.jobs import JobRuntime
+from idscan.jobs import JobRuntime, Queue, QueueLimits
 from idscan.ops import routes as ops_routes
 from idscan.ops.middleware import RequestGuard
 from idscan.ops.ratelimit import RateLimiter
@@ -32,6 +32,7 @@ from idscan.transactions import service as transaction_service
 # Registering job handlers is an import side effect; keep these imports here, at the root.
 from idscan.transactions import tasks as _transaction_tasks  # noqa: F401
 from idscan.webhooks import routes as webhook_routes
+from idscan.webhooks import service as webhook_service
 from idscan.webhooks import tasks as _webhook_tasks  # noqa: F401
 
 log = logging.getLogger(__name__)
@@ -40,13 +41,25 @@ API_PREFIX = "/id-scan/v1"
 
 def build_runtime(container: Container, executor_id: str) -> JobRuntime:
     settings = container.settings
+    limits = settings.jobs
     return JobRuntime(
         session_factory=container.session_factory,
         context=container,
         executor_id=executor_id,
-        concurrency=settings.jobs.worker_concurrency,
-        poll_interval_seconds=settings.jobs.poll_interval_seconds,
-        periodic={transaction_service.SWEEP_JOB: float(settings.jobs.sweep_interval_seconds)},
+        queues={
+            Queue.PIPELINE: QueueLimits(limits.worker_concurrency),
+            Queue.DELIVERIES: QueueLimits(
+                limits.delivery_concurrency, limits.delivery_concurrency_per_webhook
+            ),
+            Queue.MAINTENANCE: QueueLimits(limits.maintenance_concurrency),
+        },
+        poll_interval_seconds=limits.poll_interval_seconds,
+        heartbeat_seconds=limits.heartbeat_seconds,
+        max_attempts=limits.max_attempts,
+        periodic={
+            transaction_service.SWEEP_JOB: float(limits.sweep_interval_seconds),
+            webhook_service.RESCHEDULE_JOB: float(limits.sweep_interval_seconds),
+        },
     )
 
 

@@ -92,7 +92,7 @@ def build_container(settings: Settings) -> Container:
     jobs.prepare(engine)
     session_factory = make_session_factory(engine)
     metrics = Metrics()
-    metrics.watch_queue_depth(lambda: jobs.queue_depth(session_factory))
+    metrics.watch_queues(lambda: jobs.queue_stats(session_factory))
     return Container(
         settings=settings,
         engine=engine,

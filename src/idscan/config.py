@@ -131,7 +131,39 @@ class JobSettings(BaseModel):
         default=60, ge=1, le=3600, description="How often expired transactions are swept."
     )
     worker_concurrency: int = Field(
-        default=4, ge=1, le=64, description="Jobs one worker process runs at once."
+        default=4,
+        ge=1,
+        le=64,
+        description="Pipeline jobs (documents, liveness, face match, reports) one worker process runs "
+        "at once.",
+    )
+    delivery_concurrency: int = Field(
+        default=8, ge=1, le=256, description="Webhook deliveries one worker process sends at once."
+    )
+    delivery_concurrency_per_webhook: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Deliveries to one webhook in flight at once, over all workers: a slow or dead "
+        "endpoint holds no more delivery slots than this.",
+    )
+    maintenance_concurrency: int = Field(
+        default=2, ge=1, le=16, description="Sweeps and erasures one worker process runs at once."
+    )
+    max_attempts: int = Field(
+        default=3,
+        ge=1,
+        le=20,
+        description="Times a job may be started (its first run, then once after each crash of its "
+        "worker) before it is failed as poison and the integrator is told.",
+    )
+    heartbeat_seconds: float = Field(
+        default=5.0, gt=0, le=300, description="How often a worker records that it is alive."
+    )
+    max_wait_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="Readiness fails when a runnable job has waited longer than this to start.",
     )
 
 

@@ -11,7 +11,7 @@ IdscanError
 ├── PayloadTooLargeError
 ├── UnsupportedMediaTypeError
 ├── RateLimitedError            carries retry_after seconds
-├── OutboundRequestRefusedError a webhook target resolves to a forbidden address
+├── OutboundRequestRefusedError a webhook URL is invalid or its target is a forbidden address
 ├── StorageError                blob missing or unreadable
 │   └── IntegrityError          decryption failed: tampered or wrong key
 └── ServiceUnavailableError     a dependency (database, storage, TSA) is not reachable
@@ -91,6 +91,10 @@ class RateLimitedError(IdscanError):
 
 class OutboundRequestRefusedError(IdscanError):
     default_detail = "The target address is not allowed."
+
+    def __init__(self, detail: str | None = None, *, reason: str = "private_target") -> None:
+        super().__init__(detail)
+        self.reason = reason  # private_target | invalid_url
 
 
 class StorageError(IdscanError):

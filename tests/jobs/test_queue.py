@@ -1,8 +1,10 @@
-"""Jobs are enqueued in the caller's transaction and run by the durable runtime."""
+"""Jobs are enqueued in the caller's transaction and run by the durable runtime, each queue with
+its own slots; waits are delayed jobs, never sleeps; failures end in the kind's failure handler."""
 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -11,39 +13,57 @@ from sqlalchemy import text
 from idscan import jobs
 from idscan.container import Container
 from idscan.db import transaction
-from idscan.jobs.runtime import queue_depth
 from tests.support.runtime import eventually, running_jobs
 
+RECORD = jobs.Kind("tests.record", jobs.Queue.PIPELINE)
+BLOCK = jobs.Kind("tests.block", jobs.Queue.DELIVERIES)
+RAISES = jobs.Kind("tests.raises", jobs.Queue.PIPELINE)
 ran: list[dict[str, Any]] = []
-attempts: dict[str, int] = {}
+failed: list[tuple[dict[str, Any], str]] = []
+release = threading.Event()
 lock = threading.Lock()
 
 
-@jobs.handler("tests.record")
+@jobs.handler(RECORD)
 def record(ctx: Container, payload: dict[str, Any]) -> None:
     with lock:
-        ran.append(payload)
+        ran.append({**payload, "at": time.time()})
 
 
-@jobs.handler("tests.flaky")
-def flaky(ctx: Container, payload: dict[str, Any]) -> jobs.Retry | None:
+@jobs.handler(BLOCK)
+def block(ctx: Container, payload: dict[str, Any]) -> None:
+    release.wait(30)
+
+
+def _raised(ctx: Container, payload: dict[str, Any], reason: str) -> None:
     with lock:
-        attempts[payload["key"]] = attempts.get(payload["key"], 0) + 1
-        count = attempts[payload["key"]]
-    return jobs.Retry(0.1) if count < 3 else None
+        failed.append((payload, reason))
 
 
-def workflow_ids(container: Container) -> set[str]:
+@jobs.handler(RAISES, on_failure=_raised)
+def raises(ctx: Container, payload: dict[str, Any]) -> None:
+    raise ValueError("a poison input")
+
+
+@pytest.fixture(autouse=True)
+def _clean() -> None:
+    ran.clear()
+    failed.clear()
+    release.clear()
+
+
+def workflows(container: Container) -> dict[str, str]:
     schema = "" if container.settings.is_sqlite else "dbos."
     with container.engine.connect() as conn:
-        return set(conn.execute(text(f"SELECT workflow_uuid FROM {schema}workflow_status")).scalars())
+        rows = conn.execute(text(f"SELECT workflow_uuid, status FROM {schema}workflow_status"))
+        return {str(uuid): str(status) for uuid, status in rows}
 
 
 def test_enqueue_commits_with_the_transaction(container: Container) -> None:
     with transaction(container.session_factory) as session:
-        job_id = jobs.enqueue(session, "tests.record", {"n": 1})
-    assert job_id in workflow_ids(container)
-    assert queue_depth(container.session_factory) == 1
+        job_id = jobs.enqueue(session, RECORD, {"n": 1})
+    assert job_id in workflows(container)
+    assert jobs.queue_depth(container.session_factory) == 1
 
 
 def test_enqueue_rolls_back_with_the_transaction(container: Container) -> None:
@@ -51,33 +71,92 @@ def test_enqueue_rolls_back_with_the_transaction(container: Container) -> None:
 
     def failing_state_change() -> None:
         with transaction(container.session_factory) as session:
-            job_ids.append(jobs.enqueue(session, "tests.record", {"n": 2}))
+            job_ids.append(jobs.enqueue(session, RECORD, {"n": 2}))
             raise RuntimeError("state change failed")
 
     with pytest.raises(RuntimeError):
         failing_state_change()
     assert job_ids
-    assert job_ids[0] not in workflow_ids(container)
+    assert job_ids[0] not in workflows(container)
 
 
 def test_same_job_id_is_enqueued_once(container: Container) -> None:
     for _ in range(2):
         with transaction(container.session_factory) as session:
-            jobs.enqueue(session, "tests.record", {"n": 3}, job_id="only-once")
-    assert "only-once" in workflow_ids(container)
-    assert queue_depth(container.session_factory) == 1
+            jobs.enqueue(session, RECORD, {"n": 3}, job_id="only-once")
+    assert "only-once" in workflows(container)
+    assert jobs.queue_depth(container.session_factory) == 1
 
 
-def test_runtime_runs_jobs_and_durable_retries(container: Container) -> None:
-    ran.clear()
-    attempts.clear()
+def test_a_partitioned_queue_needs_a_partition_key_and_no_other_does(container: Container) -> None:
+    with transaction(container.session_factory) as session, pytest.raises(ValueError, match="partition"):
+        jobs.enqueue(session, BLOCK, {})
+    with transaction(container.session_factory) as session, pytest.raises(ValueError, match="partition"):
+        jobs.enqueue(session, RECORD, {}, partition="x")
+
+
+def test_a_delayed_job_waits_without_a_slot_then_runs(container: Container) -> None:
     with transaction(container.session_factory) as session:
-        jobs.enqueue(session, "tests.record", {"n": 4})
-        jobs.enqueue(session, "tests.flaky", {"key": "k"})
+        delayed = jobs.enqueue(session, RECORD, {"n": "late"}, delay_seconds=1.5)
+    enqueued_at = time.time()
+    assert workflows(container)[delayed] == "DELAYED"
+    (pipeline,) = [s for s in jobs.queue_stats(container.session_factory) if s.queue == jobs.Queue.PIPELINE]
+    assert pipeline.depth == {"DELAYED": 1}
+    assert pipeline.oldest_wait_seconds == 0  # not runnable yet: it is not waiting
     with running_jobs(container):
-        eventually(lambda: {"n": 4} in ran and attempts.get("k") == 3)
-        eventually(lambda: queue_depth(container.session_factory) == 0)
-    assert attempts["k"] == 3
+        with transaction(container.session_factory) as session:
+            jobs.enqueue(session, RECORD, {"n": "now"})
+        eventually(lambda: [r["n"] for r in ran] == ["now", "late"])
+    late = next(r for r in ran if r["n"] == "late")
+    assert late["at"] - enqueued_at >= 1.4
+
+
+def test_one_queue_full_of_blocked_jobs_does_not_hold_up_another(container: Container) -> None:
+    with transaction(container.session_factory) as session:
+        for i in range(30):
+            jobs.enqueue(session, BLOCK, {"i": i}, partition="one-webhook")
+    try:
+        with running_jobs(container):
+            eventually(lambda: list(workflows(container).values()).count("PENDING") >= 1)
+            with transaction(container.session_factory) as session:
+                jobs.enqueue(session, RECORD, {"n": "pipeline"})
+            eventually(lambda: [r["n"] for r in ran] == ["pipeline"], timeout=10)
+            # The partition (one webhook) holds at most its share of the delivery slots.
+            running = list(workflows(container).values()).count("PENDING")
+            assert running == container.settings.jobs.delivery_concurrency_per_webhook
+            release.set()
+    finally:
+        release.set()
+
+
+def test_a_job_that_raises_every_time_ends_in_its_failure_handler(container: Container) -> None:
+    with transaction(container.session_factory) as session:
+        job_id = jobs.enqueue(session, RAISES, {"id": "poison"})
+    with running_jobs(container):
+        eventually(lambda: bool(failed), timeout=30)
+        eventually(lambda: workflows(container)[job_id] == "SUCCESS")
+    (payload, reason), *more = failed
+    assert payload == {"id": "poison"}
+    assert reason.startswith("error:")
+    assert more == []
+
+
+def test_queue_stats_measure_the_wait_of_runnable_jobs(container: Container) -> None:
+    with transaction(container.session_factory) as session:
+        jobs.enqueue(session, RECORD, {"n": 1})
+    later = time.time() + 42
+    stats = {s.queue: s for s in jobs.queue_stats(container.session_factory, now=later)}
+    assert set(stats) == {q.value for q in jobs.Queue}
+    assert stats[jobs.Queue.PIPELINE].depth == {"ENQUEUED": 1}
+    assert 41 <= stats[jobs.Queue.PIPELINE].oldest_wait_seconds <= 43
+    assert stats[jobs.Queue.DELIVERIES].oldest_wait_seconds == 0
+
+
+def test_the_runtime_records_heartbeats(container: Container) -> None:
+    assert jobs.last_heartbeat(container.session_factory) is None
+    with running_jobs(container):
+        first = jobs.last_heartbeat(container.session_factory)
+        assert first is not None
 
 
 def test_unknown_kind_is_a_clear_error() -> None:
@@ -89,4 +168,4 @@ def test_unknown_kind_is_a_clear_error() -> None:
 
 def test_a_kind_cannot_be_registered_twice() -> None:
     with pytest.raises(RuntimeError, match="registered twice"):
-        jobs.handler("tests.record")(lambda ctx, payload: None)
+        jobs.handler(RECORD)(lambda ctx, payload: None)

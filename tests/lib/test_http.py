@@ -26,6 +26,22 @@ from tests.support.receiver import running_receiver
         ("::ffff:127.0.0.1", False),
         ("0.0.0.0", False),
         ("224.0.0.1", False),
+        # IPv6 forms that carry an IPv4 address: judged by the address they reach.
+        ("64:ff9b::7f00:1", False),  # NAT64 of 127.0.0.1
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 of the cloud metadata address
+        ("64:ff9b::5db8:d822", True),  # NAT64 of a public address
+        ("64:ff9b:1::a00:1", False),  # local-use NAT64 of 10.0.0.1
+        ("2002:7f00:1::", False),  # 6to4 of 127.0.0.1
+        ("2002:a00:1::1", False),  # 6to4 of 10.0.0.1
+        ("2002:5db8:d822::1", True),  # 6to4 of a public address
+        ("::7f00:1", False),  # IPv4-compatible 127.0.0.1
+        ("::a00:1", False),
+        ("::ffff:0:a00:1", False),  # IPv4-translated (SIIT) 10.0.0.1
+        ("::ffff:a9fe:a9fe", False),  # mapped metadata address
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),  # Teredo, client 192.0.2.45 (documentation)
+        ("2001:0:5db8:d822:0:f227:f5ff:fffe", False),  # Teredo with a private client (10.0.0.1)
+        ("fec0::1", False),  # deprecated site-local
+        ("fec0:1234::1", False),
     ],
 )
 def test_is_public(address: str, public: bool) -> None:
@@ -37,8 +53,43 @@ def test_is_public(address: str, public: bool) -> None:
     ["http://hooks.example/x", "ftp://hooks.example/x", "https://user:pw@hooks.example/x", "https:///x", "x"],
 )
 def test_bad_urls_are_refused(url: str) -> None:
-    with pytest.raises(OutboundRequestRefusedError):
+    with pytest.raises(OutboundRequestRefusedError) as caught:
         check_target_url(url, allow_private=False)
+    assert caught.value.reason == "invalid_url"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://[64:ff9b::7f00:1]/hook",
+        "https://[2002:7f00:1::]/hook",
+        "https://[::7f00:1]/hook",
+        "https://[2001:0:5db8:d822:0:f227:f5ff:fffe]/hook",
+        "https://[fec0::1]/hook",
+        "https://[::ffff:127.0.0.1]/hook",
+        "https://2130706433/hook",  # 127.0.0.1 in the decimal form resolvers accept
+        "https://0x7f.1/hook",
+        "https://127.1/hook",
+    ],
+)
+def test_literal_private_targets_are_refused_at_registration(url: str) -> None:
+    with pytest.raises(OutboundRequestRefusedError, match="private") as caught:
+        check_target_url(url, allow_private=False)
+    assert caught.value.reason == "private_target"
+
+
+def test_a_port_out_of_range_is_an_invalid_url() -> None:
+    with pytest.raises(OutboundRequestRefusedError, match="port") as caught:
+        check_target_url("https://hooks.example:99999/x", allow_private=False)
+    assert caught.value.reason == "invalid_url"
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::a00:1", "2002:a9fe:a9fe::1", "fec0::2", "::ffff:10.1.2.3"])
+def test_a_name_resolving_to_an_ipv6_form_of_a_private_address_is_refused(address: str) -> None:
+    client = OutboundClient(timeout_seconds=2, allow_private=False, resolver=lambda host, port: [address])
+    with pytest.raises(OutboundRequestRefusedError, match="private"):
+        client.post("https://v6.example/hook", b"{}", {})
+    client.close()
 
 
 def test_hostname_resolving_to_a_private_address_is_refused() -> None:

@@ -3,24 +3,84 @@
 from __future__ import annotations
 
 import logging
+import re
+import time
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
+from idscan import jobs
 from idscan.app import create_app
+from idscan.bootstrap import build_container
 from idscan.config import Settings
 from idscan.container import Container
-from tests.conftest import Caller
+from idscan.db import transaction
+from idscan.jobs import health
+from idscan.lib.clock import utcnow
+from idscan.models import WorkerHeartbeat
+from idscan.pipeline.kinds import DOCUMENT_JOB
+from tests.conftest import Caller, make_settings
 
 
 def test_healthz(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
-def test_readyz_reports_each_dependency(client: TestClient) -> None:
+def beat(container: Container, executor_id: str = "w-1", age_seconds: float = 0) -> None:
+    """A job worker's heartbeat, as the runtime writes it."""
+    when = utcnow() - timedelta(seconds=age_seconds)
+    with transaction(container.session_factory) as session:
+        session.merge(WorkerHeartbeat(executor_id=executor_id, started_at=when, beat_at=when))
+
+
+def test_readyz_reports_each_dependency(client: TestClient, container: Container) -> None:
+    beat(container)
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "storage": "ok", "models": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "storage": "ok", "models": "ok", "jobs": "ok"},
+    }
+
+
+def test_readyz_fails_when_no_worker_polls(client: TestClient, container: Container) -> None:
+    response = client.get("/readyz")
+    assert (response.status_code, response.json()["checks"]["jobs"]) == (503, "no worker has ever polled")
+    beat(container, age_seconds=120)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["jobs"] == "no worker has polled for 120 s"
+    beat(container, "w-2")  # any live worker will do
+    assert client.get("/readyz").status_code == 200
+
+
+def test_readyz_fails_when_a_runnable_job_waits_too_long(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    strict = make_settings(settings.data_dir, settings.database_url, jobs={"max_wait_seconds": 30.0})
+    container = build_container(strict)
+    try:
+        beat(container)
+        with transaction(container.session_factory) as session:
+            jobs.enqueue(session, DOCUMENT_JOB, {"attempt_id": "nothing"})
+        with TestClient(create_app(strict, container=container, run_jobs=False)) as client:
+            assert client.get("/readyz").status_code == 200
+            later = time.time() + 45
+            monkeypatch.setattr(health.time, "time", lambda: later)
+            response = client.get("/readyz")
+    finally:
+        container.close()
+    assert response.status_code == 503
+    assert re.fullmatch(
+        r"a job in queue 'idscan' has waited 4\d s \(limit 30 s\)", response.json()["checks"]["jobs"]
+    )
+
+
+def test_readyz_is_ready_with_the_embedded_worker(settings: Settings, container: Container) -> None:
+    with TestClient(create_app(settings, container=container, run_jobs=True)) as client:
+        response = client.get("/readyz")
+    assert response.status_code == 200, response.json()
 
 
 def test_readyz_fails_when_storage_is_gone(client: TestClient, container: Container) -> None:
@@ -44,7 +104,9 @@ def test_metrics_count_requests_by_route_template(client: TestClient, caller: Ca
     assert 'route="/id-scan/v1/transactions/{transaction_id}",status="200"' in text
     assert created.json()["id"] not in text
     assert "idscan_http_request_duration_seconds_bucket" in text
-    assert "idscan_job_queue_depth" in text
+    assert 'idscan_job_queue_depth{queue="idscan",status="ENQUEUED"}' in text
+    assert 'idscan_job_queue_depth{queue="idscan.deliveries",status="DELAYED"}' in text
+    assert 'idscan_job_oldest_wait_seconds{queue="idscan.maintenance"} 0.0' in text
     assert "idscan_webhook_delivery_attempts_total" in text
 
 

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook as Verifier
 
+from idscan import jobs
 from idscan.bootstrap import build_container
 from idscan.config import Settings
 from idscan.container import Container
@@ -123,9 +124,16 @@ def test_unreachable_target_is_recorded_and_retried(fast_container: Container, c
         emit(fast_container, caller.account_id)
         eventually(lambda: deliveries(fast_container)[0].state == "failed")
     with fast_container.session_factory() as session:
-        errors = list(session.scalars(select(WebhookAttempt.error)))
-    assert len(errors) == 4
-    assert all(e == "ConnectError" for e in errors)
+        attempts = list(session.scalars(select(WebhookAttempt).order_by(WebhookAttempt.number)))
+        assert deliveries(fast_container)[0].failure_reason == "exhausted"
+    assert [a.number for a in attempts] == [1, 2, 3, 4]
+    for attempt in attempts:
+        assert attempt.outcome == "network_error"
+        assert attempt.host == "127.0.0.1"
+        # The class and the message, so an integrator can tell a refusal from a DNS failure.
+        assert attempt.error is not None
+        assert attempt.error.startswith("ConnectError: ")
+        assert "refused" in attempt.error.lower()
 
 
 def test_a_rolled_back_state_change_sends_nothing(fast_container: Container, caller: Caller) -> None:
@@ -160,6 +168,85 @@ def test_slow_receiver_times_out_and_is_retried(settings: Settings, caller: Call
             eventually(lambda: deliveries(container)[0].state == "succeeded")
         with container.session_factory() as session:
             errors = list(session.scalars(select(WebhookAttempt.error).order_by(WebhookAttempt.number)))
-        assert errors == ["timeout", None]
+        assert errors == ["ReadTimeout: timed out", None]
+    finally:
+        container.close()
+
+
+@pytest.fixture
+def strict_container(settings: Settings) -> Iterator[Container]:
+    """Deliveries refuse private targets, as in production (the webhooks were registered earlier,
+    when the operator still allowed them)."""
+    strict = make_settings(
+        settings.data_dir,
+        settings.database_url,
+        webhooks={"retry_schedule_seconds": [0.3, 0.3, 0.3], "allow_private_targets": False},
+        jobs={"poll_interval_seconds": 0.1},
+    )
+    built = build_container(strict)
+    yield built
+    built.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "reason", "message"),
+    [
+        ("https://127.0.0.1:9/hook", "refused", "private address"),
+        ("http://127.0.0.1:9/hook", "invalid_url", "https"),
+    ],
+)
+def test_a_target_that_can_never_succeed_fails_at_once_with_its_reason(
+    strict_container: Container, caller: Caller, url: str, reason: str, message: str
+) -> None:
+    with running_jobs(strict_container):
+        subscribe(strict_container, caller.account_id, url)
+        emit(strict_container, caller.account_id)
+        eventually(lambda: deliveries(strict_container)[0].state == "failed")
+        time.sleep(1.0)  # a retry would have been made by now
+    (record,) = deliveries(strict_container)
+    assert (record.failure_reason, record.attempts, record.next_attempt_at) == (reason, 1, None)
+    with strict_container.session_factory() as session:
+        (attempt,) = session.scalars(select(WebhookAttempt))
+    assert attempt.outcome == "refused"
+    assert attempt.host == "127.0.0.1"
+    assert attempt.error is not None
+    assert message in attempt.error
+
+
+def test_410_gone_stops_the_delivery_at_once(fast_container: Container, caller: Caller) -> None:
+    with running_receiver([410, 200]) as receiver, running_jobs(fast_container):
+        subscribe(fast_container, caller.account_id, receiver.url)
+        emit(fast_container, caller.account_id)
+        eventually(lambda: deliveries(fast_container)[0].state == "failed")
+        time.sleep(1.0)
+        assert len(receiver.requests) == 1
+    (record,) = deliveries(fast_container)
+    assert (record.failure_reason, record.attempts) == ("gone", 1)
+
+
+def test_a_waiting_retry_is_a_delayed_job_not_a_sleeping_one(
+    fast_container: Container, caller: Caller
+) -> None:
+    slow = make_settings(
+        fast_container.settings.data_dir,
+        fast_container.settings.database_url,
+        webhooks={"retry_schedule_seconds": [3600]},
+        jobs={"poll_interval_seconds": 0.1},
+    )
+    container = build_container(slow)
+    try:
+        with running_receiver([500]) as receiver, running_jobs(container):
+            subscribe(container, caller.account_id, receiver.url)
+            emit(container, caller.account_id)
+            receiver.wait_for(1)
+            eventually(lambda: deliveries(container)[0].attempts == 1)
+
+            def statuses() -> list[str]:
+                return sorted(s for stats in jobs.queue_stats(container.session_factory) for s in stats.depth)
+
+            eventually(lambda: statuses() == ["DELAYED"])
+        (record,) = deliveries(container)
+        assert record.state == "pending"
+        assert record.next_attempt_at is not None
     finally:
         container.close()

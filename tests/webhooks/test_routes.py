@@ -7,6 +7,8 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
+from idscan.container import Container
+from idscan.webhooks.tasks import run_delivery
 from tests.conftest import Caller
 
 URL = "/id-scan/v1/webhooks"
@@ -120,3 +122,28 @@ def test_state_change_records_a_pending_delivery(client: TestClient, caller: Cal
     # Not subscribed to transaction events: nothing to deliver.
     none = client.get(f"{URL}/{only_tasks['id']}/deliveries", headers=caller.headers()).json()
     assert none["items"] == []
+
+
+def test_the_delivery_log_shows_each_attempt(
+    client: TestClient, container: Container, caller: Caller
+) -> None:
+    hook = client.post(URL, json={"url": "https://hooks.invalid/h"}, headers=caller.headers()).json()
+    trx = client.post(
+        "/id-scan/v1/transactions", json={"tasks": ["document_scan"]}, headers=caller.headers()
+    ).json()
+    client.delete(f"/id-scan/v1/transactions/{trx['id']}", headers=caller.headers())
+    (pending,) = client.get(f"{URL}/{hook['id']}/deliveries", headers=caller.headers()).json()["items"]
+    run_delivery(container, pending["id"], 1)  # `.invalid` never resolves
+    (item,) = client.get(f"{URL}/{hook['id']}/deliveries", headers=caller.headers()).json()["items"]
+    assert item["state"] == "pending"
+    assert item["failureReason"] is None
+    assert item["nextAttempt"] is not None
+    (attempt,) = item["attempts"]
+    assert attempt["number"] == 1
+    assert attempt["outcome"] == "network_error"
+    assert attempt["host"] == "hooks.invalid"
+    assert attempt["error"] == "ConnectError: cannot resolve hooks.invalid"
+    assert attempt["responseStatus"] is None
+    run_delivery(container, pending["id"], 1)  # attempt 1 was made and recorded: not again
+    (item,) = client.get(f"{URL}/{hook['id']}/deliveries", headers=caller.headers()).json()["items"]
+    assert len(item["attempts"]) == 1

@@ -55,6 +55,7 @@ HINTS: dict[str, str] = {
     "document_not_fully_visible": "Part of the document is missing. Keep all four corners in the photo.",
     "portrait_not_found": "We could not find the photo of the holder on the document. Use the side with the photo.",
     "unsupported_file": "This file cannot be used. Send a JPEG, PNG, WebP or HEIC photo.",
+    "processing_failed": "We could not process this photo, so this verification cannot be completed. Please contact the company that asked you to verify.",
 }
 
 # The liveness step: prompts, and a hint per failure code of the face engine.
@@ -92,6 +93,7 @@ REASONS: dict[str, str] = {
     "flash_not_reflected": "Turn up the screen brightness and keep your face close to the screen.",
     "passive_spoof_suspected": "Please use your own face, live, not a photo or a screen.",
     "no_frames": "No usable video arrived. Please try again.",
+    "processing_failed": "We could not process your video, so this verification cannot be completed. Please contact the company that asked you to verify.",
 }
 
 # The strings the page script needs, handed to it in the page's configuration.

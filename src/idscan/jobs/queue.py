@@ -1,7 +1,8 @@
 """Enqueue jobs inside the application's own database transaction.
 
 The engine's tables live in the application database, so the enqueue is one more row written by
-the caller's transaction: it commits or rolls back with the state change.
+the caller's transaction: it commits or rolls back with the state change. A job that must wait
+(a webhook retry) is enqueued with a delay: it holds no worker slot until it is due.
 """
 
 from __future__ import annotations
@@ -10,15 +11,18 @@ import threading
 import weakref
 from typing import Any
 
-from dbos import DBOSClient, run_dbos_database_migrations
+from dbos import DBOSClient, EnqueueOptions, run_dbos_database_migrations
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from idscan.jobs.registry import Kind, Queue
 from idscan.lib.ids import new_uuid
 
-QUEUE_NAME = "idscan"
 WORKFLOW_NAME = "idscan.job"
 APP_VERSION = "idscan-1"  # bump only when a workflow's step sequence changes incompatibly
+# Queues whose jobs are spread over partitions (a key per enqueue), so one partition (one
+# integrator's dead webhook) can hold only a bounded share of the queue's slots.
+PARTITIONED = frozenset({Queue.DELIVERIES})
 
 _clients: weakref.WeakKeyDictionary[Engine, DBOSClient] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
@@ -49,20 +53,33 @@ def _client(engine: Engine) -> DBOSClient:
         return client
 
 
-def enqueue(session: Session, kind: str, payload: dict[str, Any], *, job_id: str | None = None) -> str:
-    """Add a job in the session's transaction; a repeated `job_id` is a no-op (idempotent)."""
+def enqueue(
+    session: Session,
+    kind: Kind,
+    payload: dict[str, Any],
+    *,
+    job_id: str | None = None,
+    delay_seconds: float | None = None,
+    partition: str | None = None,
+) -> str:
+    """Add a job in the session's transaction; a repeated `job_id` is a no-op (idempotent).
+
+    `delay_seconds`: the job becomes runnable only then. `partition`: required on partitioned
+    queues (the key whose share of the queue is bounded)."""
+    if (kind.queue in PARTITIONED) != (partition is not None):
+        raise ValueError(f"job kind {kind.name!r}: a partition key is required exactly on partitioned queues")
     workflow_id = job_id or new_uuid()
     engine = session.get_bind()
     assert isinstance(engine, Engine)
-    _client(engine).enqueue_in_transaction(
-        session,
-        {
-            "queue_name": QUEUE_NAME,
-            "workflow_name": WORKFLOW_NAME,
-            "workflow_id": workflow_id,
-            "app_version": APP_VERSION,
-        },
-        kind,
-        payload,
-    )
+    options: EnqueueOptions = {
+        "queue_name": kind.queue.value,
+        "workflow_name": WORKFLOW_NAME,
+        "workflow_id": workflow_id,
+        "app_version": APP_VERSION,
+    }
+    if delay_seconds is not None and delay_seconds > 0:
+        options["delay_seconds"] = float(delay_seconds)
+    if partition is not None:
+        options["queue_partition_key"] = partition
+    _client(engine).enqueue_in_transaction(session, options, kind.name, payload)
     return workflow_id

@@ -26,10 +26,38 @@ def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+# Forms that carry an IPv4 address inside an IPv6 one. `is_global` judges the IPv6 form alone and
+# calls most of them public, yet a packet to them reaches the embedded IPv4 address (through a
+# NAT64 gateway, a 6to4 or Teredo relay, or the host's own dual stack).
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated, still routed by some stacks
+_IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")  # SIIT
+# Denied outright: deprecated site-local addresses are private by intent, whatever `is_global` says.
+_DENIED_V6 = (ipaddress.IPv6Network("fec0::/10"),)
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    low32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip.ipv4_mapped is not None:
+        return [ip.ipv4_mapped]
+    if ip.sixtofour is not None:
+        return [ip.sixtofour]
+    if ip.teredo is not None:
+        return list(ip.teredo)  # the relay server and the (obfuscated) client
+    if any(ip in net for net in _NAT64) or ip in _IPV4_COMPATIBLE or ip in _IPV4_TRANSLATED:
+        return [low32]
+    return []
+
+
 def is_public(address: str) -> bool:
+    """Whether a connection to this address stays on the public internet (and not multicast)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in net for net in _DENIED_V6):
+            return False
+        embedded = _embedded_ipv4(ip)
+        if embedded:
+            return all(v4.is_global and not v4.is_multicast for v4 in embedded)
     return ip.is_global and not ip.is_multicast
 
 
@@ -47,17 +75,31 @@ def check_target_url(url: str, *, allow_private: bool) -> None:
     parts = urlsplit(url)
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or not host or any(c.isspace() for c in url):
-        raise OutboundRequestRefusedError("The URL must be an absolute https URL.")
+        raise OutboundRequestRefusedError("The URL must be an absolute https URL.", reason="invalid_url")
     if parts.scheme == "http" and not (allow_private and is_loopback_host(host)):
-        raise OutboundRequestRefusedError("The URL must use https.")
+        raise OutboundRequestRefusedError("The URL must use https.", reason="invalid_url")
     if parts.username or parts.password:
-        raise OutboundRequestRefusedError("The URL must not contain credentials.")
+        raise OutboundRequestRefusedError("The URL must not contain credentials.", reason="invalid_url")
     try:
-        literal = ipaddress.ip_address(host)
+        parts.port  # noqa: B018 - raises on a port out of range
     except ValueError:
-        return
-    if not allow_private and not is_public(str(literal)):
+        raise OutboundRequestRefusedError("The URL has an invalid port.", reason="invalid_url") from None
+    literal = _literal_address(host)
+    if literal is not None and not allow_private and not is_public(literal):
         raise OutboundRequestRefusedError("The URL must not point at a private address.")
+
+
+def _literal_address(host: str) -> str | None:
+    """The address a host name spells out, including the shorthand IPv4 forms resolvers accept
+    (`2130706433`, `0x7f.1`, `127.1`), or None for a real name."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    try:
+        return socket.inet_ntoa(socket.inet_aton(host))
+    except OSError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from idscan.models.accounts import Account, Credential
 from idscan.models.attempts import DocumentScan, Download, Handoff, LivenessSession, Result
 from idscan.models.base import Base
+from idscan.models.jobs import WorkerHeartbeat
 from idscan.models.transactions import Task, Transaction
 from idscan.models.webhooks import Event, Webhook, WebhookAttempt, WebhookDelivery
 
@@ -21,4 +22,5 @@ __all__ = [
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",
+    "WorkerHeartbeat",
 ]

@@ -51,6 +51,8 @@ class WebhookDelivery(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # Why a failed delivery stopped (refused, gone, invalid_url, exhausted, crashed); null otherwise.
+    failure_reason: Mapped[str | None] = mapped_column(String(40), default=None)
 
 
 class WebhookAttempt(Base):
@@ -64,5 +66,10 @@ class WebhookAttempt(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     duration_ms: Mapped[int] = mapped_column(Integer)
     response_status: Mapped[int | None] = mapped_column(Integer, default=None)
-    # A short reason only ("timeout", "connection refused"); never the response body.
+    # success | http_error | timeout | network_error | refused
+    outcome: Mapped[str | None] = mapped_column(String(20), default=None)
+    # The host the attempt went to (the URL may have changed since).
+    host: Mapped[str | None] = mapped_column(String(255), default=None)
+    # The error class and its message ("ConnectError: [Errno 111] Connection refused"); never a
+    # response body.
     error: Mapped[str | None] = mapped_column(Text, default=None)

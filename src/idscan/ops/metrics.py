@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+if TYPE_CHECKING:
+    from idscan.jobs import QueueStats
 
 
 class Metrics:
@@ -32,21 +36,36 @@ class Metrics:
             registry=self.registry,
         )
 
-    def watch_queue_depth(self, read: Callable[[], int]) -> None:
-        self.registry.register(_QueueDepth(read))
+    def watch_queues(self, read: Callable[[], Sequence[QueueStats]]) -> None:
+        self.registry.register(_Queues(read))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
 
-class _QueueDepth(Collector):
-    def __init__(self, read: Callable[[], int]) -> None:
+class _Queues(Collector):
+    def __init__(self, read: Callable[[], Sequence[QueueStats]]) -> None:
         self._read = read
 
     def collect(self):  # type: ignore[no-untyped-def]
-        gauge = GaugeMetricFamily("idscan_job_queue_depth", "Durable jobs enqueued or running.")
+        depth = GaugeMetricFamily(
+            "idscan_job_queue_depth",
+            "Durable jobs per queue and status (ENQUEUED: runnable, DELAYED: waiting for their time, "
+            "PENDING: running).",
+            labels=["queue", "status"],
+        )
+        oldest = GaugeMetricFamily(
+            "idscan_job_oldest_wait_seconds",
+            "How long the oldest runnable job of each queue has waited to start.",
+            labels=["queue"],
+        )
         try:
-            gauge.add_metric([], float(self._read()))
+            stats = self._read()
         except Exception:  # noqa: BLE001 - a scrape must not fail because the database blinked
-            gauge.add_metric([], float("nan"))
-        yield gauge
+            stats = []
+        for queue in stats:
+            for status in ("ENQUEUED", "DELAYED", "PENDING"):
+                depth.add_metric([queue.queue, status], float(queue.depth.get(status, 0)))
+            oldest.add_metric([queue.queue], queue.oldest_wait_seconds)
+        yield depth
+        yield oldest

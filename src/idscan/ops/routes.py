@@ -10,9 +10,11 @@ import orjson
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy import text
 
+from idscan import jobs
 from idscan.container import Container, get_container
 from idscan.documents.mrz_reader import MRZ_MODEL
 from idscan.errors import ConfigurationError, IdscanError
+from idscan.lib.clock import utcnow
 from idscan.vision import model_files
 
 router = APIRouter(tags=["operations"])
@@ -27,7 +29,7 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz", responses={503: {"description": "A dependency is not reachable"}})
 async def readyz(c: ContainerDep) -> Response:
-    """Database, storage and model files are there."""
+    """Database, storage and model files are there, and the job workers keep up."""
     checks = await anyio.to_thread.run_sync(_checks, c)
     ok = all(v == "ok" for v in checks.values())
     return Response(
@@ -55,7 +57,32 @@ def _checks(c: Container) -> dict[str, Any]:
         checks["models"] = "ok"
     except ConfigurationError:
         checks["models"] = "missing or altered"
+    if checks["database"] == "ok":
+        checks["jobs"] = _jobs_check(c)
     return checks
+
+
+def _jobs_check(c: Container) -> str:
+    """A worker must have polled within a few heartbeats, and no runnable job may wait too long."""
+    settings = c.settings.jobs
+    try:
+        beat = jobs.last_heartbeat(c.session_factory)
+        stats = jobs.queue_stats(c.session_factory)
+    except Exception:  # noqa: BLE001 - readiness reports, never raises
+        return "unreadable"
+    stale_after = 3 * settings.heartbeat_seconds + settings.poll_interval_seconds
+    if beat is None:
+        return "no worker has ever polled"
+    silent = (utcnow() - beat).total_seconds()
+    if silent > stale_after:
+        return f"no worker has polled for {silent:.0f} s"
+    for queue in stats:
+        if queue.oldest_wait_seconds > settings.max_wait_seconds:
+            return (
+                f"a job in queue {queue.queue!r} has waited {queue.oldest_wait_seconds:.0f} s "
+                f"(limit {settings.max_wait_seconds:.0f} s)"
+            )
+    return "ok"
 
 
 @cache

@@ -23,7 +23,7 @@ from idscan.documents.rules import DocumentRules, Level
 from idscan.lib.clock import utcnow
 from idscan.models import DocumentScan, Task, Transaction
 from idscan.pipeline import images
-from idscan.pipeline.outcome import reading_aad, record_task_outcome, want_face_match
+from idscan.pipeline.outcome import PROCESSING_FAILED, reading_aad, record_task_outcome, want_face_match
 from idscan.results import service as results
 from idscan.transactions.states import TaskState, TaskType, TransactionState
 
@@ -201,6 +201,25 @@ def _task_outcome(code: str, task: Task, max_attempts: int) -> TaskState | None:
     if code not in PAIRING_CODES and task.attempts >= max_attempts:
         return TaskState.FAILED
     return None
+
+
+def fail(ctx: Container, attempt_id: str) -> None:
+    """The attempt could not be processed at all (it crashed or broke the engine every time): record
+    it as `processing_failed` and fail the task, which tells the integrator. Safe to repeat."""
+    with transaction(ctx.session_factory) as session:
+        attempt = session.get(DocumentScan, attempt_id, with_for_update=True)
+        if attempt is None or attempt.processed_at is not None:
+            return
+        trx = session.get(Transaction, attempt.transaction_id, with_for_update=True)
+        attempt.processed_at, attempt.code = utcnow(), PROCESSING_FAILED
+        if trx is None or trx.state != TransactionState.PENDING:
+            return
+        task = next(t for t in trx.tasks if t.type == TaskType.DOCUMENT_SCAN)
+        if task.state != TaskState.PENDING:
+            return
+        if not attempt.linked:
+            task.attempts += 1
+        record_task_outcome(ctx, session, trx, task, TaskState.FAILED)
 
 
 def run(ctx: Container, attempt_id: str) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from idscan.container import Container
 from idscan.db import transaction
 from idscan.models import Transaction
-from idscan.pipeline.outcome import record_task_outcome
+from idscan.pipeline.outcome import PROCESSING_FAILED, record_task_outcome
 from idscan.results import service as results
 from idscan.transactions.states import TaskState, TaskType, TransactionState
 from idscan.vision.images import decode_image
@@ -73,6 +73,12 @@ def record(ctx: Container, inp: MatchInput, outcome: MatchOutcome) -> None:
         record_task_outcome(
             ctx, session, trx, task, TaskState.COMPLETED if outcome.passed else TaskState.FAILED
         )
+
+
+def fail(ctx: Container, transaction_id: str) -> None:
+    """The comparison could not be made at all (it crashed or broke the engine every time): the
+    task fails, which tells the integrator."""
+    record(ctx, MatchInput(transaction_id, "", ""), MatchOutcome(0.0, False, PROCESSING_FAILED))
 
 
 def run(ctx: Container, transaction_id: str) -> None:

@@ -17,7 +17,7 @@ from idscan.lib.clock import utcnow
 from idscan.models import LivenessSession, Transaction
 from idscan.pipeline import images
 from idscan.pipeline.frames import unpack_frames
-from idscan.pipeline.outcome import record_task_outcome, want_face_match
+from idscan.pipeline.outcome import PROCESSING_FAILED, record_task_outcome, want_face_match
 from idscan.results import service as results
 from idscan.transactions.states import TaskState, TaskType, TransactionState
 from idscan.vision.images import ImageDecodeError, decode_image
@@ -112,6 +112,26 @@ def record(ctx: Container, inp: SessionInput, verdict: Verdict) -> None:
             want_face_match(session, trx)
         elif task.attempts >= ctx.settings.transactions.max_attempts:
             record_task_outcome(ctx, session, trx, task, TaskState.FAILED)
+
+
+def fail(ctx: Container, session_id: str) -> None:
+    """The capture could not be judged at all (it crashed or broke the engine every time): record
+    it as failed with `processing_failed` and fail the task, which tells the integrator."""
+    with transaction(ctx.session_factory) as session:
+        live = session.get(LivenessSession, session_id, with_for_update=True)
+        if live is None or live.processed_at is not None:
+            return
+        trx = session.get(Transaction, live.transaction_id, with_for_update=True)
+        live.processed_at = utcnow()
+        live.passed, live.score, live.reasons = False, 0.0, [PROCESSING_FAILED]
+        if trx is None or trx.state != TransactionState.PENDING:
+            return
+        task = next(t for t in trx.tasks if t.type == TaskType.FACE_LIVENESS)
+        if task.state != TaskState.PENDING:
+            return
+        task.attempts += 1
+        task.score, task.passed = 0.0, False
+        record_task_outcome(ctx, session, trx, task, TaskState.FAILED)
 
 
 def run(ctx: Container, session_id: str) -> None:

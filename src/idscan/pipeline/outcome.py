@@ -20,6 +20,10 @@ from idscan.transactions import service as transactions
 from idscan.transactions.states import TaskState, TaskType, TransactionState, move_task, transaction_outcome
 from idscan.webhooks import service as webhooks
 
+# The attempt code (and liveness reason) of work that failed for good inside the service: the
+# input crashed or broke the engine every time it was tried (ours, beyond the spec's codes).
+PROCESSING_FAILED = "processing_failed"
+
 
 def reading_aad(attempt_id: str) -> bytes:
     return f"reading:{attempt_id}".encode()

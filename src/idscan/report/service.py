@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from idscan import jobs
 from idscan.container import Container
 from idscan.errors import GoneError
 from idscan.lib.clock import utcnow
@@ -15,7 +16,7 @@ from idscan.report.model import Attempt, ImageKind, ReportImage, ReportKind, Rep
 from idscan.results import service as results
 from idscan.storage.blobstore import BlobNotFoundError
 
-SIMPLE_JOB = "report.simple"
+SIMPLE_JOB = jobs.Kind("report.simple", jobs.Queue.PIPELINE)
 MEDIA_TYPE = "application/pdf"
 
 

@@ -17,8 +17,8 @@ from idscan.transactions import schemas
 from idscan.transactions.states import TaskState, TaskType, TransactionState, move_transaction
 from idscan.webhooks import service as webhooks
 
-ERASE_JOB = "transactions.erase_files"
-SWEEP_JOB = "transactions.sweep"
+ERASE_JOB = jobs.Kind("transactions.erase_files", jobs.Queue.MAINTENANCE)
+SWEEP_JOB = jobs.Kind("transactions.sweep", jobs.Queue.MAINTENANCE)
 TRANSACTION_EVENT = "transaction.state.updated"
 TASK_EVENT = "task.state.updated"
 

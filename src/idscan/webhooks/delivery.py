@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from standardwebhooks.webhooks import Webhook as Signer
@@ -23,7 +24,16 @@ class AttemptOutcome:
     outcome: str  # success | http_error | timeout | network_error | refused
     status: int | None
     duration_ms: int
-    error: str | None
+    error: str | None  # error class and message, or "HTTP <status>"
+    host: str | None = None
+    # Set when no later attempt can succeed: refused (private target), invalid_url, gone (410).
+    final_reason: str | None = None
+
+
+def _describe(exc: Exception) -> str:
+    # The class and the library's message (a host name and an OS error at most; never a body).
+    message = " ".join(str(exc).split())[:300]
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 def encode_body(body: dict[str, Any]) -> bytes:
@@ -50,17 +60,18 @@ def attempt(
     now: datetime,
 ) -> AttemptOutcome:
     payload = encode_body(body)
+    host = urlsplit(url).hostname
     # Custom headers first: the signature headers must win over anything an integrator set.
     headers = {**custom_headers, **signed_headers(secret, event_id, now, payload)}
     try:
         response = client.post(url, payload, headers)
     except OutboundRequestRefusedError as exc:
-        return AttemptOutcome(False, "refused", None, 0, exc.detail)
-    except httpx.TimeoutException:
-        return AttemptOutcome(False, "timeout", None, 0, "timeout")
+        final = "invalid_url" if exc.reason == "invalid_url" else "refused"
+        return AttemptOutcome(False, "refused", None, 0, exc.detail, host, final)
+    except httpx.TimeoutException as exc:
+        return AttemptOutcome(False, "timeout", None, 0, _describe(exc), host)
     except httpx.HTTPError as exc:
-        # The exception text names the host at most; never a body.
-        return AttemptOutcome(False, "network_error", None, 0, type(exc).__name__)
+        return AttemptOutcome(False, "network_error", None, 0, _describe(exc), host)
     ok = 200 <= response.status < 300
     return AttemptOutcome(
         ok,
@@ -68,4 +79,7 @@ def attempt(
         response.status,
         response.duration_ms,
         None if ok else f"HTTP {response.status}",
+        host,
+        # 410 Gone: the receiver says the endpoint is gone for good (the Standard Webhooks advice).
+        "gone" if response.status == 410 else None,
     )

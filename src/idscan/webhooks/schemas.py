@@ -83,7 +83,9 @@ class DeliveryAttemptOut(_Out):
     started: str
     duration_ms: int = Field(alias="durationMs")
     response_status: int | None = Field(alias="responseStatus")
-    error: str | None
+    outcome: Literal["success", "http_error", "timeout", "network_error", "refused"] | None
+    host: str | None = Field(description="The host the attempt was sent to.")
+    error: str | None = Field(description="The error class and message, or `HTTP <status>`.")
 
 
 class DeliveryOut(_Out):
@@ -95,6 +97,12 @@ class DeliveryOut(_Out):
     created: str
     next_attempt: str | None = Field(alias="nextAttempt")
     completed: str | None
+    failure_reason: Literal["refused", "invalid_url", "gone", "exhausted", "crashed", "error"] | None = Field(
+        alias="failureReason",
+        description="Why a failed delivery stopped: the target is refused (private address), the URL "
+        "is no longer valid, the receiver answered 410 Gone, the retries ran out, or the delivery "
+        "job itself kept failing.",
+    )
 
 
 class DeliveryPage(_Out):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -19,7 +20,8 @@ from idscan.models import Event, Webhook, WebhookAttempt, WebhookDelivery
 from idscan.webhooks import schemas
 from idscan.webhooks.states import DeliveryState
 
-DELIVER_JOB = "webhooks.deliver"
+DELIVER_JOB = jobs.Kind("webhooks.deliver", jobs.Queue.DELIVERIES)
+RESCHEDULE_JOB = jobs.Kind("webhooks.reschedule_overdue", jobs.Queue.MAINTENANCE)
 
 
 def new_signing_secret() -> str:
@@ -114,9 +116,47 @@ def emit(session: Session, account_id: str, event_type: str, data: dict[str, Any
             next_attempt_at=now,
         )
         session.add(delivery)
-        jobs.enqueue(session, DELIVER_JOB, {"delivery_id": delivery.id}, job_id=f"delivery:{delivery.id}")
+        schedule_attempt(session, delivery, 1)
     session.flush()
     return event
+
+
+def schedule_attempt(
+    session: Session, delivery: WebhookDelivery, number: int, *, delay_seconds: float | None = None
+) -> None:
+    """Enqueue attempt `number` of a delivery. The job ID names the attempt, so scheduling it twice
+    is harmless; the webhook is the partition, so one dead endpoint cannot fill the queue."""
+    job_id = f"delivery:{delivery.id}" if number == 1 else f"delivery:{delivery.id}:{number}"
+    jobs.enqueue(
+        session,
+        DELIVER_JOB,
+        {"delivery_id": delivery.id, "attempt": number},
+        job_id=job_id,
+        delay_seconds=delay_seconds,
+        partition=delivery.webhook_id,
+    )
+
+
+def reschedule_overdue(session: Session, now: datetime, grace: timedelta, limit: int = 500) -> int:
+    """Enqueue (again) the due attempt of deliveries that waited past their time by `grace`: a
+    safety net for a job lost outside our transactions. Idempotent through the attempt's job ID."""
+    overdue = session.scalars(
+        select(WebhookDelivery)
+        .where(
+            WebhookDelivery.state == DeliveryState.PENDING,
+            WebhookDelivery.next_attempt_at < now - grace,
+        )
+        .order_by(WebhookDelivery.next_attempt_at)
+        .limit(limit)
+    ).all()
+    for delivery in overdue:
+        schedule_attempt(session, delivery, delivery.attempts + 1)
+    return len(overdue)
+
+
+def custom_headers(keyring: Keyring, webhook: Webhook) -> dict[str, str]:
+    """The integrator's own headers, as sent with every delivery."""
+    return dict(webhook.headers)
 
 
 def list_deliveries(
@@ -152,6 +192,8 @@ def list_deliveries(
                     started=iso(a.started_at) or "",
                     duration_ms=a.duration_ms,
                     response_status=a.response_status,
+                    outcome=a.outcome,
+                    host=a.host,
                     error=a.error,
                 )
                 for a in attempts.get(d.id, [])
@@ -159,6 +201,7 @@ def list_deliveries(
             created=iso(d.created_at) or "",
             next_attempt=iso(d.next_attempt_at) if d.state == DeliveryState.PENDING else None,
             completed=iso(d.completed_at),
+            failure_reason=d.failure_reason,
         )
         for d, event_type in page
     ]
@@ -172,7 +215,7 @@ def to_out(keyring: Keyring, webhook: Webhook) -> schemas.WebhookOut:
         id=webhook.id,
         url=webhook.url,
         events=webhook.events,
-        headers=webhook.headers,
+        headers=custom_headers(keyring, webhook),
         secret=signing_secret(keyring, webhook),
         created_at=iso(webhook.created_at) or "",
         updated_at=iso(webhook.updated_at) or "",
