@@ -27,11 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.documents.synth import KINDS, LEVELS, fixtures_dir, make_document, photograph
 
-from idscan.documents.imageio import UnsupportedFileError
 from idscan.documents.mrz_reader import mrz_model_path
 from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.viz import normalise
+from idscan.errors import UnsupportedImageError
 
 OUT = Path(__file__).resolve().parent / "out"
 VIZ_FIELDS = (
@@ -99,7 +99,7 @@ def timed_read(
     t0, c0 = time.perf_counter(), time.process_time()
     try:
         reading = read_document(front, back, ReadParams(today=today, threads=2))
-    except UnsupportedFileError:
+    except UnsupportedImageError:
         reading = None
     return reading, time.perf_counter() - t0, time.process_time() - c0
 

@@ -10,6 +10,8 @@ IdscanError
 ├── ValidationError             carries every problem as (path, message)
 ├── PayloadTooLargeError
 ├── UnsupportedMediaTypeError
+│   └── UnsupportedImageError   not an image, not one allowed for its purpose, or unreadable
+│       └── ImageTooLargeError  more pixels than its purpose allows, judged from the header
 ├── RateLimitedError            carries retry_after seconds
 ├── OutboundRequestRefusedError a webhook URL is invalid or its target is a forbidden address
 ├── StorageError                blob missing or unreadable
@@ -79,6 +81,21 @@ class PayloadTooLargeError(IdscanError):
 
 class UnsupportedMediaTypeError(IdscanError):
     default_detail = "Unsupported media type."
+
+
+class UnsupportedImageError(UnsupportedMediaTypeError):
+    """An image we will not decode; `reason` is a short machine-readable word (empty, unknown_format,
+    corrupt, truncated, decompression_bomb, too_large)."""
+
+    default_detail = "The file is not an image we can read."
+
+    def __init__(self, reason: str, detail: str | None = None) -> None:
+        self.reason = reason
+        super().__init__(detail)
+
+
+class ImageTooLargeError(UnsupportedImageError):
+    default_detail = "The image has too many pixels."
 
 
 class RateLimitedError(IdscanError):

@@ -28,6 +28,7 @@ ERROR_TABLE: tuple[tuple[type[errors.IdscanError], int, str], ...] = (
     (errors.ConflictError, 409, "conflict"),
     (errors.ValidationError, 422, "validation_failed"),
     (errors.PayloadTooLargeError, 413, "payload_too_large"),
+    (errors.ImageTooLargeError, 413, "payload_too_large"),
     (errors.UnsupportedMediaTypeError, 415, "unsupported_media_type"),
     (errors.RateLimitedError, 429, "rate_limited"),
     (errors.OutboundRequestRefusedError, 422, "validation_failed"),

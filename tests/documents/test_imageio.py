@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 import io
-import struct
-import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -11,9 +10,9 @@ import pytest
 from PIL import Image
 
 from idscan.documents.imageio import (
+    DOCUMENT_PHOTO,
     QualityThresholds,
     RGBImage,
-    UnsupportedFileError,
     assess_quality,
     check_blur,
     check_glare,
@@ -22,6 +21,8 @@ from idscan.documents.imageio import (
     glare_fraction,
     sharpness,
 )
+from idscan.errors import UnsupportedImageError
+from tests.support import hostile_images as hostile
 
 
 def _encode(image: Image.Image, fmt: str, **params: object) -> bytes:
@@ -38,23 +39,13 @@ def _card(width: int = 320, height: int = 200) -> Image.Image:
     return Image.fromarray(pixels)
 
 
-def _png_with_size(width: int, height: int) -> bytes:
-    """A PNG whose header claims `width` x `height` over a tiny body: a decompression bomb shape."""
-    data = bytearray(_encode(Image.new("L", (1, 1)), "PNG"))
-    ihdr = 8 + 8  # signature, then length + "IHDR"
-    data[ihdr : ihdr + 8] = struct.pack(">II", width, height)
-    crc = zlib.crc32(bytes(data[ihdr - 4 : ihdr + 13]))
-    data[ihdr + 13 : ihdr + 17] = struct.pack(">I", crc)
-    return bytes(data)
-
-
-def _reason(data: bytes, **kwargs: int) -> str:
-    with pytest.raises(UnsupportedFileError) as caught:
-        decode_image(data, **kwargs)
+def _reason(data: bytes, **limits: int) -> str:
+    with pytest.raises(UnsupportedImageError) as caught:
+        decode_image(data, replace(DOCUMENT_PHOTO, **limits))
     return caught.value.reason
 
 
-@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "TIFF"])
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
 def test_common_formats_decode_to_rgb(fmt: str) -> None:
     decoded = decode_image(_encode(_card(), fmt))
     assert decoded.pixels.dtype == np.uint8
@@ -88,12 +79,11 @@ def test_exif_orientation_is_applied() -> None:
 
 def test_cmyk_is_converted() -> None:
     cmyk = Image.new("CMYK", (64, 64), (0, 255, 255, 0))  # pure red in CMYK
-    for fmt in ("JPEG", "TIFF"):
-        decoded = decode_image(_encode(cmyk, fmt))
-        assert decoded.source_mode == "CMYK"
-        red, green, blue = decoded.pixels[32, 32].astype(int)
-        assert red > 200, fmt
-        assert max(green, blue) < 60, fmt
+    decoded = decode_image(_encode(cmyk, "JPEG"))
+    assert decoded.source_mode == "CMYK"
+    red, green, blue = decoded.pixels[32, 32].astype(int)
+    assert red > 200
+    assert max(green, blue) < 60
 
 
 def test_sixteen_bit_greyscale_is_scaled_not_clipped() -> None:
@@ -134,16 +124,32 @@ def test_hostile_files_raise_typed_errors(tmp_path: Path) -> None:
     assert _reason((tmp_path / "photo.jpg").read_bytes()) == "unknown_format"
     assert _reason(_encode(_card(), "GIF")) == "unknown_format"  # a real image, but not one we take
     assert _reason(_encode(_card(), "BMP")) == "unknown_format"
+    # Scans as TIFF are not taken: no phone or browser sends one, and libtiff decodes only in full.
+    assert _reason(_encode(_card(), "TIFF")) == "unknown_format"
+    assert _reason(hostile.tiff_blank16(6000, 6000)) == "unknown_format"  # the issue's +930 MB
     assert _reason(jpeg[: len(jpeg) // 2]) in {"truncated", "corrupt"}
     assert _reason(png[: len(png) // 2]) in {"truncated", "corrupt"}
     assert _reason(jpeg[:20]) in {"truncated", "corrupt", "unknown_format"}
 
 
 def test_decompression_bombs_rejected_before_decoding() -> None:
-    assert _reason(_png_with_size(8000, 6000)) == "decompression_bomb"  # 48 MP > 40 MP default
-    assert _reason(_png_with_size(60000, 60000)) == "decompression_bomb"  # past Pillow's own limit
+    assert _reason(hostile.png_claiming(8000, 6000)) == "decompression_bomb"  # 48 MP > 40 MP default
+    assert _reason(hostile.png_claiming(60000, 60000)) == "decompression_bomb"  # past Pillow's limit
+    assert _reason(hostile.jpeg_claiming(9000, 9000)) == "decompression_bomb"
+    assert _reason(hostile.heic_claiming(9000, 9000)) == "decompression_bomb"
+    assert _reason(hostile.webp_claiming(16000, 16000)) == "decompression_bomb"
     assert _reason(_encode(_card(), "PNG"), max_pixels=10_000) == "decompression_bomb"
-    assert _reason(_png_with_size(30000, 10)) == "too_large"
+    assert _reason(hostile.png_claiming(30000, 10)) == "too_large"
+
+
+def test_photos_are_decoded_at_the_readers_working_size() -> None:
+    # Twice the flattened document's width: a document filling half the photo keeps every pixel
+    # the reader will use; a 40 MP photo is decoded at reduced scale instead of 160 MB.
+    decoded = decode_image(hostile.jpeg_blank(7720, 5180))
+    assert (decoded.width, decoded.height) == (2560, 1718)
+    assert decoded.original_size == (7720, 5180)
+    small = decode_image(_encode(_card(), "PNG"))
+    assert (small.width, small.height) == (320, 200)
 
 
 def _scene(background: int = 200, seed: int = 1) -> RGBImage:

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from idscan.documents.imageio import UnsupportedFileError
 from idscan.documents.locate import find_quad
 from idscan.documents.mrz_reader import MrzReads
 from idscan.documents.reader import _reconcile, _SideWork, mrz_cut_short, read_document
 from idscan.documents.reading import DocumentReading, ReadParams, SideReading
 from idscan.documents.rules import DocumentRules
+from idscan.errors import UnsupportedImageError
 from tests.documents.mrz.factory import Holder, td3
 from tests.documents.synth import Document, make_document, need_faces, need_fonts, photograph
 
@@ -152,7 +152,7 @@ def test_driving_licence_has_no_mrz_and_is_read_from_print() -> None:
     [b"", b"\xff\xd8\xff\xe0 truncated jpeg", b"GIF89a" + b"\x00" * 20, b"%PDF-1.4 not an image"],
 )
 def test_hostile_input_gives_the_typed_error(data: bytes) -> None:
-    with pytest.raises(UnsupportedFileError):
+    with pytest.raises(UnsupportedImageError):
         read(data)
 
 

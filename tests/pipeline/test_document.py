@@ -16,6 +16,7 @@ from idscan.models import DocumentScan, Event
 from idscan.pipeline import document
 from tests.conftest import Caller
 from tests.documents.synth import make_document, need_faces, need_fonts, photograph
+from tests.support import hostile_images as hostile
 
 API = "/id-scan/v1"
 
@@ -126,6 +127,23 @@ def test_unreadable_uploads_fail_the_task_after_five_attempts(
     )
     assert result.json()["tasks"][0]["state"] == "failed"
     assert upload(client, trx["url"], b"more").status_code == 410
+
+
+def test_bombs_and_formats_off_the_list_are_unsupported_files(
+    client: TestClient, container: Container, caller: Caller
+) -> None:
+    # Each is judged from its header in the worker: an attempt with its hint, never a decode.
+    trx = create(client, caller)
+    for data in (
+        hostile.png_claiming(8000, 6000),
+        hostile.jpeg_claiming(30000, 30000),
+        hostile.tiff_blank16(600, 600),
+        hostile.gif_claiming(65000, 65000),
+        b"<!doctype html><p>not a photo",
+    ):
+        response = upload(client, trx["url"], data)
+        assert response.status_code == 202
+        assert process(container, response.json()["attemptId"]).code == "unsupported_file"
 
 
 def test_attempts_are_listed_while_pending(client: TestClient, container: Container, caller: Caller) -> None:

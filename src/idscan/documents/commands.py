@@ -14,11 +14,11 @@ from typing import Any
 
 from PIL import Image
 
-from idscan.documents.imageio import UnsupportedFileError
 from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.redact import REDACTABLE, redact
 from idscan.documents.rules import DocumentRules, Level
+from idscan.errors import UnsupportedImageError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -77,7 +77,7 @@ def run_read(args: argparse.Namespace) -> int:
     params = ReadParams(today=today, rules=rules, threads=args.threads)
     try:
         reading = read_document(front, back, params)
-    except UnsupportedFileError as exc:
+    except UnsupportedImageError as exc:
         sys.stderr.write(f"unsupported_file: {exc}\n")
         return 2
     if args.out:

@@ -1,142 +1,41 @@
 """Decode untrusted upload bytes into an RGB array, and measure whether the image is usable.
 
-Every way a file can be hostile or unusable ends in `UnsupportedFileError(reason)` (the pipeline
-reports `unsupported_file`), never in a crash: empty, truncated, unknown or disallowed format,
-decompression bombs (pixel count checked from the header, before any pixel is decoded), absurd
-dimensions. Animated or multi-page files (APNG, animated WebP, multi-page TIFF, iPhone MPO) are
-read from their first frame: a document photo is always the first picture, and rejecting them would
-refuse ordinary phone uploads. EXIF orientation is applied. CMYK, 16-bit, palette and alpha images
-come out as 8-bit RGB, alpha flattened on white (a transparent card background reads as paper).
+Decoding is `idscan.lib.imagefile` under the document photo's policy: JPEG, PNG, WebP and HEIC/HEIF
+(what phones and browsers send), at most 40 MP, judged from the header before any pixel is decoded,
+and decoded at no more than twice the reader's working width (a JPEG at reduced scale). Every way a
+file can be hostile or unusable ends in `UnsupportedImageError(reason)` (the pipeline reports
+`unsupported_file`), never in a crash or an unbounded allocation.
+
+TIFF and PDF scans are not taken: no phone or browser sends them, the upload page asks for a photo,
+and neither can be decoded at reduced scale (libtiff decodes whole strips and tiles, in 16-bit and
+CMYK variants that cost the most per pixel), so the format would add attack surface for no user.
 """
 
 from __future__ import annotations
 
-import io
-import struct
-import threading
-import warnings
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from idscan.lib.imagefile import DecodedImage, ImagePolicy, decode
 
 RGBImage = npt.NDArray[np.uint8]
 
-DEFAULT_MAX_PIXELS = 40_000_000
-DEFAULT_MAX_SIDE = 16_384
-# Pillow format names we accept (a JPEG with extra pictures from a phone opens as format "MPO").
-ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF", "TIFF")
-
-_heif_lock = threading.Lock()
-_heif_ready = False
-
-
-class UnsupportedFileError(ValueError):
-    """An upload we will not decode; `reason` is a short machine-readable word."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
+DOCUMENT_PHOTO = ImagePolicy(
+    "document photo",
+    ("JPEG", "PNG", "WEBP", "HEIF"),
+    max_pixels=40_000_000,
+    # Twice the flattened document's width (ReadParams.max_width, which the reader passes): a
+    # document filling half the photo still gives the reader every pixel it uses.
+    working_side=2 * 1280,
+)
 
 
-@dataclass(frozen=True)
-class DecodedImage:
-    pixels: RGBImage  # H x W x 3, uint8, RGB, orientation applied
-    format: str  # Pillow format name
-    source_mode: str  # the file's own pixel mode (CMYK, I;16, P ...)
-    exif_orientation: int  # 1 = upright; 2..8 were applied
-    frames: int  # frames/pages in the file; only the first is used
-
-    @property
-    def width(self) -> int:
-        return int(self.pixels.shape[1])
-
-    @property
-    def height(self) -> int:
-        return int(self.pixels.shape[0])
-
-
-def _register_heif() -> None:
-    global _heif_ready  # noqa: PLW0603 - one registration per process, no work at import time
-    with _heif_lock:
-        if not _heif_ready:
-            from pillow_heif import register_heif_opener
-
-            register_heif_opener()
-            _heif_ready = True
-
-
-def _open(data: bytes) -> Image.Image:
-    try:
-        with warnings.catch_warnings():
-            # We judge the pixel count ourselves below; Pillow's own warning must not escape.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            return Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
-    except Image.DecompressionBombError as exc:
-        raise UnsupportedFileError("decompression_bomb", str(exc)) from exc
-    except UnidentifiedImageError as exc:
-        raise UnsupportedFileError(
-            "unknown_format", "not a JPEG, PNG, WebP, HEIC/HEIF or TIFF image"
-        ) from exc
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise UnsupportedFileError("corrupt", str(exc)) from exc
-
-
-def _to_rgb(image: Image.Image) -> RGBImage:
-    mode = image.mode
-    if mode in {"I;16", "I;16L", "I;16B", "I;16N", "I"}:
-        # Pillow's convert("L") clips 16-bit values instead of scaling them.
-        wide = np.asarray(image, dtype=np.float64)
-        peak = 65535.0 if mode != "I" or wide.max(initial=0) > 255 else 255.0
-        grey = np.clip(wide * (255.0 / peak), 0, 255).round().astype(np.uint8)
-        return np.ascontiguousarray(np.repeat(grey[:, :, None], 3, axis=2))
-    if mode == "F":
-        grey = np.clip(np.asarray(image, dtype=np.float64), 0, 255).round().astype(np.uint8)
-        return np.ascontiguousarray(np.repeat(grey[:, :, None], 3, axis=2))
-    if mode in {"RGBA", "LA", "PA", "La", "RGBa"} or (mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(paper, rgba)
-    return np.ascontiguousarray(np.asarray(image.convert("RGB"), dtype=np.uint8))
-
-
-def decode_image(
-    data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS, max_side: int = DEFAULT_MAX_SIDE
-) -> DecodedImage:
-    """Decode an upload. Raises UnsupportedFileError for anything we will not or cannot read."""
-    if not data:
-        raise UnsupportedFileError("empty", "0 bytes")
-    _register_heif()
-    image = _open(data)
-    try:
-        width, height = image.size
-        if width <= 0 or height <= 0:
-            raise UnsupportedFileError("corrupt", "zero-sized image")
-        if width * height > max_pixels:
-            raise UnsupportedFileError("decompression_bomb", f"{width}x{height} exceeds {max_pixels} pixels")
-        if max(width, height) > max_side:
-            raise UnsupportedFileError("too_large", f"{width}x{height} exceeds {max_side} px per side")
-        if ImageFile.LOAD_TRUNCATED_IMAGES:  # a process-wide switch someone may have flipped
-            raise UnsupportedFileError("corrupt", "refusing to decode with LOAD_TRUNCATED_IMAGES set")
-        try:
-            frames = int(getattr(image, "n_frames", 1))
-            image.seek(0)
-            fmt = str(image.format)
-            source_mode = image.mode
-            orientation = int(image.getexif().get(0x0112, 1) or 1)
-            image.load()
-            upright = ImageOps.exif_transpose(image) or image
-            pixels = _to_rgb(upright)
-        except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
-            raise UnsupportedFileError(
-                "truncated" if "truncated" in str(exc) else "corrupt", str(exc)
-            ) from exc
-    finally:
-        image.close()
-    return DecodedImage(pixels, fmt, source_mode, orientation if 1 <= orientation <= 8 else 1, frames)
+def decode_image(data: bytes, policy: ImagePolicy = DOCUMENT_PHOTO) -> DecodedImage:
+    """Decode an upload. Raises UnsupportedImageError for anything we will not or cannot read."""
+    return decode(data, policy)
 
 
 # --- Quality checks on a decoded (or rectified) image; thresholds are parameters. ---

@@ -17,7 +17,7 @@ import numpy as np
 from idscan.documents.classify import Classification, Side, classify
 from idscan.documents.decide import decide
 from idscan.documents.fields import build_fields
-from idscan.documents.imageio import assess_quality, decode_image
+from idscan.documents.imageio import DOCUMENT_PHOTO, assess_quality, decode_image
 from idscan.documents.locate import Located, locate
 from idscan.documents.mrz import Reconciled, reconcile
 from idscan.documents.mrz_reader import MRZ_LENGTHS, MrzReads, read_mrz
@@ -97,7 +97,8 @@ class _SideWork:
 
 def read_side(data: bytes, params: ReadParams, timings: dict[str, float], tag: str) -> _SideWork:
     t0 = time.perf_counter()
-    decoded = decode_image(data)  # raises UnsupportedFileError: the caller maps it to unsupported_file
+    # raises UnsupportedImageError: the caller maps it to unsupported_file
+    decoded = decode_image(data, replace(DOCUMENT_PHOTO, working_side=2 * params.max_width))
     quality = tuple(q.code for q in assess_quality(decoded.pixels))
     t1 = time.perf_counter()
     ocr = ocr_session(params.threads)
@@ -233,7 +234,7 @@ def _mrz_regions(work: _SideWork, rec: Reconciled) -> None:
 
 
 def read_document(front: bytes, back: bytes | None, params: ReadParams) -> DocumentReading:
-    """Read one document from its front (and optional back) photo. Raises `UnsupportedFileError`."""
+    """Read one document from its front (and optional back) photo. Raises `UnsupportedImageError`."""
     cv2.setNumThreads(params.threads)
     timings: dict[str, float] = {}
     start = time.perf_counter()

@@ -15,11 +15,11 @@ from sqlalchemy import select
 
 from idscan.container import Container
 from idscan.db import transaction
-from idscan.documents.imageio import UnsupportedFileError
 from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.redact import redact
 from idscan.documents.rules import DocumentRules, Level
+from idscan.errors import UnsupportedImageError
 from idscan.lib.clock import utcnow
 from idscan.models import DocumentScan, Task, Transaction
 from idscan.pipeline import images
@@ -116,7 +116,7 @@ def analyse(ctx: Container, inp: AttemptInput) -> Analysis:
     )
     try:
         reading = read_document(front, back, params)
-    except UnsupportedFileError:
+    except UnsupportedImageError:
         return Analysis(code="unsupported_file")
     return Analysis(
         code=reading.code,
