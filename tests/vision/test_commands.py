@@ -9,7 +9,7 @@ import cv2
 import pytest
 
 from idscan.vision import commands
-from idscan.vision.frame_sources import decode_frames, frames_from_video, load_frames, write_frames_dir
+from idscan.vision.frame_sources import frames_from_video, load_frames, write_frames_dir
 from idscan.vision.liveness_track import Frame
 from tests.vision.conftest import LIVE_STILLS, plan_for
 from tests.vision.synth import sequences
@@ -92,11 +92,6 @@ def test_frame_sources(rig_of: Any, tmp_path: Path) -> None:
     write_frames_dir([Frame(5, image), Frame(40, image)], plain)
     (plain / "timestamps.json").unlink()
     assert [f.timestamp_ms for f in load_frames(plain, fps=5)] == [0, 200]
-    ok, jpeg = cv2.imencode(".jpg", image)
-    assert ok
-    uploads = decode_frames([(1000, jpeg.tobytes()), (1100, jpeg.tobytes())])
-    assert [f.timestamp_ms for f in uploads] == [1000, 1100]
-    assert uploads[0].image.shape == image.shape
     video = tmp_path / "clip.avi"
     writer = cv2.VideoWriter(
         str(video), cv2.VideoWriter.fourcc(*"MJPG"), 10.0, (image.shape[1], image.shape[0])

@@ -9,7 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from idscan import jobs
-from idscan.errors import ConflictError, GoneError, NotFoundError, Problem, ValidationError
+from idscan.errors import (
+    ConflictError,
+    GoneError,
+    NotFoundError,
+    Problem,
+    UnsupportedImageError,
+    ValidationError,
+)
 from idscan.hosted.service import require_pending
 from idscan.lib.clock import utcnow
 from idscan.lib.ids import new_uuid
@@ -18,6 +25,7 @@ from idscan.pipeline.frames import UploadedFrame, pack_frames
 from idscan.pipeline.kinds import LIVENESS_JOB
 from idscan.storage.blobstore import BlobStore
 from idscan.transactions.states import TaskState, TaskType
+from idscan.vision.liveness_frames import check_frame
 from idscan.vision.liveness_plan import ChallengePlan, new_challenge
 
 
@@ -83,6 +91,11 @@ def submit(
     stamps = [f.timestamp_ms for f in frames]
     if stamps != sorted(stamps):
         raise ValidationError([Problem("timestamps", "Frame timestamps must not go backwards.")])
+    for number, frame in enumerate(frames, start=1):
+        try:  # from the header only: a format the page sends, at most 2 MP; refused before storing
+            check_frame(frame.data)
+        except UnsupportedImageError as exc:
+            raise type(exc)(exc.reason, f"Frame {number}: {exc.detail}") from exc
     key = f"transactions/{trx.id}/liveness/{live.id}/frames.zip"
     blobs.put(key, pack_frames(frames))
     live.submitted_at = utcnow()

@@ -331,7 +331,7 @@ def decode(data: bytes, policy: ImagePolicy, *, budget: DecodeBudget = DECODE_BU
             raise ImageTooLargeError(
                 "too_large",
                 f"A {kind} image of {original[0]} x {original[1]} pixels needs more memory to decode "
-                "than we allow; send a JPEG.",
+                "than we allow.",
             )
         with budget.hold(cost):
             try:

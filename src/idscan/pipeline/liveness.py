@@ -20,8 +20,8 @@ from idscan.pipeline.frames import unpack_frames
 from idscan.pipeline.outcome import PROCESSING_FAILED, record_task_outcome, want_face_match
 from idscan.results import service as results
 from idscan.transactions.states import TaskState, TaskType, TransactionState
-from idscan.vision.images import ImageDecodeError, decode_image
-from idscan.vision.liveness import Frame, judge
+from idscan.vision.liveness import judge
+from idscan.vision.liveness_frames import EncodedFrame, readable
 from idscan.vision.liveness_plan import ChallengePlan
 
 
@@ -62,13 +62,10 @@ def load(ctx: Container, session_id: str) -> SessionInput | None:
 
 
 def analyse(ctx: Container, inp: SessionInput) -> Verdict:
+    # The frames stay encoded and are decoded one at a time in each pass of the judge; a broken or
+    # refused frame is a gap in the capture, which the timing checks judge.
     uploaded = unpack_frames(ctx.blobs.get(inp.frames_key))
-    frames = []
-    for item in uploaded:
-        try:
-            frames.append(Frame(item.timestamp_ms, decode_image(item.data)))
-        except ImageDecodeError:
-            continue  # a broken frame is a gap in the capture; timing checks judge the gaps
+    frames = readable(EncodedFrame(item.timestamp_ms, item.data) for item in uploaded)
     if not frames:
         return Verdict(passed=False, score=0.0, reasons=["no_frames"])
     verdict = judge(inp.plan, frames, ctx.vision, now=inp.submitted_at)

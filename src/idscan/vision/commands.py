@@ -14,9 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from idscan.errors import UnsupportedImageError
 from idscan.vision.detection import DetectedFace, detect_faces
 from idscan.vision.frame_sources import load_frames
-from idscan.vision.images import ImageDecodeError, decode_image
+from idscan.vision.images import decode_image
 from idscan.vision.liveness import LivenessVerdict, judge
 from idscan.vision.liveness_plan import ChallengePlan
 from idscan.vision.matching import FaceComparison, MatchParams, compare_faces
@@ -76,7 +77,7 @@ def _read(path: Path) -> Any:
 def run_detect(args: argparse.Namespace) -> int:
     try:
         image = _read(args.image)
-    except (OSError, ImageDecodeError) as exc:
+    except (OSError, UnsupportedImageError) as exc:
         return _error(f"{args.image}: {exc}")
     faces = detect_faces(image, _models(args).detector())
     lines = [f"{len(faces)} face(s) in {args.image} ({image.shape[1]}x{image.shape[0]})"]
@@ -107,7 +108,7 @@ def comparison_dict(comparison: FaceComparison) -> dict[str, Any]:
 def run_compare(args: argparse.Namespace) -> int:
     try:
         a, b = _read(args.a), _read(args.b)
-    except (OSError, ImageDecodeError) as exc:
+    except (OSError, UnsupportedImageError) as exc:
         return _error(str(exc))
     comparison = compare_faces(a, b, _models(args), MatchParams(threshold=args.threshold))
     r = comparison.result
@@ -141,7 +142,7 @@ def run_liveness(args: argparse.Namespace) -> int:
             text = Path(text).read_text()
         plan = ChallengePlan.from_json(text)
         frames = load_frames(args.source, args.fps)
-    except (OSError, ValueError, KeyError, ImageDecodeError) as exc:
+    except (OSError, ValueError, KeyError, UnsupportedImageError) as exc:
         return _error(str(exc))
     # Offline re-judging of a recorded session: judge it as of the moment the plan was issued.
     verdict = judge(plan, frames, _models(args), now=plan.issued_at)

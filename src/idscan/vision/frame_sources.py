@@ -7,7 +7,6 @@ an object name → ms), else from all-digit file names (`000123.jpg` = 123 ms), 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
@@ -16,12 +15,7 @@ import numpy as np
 from idscan.vision.images import decode_image
 from idscan.vision.liveness_track import Frame
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
-
-
-def decode_frames(uploads: Sequence[tuple[int, bytes]]) -> list[Frame]:
-    """Frames as the page uploads them: (timestamp in ms, JPEG/PNG/WebP bytes), in capture order."""
-    return [Frame(int(t), decode_image(data)) for t, data in uploads]
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 
 
 def frames_from_dir(folder: Path, fps: float = 10.0) -> list[Frame]:

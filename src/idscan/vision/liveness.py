@@ -32,10 +32,10 @@ from idscan.vision.liveness_checks import (
 from idscan.vision.liveness_params import LivenessParams
 from idscan.vision.liveness_plan import ChallengePlan
 from idscan.vision.liveness_reasons import Reason, ReasonCode
-from idscan.vision.liveness_track import Frame, Observation, track
+from idscan.vision.liveness_track import Frame, FrameLike, Observation, track
 from idscan.vision.sessions import VisionModels
 
-__all__ = ["Frame", "LivenessParams", "LivenessVerdict", "PassiveSpoofCheck", "judge"]
+__all__ = ["Frame", "FrameLike", "LivenessParams", "LivenessVerdict", "PassiveSpoofCheck", "judge"]
 
 
 class PassiveSpoofCheck(Protocol):
@@ -81,14 +81,15 @@ def _best_frame(obs: Sequence[Observation], plan: ChallengePlan, base: Baseline 
 
 def judge(
     plan: ChallengePlan,
-    frames: Sequence[Frame],
+    frames: Sequence[FrameLike],
     models: VisionModels,
     params: LivenessParams | None = None,
     *,
     now: datetime,
     passive: PassiveSpoofCheck | None = None,
 ) -> LivenessVerdict:
-    """Decide one session. Synchronous and CPU-bound: run it off the event loop."""
+    """Decide one session. Synchronous and CPU-bound: run it off the event loop. The frames are
+    read in a few passes, one at a time, so they may be `EncodedFrame`s decoded on access."""
     params = params or LivenessParams()
     checks: list[CheckResult] = []
     if now > plan.expires_at:

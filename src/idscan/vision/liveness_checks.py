@@ -15,7 +15,7 @@ from idscan.vision.face_measures import FaceMeasure
 from idscan.vision.liveness_params import LivenessParams
 from idscan.vision.liveness_plan import FLASH_COLOURS, ChallengeKind, ChallengePlan
 from idscan.vision.liveness_reasons import Reason, ReasonCode
-from idscan.vision.liveness_track import Frame, Observation
+from idscan.vision.liveness_track import FrameLike, Observation
 from idscan.vision.matching import cosine
 
 
@@ -52,7 +52,7 @@ def _fail(name: str, code: ReasonCode, detail: str, margin: float = 0.0) -> Chec
     return CheckResult(name, min(margin, 0.49), (Reason.of(code, detail),))
 
 
-def check_timing(plan: ChallengePlan, frames: Sequence[Frame], params: LivenessParams) -> CheckResult:
+def check_timing(plan: ChallengePlan, frames: Sequence[FrameLike], params: LivenessParams) -> CheckResult:
     if len(frames) < params.min_frames:
         return _fail("timing", ReasonCode.TOO_FEW_FRAMES, f"{len(frames)} frames")
     ts = np.array([f.timestamp_ms for f in frames], np.float64)
@@ -65,11 +65,22 @@ def check_timing(plan: ChallengePlan, frames: Sequence[Frame], params: LivenessP
         return _fail("timing", ReasonCode.TIMING_IRREGULAR, f"fps {fps:.1f}, longest gap {gaps.max():.0f} ms")
     if span < plan.duration_ms - params.duration_slack_ms:
         return _fail("timing", ReasonCode.CAPTURE_TOO_SHORT, f"{span:.0f} ms of {plan.duration_ms}")
-    small = [f.image[::8, ::8].astype(np.int16) for f in frames]
-    same = sum(float(np.abs(a - b).mean()) < 0.5 for a, b in itertools.pairwise(small))
+    same = _repeated_frames(frames)
     if same > params.frozen_share * (len(frames) - 1):
         return _fail("timing", ReasonCode.FROZEN_VIDEO, f"{same} repeated frames")
     return CheckResult("timing", 1.0)
+
+
+def _repeated_frames(frames: Sequence[FrameLike]) -> int:
+    """Consecutive frames that are near-identical, comparing every 8th pixel; one pass, holding two
+    thumbnails. Frames of another size than the one before are different frames."""
+    same, previous = 0, None
+    for frame in frames:
+        small = frame.image[::8, ::8].astype(np.int16)
+        if previous is not None and small.shape == previous.shape:
+            same += float(np.abs(small - previous).mean()) < 0.5
+        previous = small
+    return same
 
 
 def check_presence(obs: Sequence[Observation], params: LivenessParams) -> CheckResult:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -20,9 +21,22 @@ from idscan.vision.images import limit_size
 from idscan.vision.sessions import VisionModels
 
 
+class FrameLike(Protocol):
+    """A captured frame. `image` may decode on each access (`liveness_frames.EncodedFrame`): read it
+    once per pass and do not keep it, so a session never holds more than a frame or two decoded."""
+
+    @property
+    def timestamp_ms(self) -> int: ...  # capture time from the page's clock; only differences matter
+
+    @property
+    def image(self) -> NDArray[np.uint8]: ...  # BGR
+
+
 @dataclass(frozen=True, slots=True)
 class Frame:
-    timestamp_ms: int  # capture time from the page's clock; only differences matter
+    """A frame already decoded (the CLI, tests)."""
+
+    timestamp_ms: int
     image: NDArray[np.uint8]  # BGR
 
 
@@ -57,7 +71,7 @@ def _sharpness(image: NDArray[np.uint8], m: FaceMeasure) -> float:
 
 
 def track(
-    frames: Sequence[Frame], models: VisionModels, params: TrackParams | None = None
+    frames: Sequence[FrameLike], models: VisionModels, params: TrackParams | None = None
 ) -> list[Observation]:
     params = params or TrackParams()
     if not frames:
