@@ -87,6 +87,7 @@ bench: install-dev system-deps
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/faces.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/hostile.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
