@@ -2,9 +2,10 @@
 
 Starts `idscan serve` (embedded worker, 4 jobs at once, SQLite, a temporary data directory, rate
 limits off) and measures its resident memory at rest (with any child processes, from /proc). It then
-brings nine links to the liveness step with an ordinary passport photo and runs one ordinary
-liveness check: models load once per process, and that memory is not the hostile inputs' doing, so
-idle is measured again after this warm-up and is the baseline (both figures are printed). Then the
+brings ten links to the liveness step with an ordinary passport photo, then reads 4 phone-size
+photos at once and runs 2 ordinary liveness checks: models load once per process and the worker
+threads' arenas grow to their working size, which is not the hostile inputs' doing, so idle is
+measured again after this warm-up and is the baseline (both figures are printed). Then the
 hostile set goes 4 at a time through the real HTTP API, sampling RSS every 50 ms and polling
 /healthz throughout.
 One row per input: the HTTP status, the bytes the client sent before the answer, the peak RSS above
@@ -584,16 +585,15 @@ def liveness_links(service: Service, photo: bytes, count: int) -> list[str]:
 
 
 def warm_up(service: Service, photo: bytes | None, links: list[str]) -> None:
-    """One ordinary document and one liveness check: the models load once per process."""
-    if photo is None:
-        link = service.link(["document_scan"])
-        upload_document(service, link, hostile.jpeg_blank(1600, 1200, mode="RGB"))
-        document_outcome(service, link)
-        return
-    link = links.pop()
-    frames = [flat_jpeg((640, 480), 5 * i) for i in range(40)]
-    send_frames(service, link, frames, json.dumps([i * 100 for i in range(40)]))
-    liveness_outcome(service, link)
+    """Ordinary work at full concurrency, so that models are loaded and the worker threads' arenas
+    have grown as they do in service: 4 phone-size photos at once, then 2 liveness checks at once."""
+    phone = hostile.jpeg_blank(4032, 3024, mode="RGB")
+    cases = [document_case(service, "warm-up photo", phone) for _ in range(AT_ONCE)]
+    if photo is not None:
+        frames = [flat_jpeg((640, 480), 5 * i) for i in range(40)]
+        cases += [liveness_case(service, links, "warm-up liveness", lambda: frames) for _ in range(2)]
+    with ThreadPoolExecutor(AT_ONCE) as pool:
+        list(pool.map(lambda case: case.run(), cases))
 
 
 def run_cases(cases: list[Case], sampler: Sampler, idle: int) -> list[Row]:
@@ -667,9 +667,10 @@ def main() -> None:
     health = Health(service.base)
     try:
         idle_cold = sampler.settled()
-        links = liveness_links(service, photo, 3 + 5 + 1) if photo is not None else []
-        if photo is not None and len(links) < 9:
-            print(f"only {len(links)} of 9 links reached the liveness step; some liveness rows will fail")
+        wanted = 3 + 5 + 2  # the frame bombs, the timestamp cases, the warm-up
+        links = liveness_links(service, photo, wanted) if photo is not None else []
+        if photo is not None and len(links) < wanted:
+            print(f"only {len(links)} of {wanted} links reached the liveness step; some rows will fail")
         warm_up(service, photo, links)
         idle = sampler.settled(3.0)
         print("generating the hostile set ...", flush=True)

@@ -79,11 +79,33 @@ def test_each_purpose_has_its_own_list() -> None:
         probe(png, FRAME)
 
 
-def test_a_format_that_costs_too_much_to_decode_is_refused_unread() -> None:
-    # 38.4 MP is under the cap, but libwebp's decoder needs ~15 bytes a pixel: 580 MB.
+@pytest.mark.parametrize(
+    "data",
+    [
+        hostile.webp_claiming(16_000, 2400),  # libwebp keeps two RGBA canvases: ~15 bytes a pixel
+        hostile.heic_claiming(6400, 6000),  # libheif: ~7 bytes a pixel
+        hostile.png_claiming(7720, 5140, channels=4),  # Pillow's RGBA image alone is 160 MB
+    ],
+)
+def test_a_file_that_costs_too_much_to_decode_is_refused_unread(data: bytes) -> None:
+    # Under the 40 MP cap, but more than one decode may hold of the process-wide budget.
     with pytest.raises(ImageTooLargeError) as caught:
-        decode(hostile.webp_claiming(16_000, 2400), PHOTO)
+        decode(data, PHOTO)
     assert caught.value.reason == "too_large"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        hostile.heic_claiming(5712, 4284),  # an iPhone's 24 MP HEIC
+        hostile.png_claiming(7720, 5140),  # 39.7 MP of grey
+    ],
+)
+def test_ordinary_large_photos_fit_the_budget(data: bytes) -> None:
+    # The bodies are cut short: reaching the decoder shows the budget let the file through.
+    with pytest.raises(UnsupportedImageError) as caught:
+        decode(data, PHOTO)
+    assert caught.value.reason in {"corrupt", "truncated"}
 
 
 def test_decoding_shrinks_to_the_working_size() -> None:

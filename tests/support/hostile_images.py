@@ -43,10 +43,11 @@ def png_blank(width: int, height: int, *, channels: int = 1, bits: int = 8) -> b
     return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", body) + _chunk(b"IEND", b"")
 
 
-def png_claiming(width: int, height: int) -> bytes:
+def png_claiming(width: int, height: int, *, channels: int = 1) -> bytes:
     data = bytearray(encode(Image.new("L", (1, 1)), "PNG"))
     start = 8 + 8  # signature, then the IHDR chunk's length and type
     data[start : start + 8] = struct.pack(">II", width, height)
+    data[start + 9] = {1: 0, 3: 2, 4: 6}[channels]  # colour type
     data[start + 13 : start + 17] = struct.pack(">I", zlib.crc32(bytes(data[start - 4 : start + 13])))
     return bytes(data)
 

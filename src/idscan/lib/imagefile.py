@@ -45,12 +45,13 @@ _MODE_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N
 # libwebp's animation decoder keeps two RGBA canvases; libheif a YUV and an RGB plane.
 _DECODER_BYTES = {"WEBP": 12, "HEIF": 4}
 # Per pixel of the working image: Pillow's copy, converted or flattened copies, the RGB array.
-_WORKING_BYTES = 16
+_WORKING_BYTES = 12
 # Source pixels resized at once, and their cost (a crop, a converted or premultiplied copy).
 _STRIP_PIXELS = 2_000_000
 _STRIP_BYTES = 12
 _PNG_TEXT_BYTES = 1024 * 1024  # text chunks a header may inflate to (Pillow's default: 64 MB)
-DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024
+# Room for one iPhone HEIC (24 MP, ~190 MB while libheif decodes it) or a few smaller images at once.
+DEFAULT_BUDGET_BYTES = 200 * 1024 * 1024
 
 _ORIENTATIONS = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -241,14 +242,17 @@ def _fitted_size(size: tuple[int, int], side: int | None) -> tuple[int, int]:
 
 
 def _cost(data: bytes, image: Image.Image, original: tuple[int, int], side: int | None) -> int:
-    """Estimated peak bytes of decoding `image` (drafted already): an upper bound, not a guess."""
-    full = original[0] * original[1]
-    decoded = image.width * image.height
-    cost = decoded * _MODE_BYTES.get(image.mode, 4) + full * _DECODER_BYTES.get(str(image.format), 0)
+    """Estimated peak bytes of decoding `image` (drafted already): an upper bound, not a guess. The
+    larger of the load (Pillow's image and the decoder's own buffers) and what follows it (Pillow's
+    image, the strips being resized, the working image); libjpeg and libheif free their buffers when
+    the load ends, libwebp's animation decoder keeps its canvases until the file is closed."""
+    image_bytes = image.width * image.height * _MODE_BYTES.get(image.mode, 4)
+    decoder = original[0] * original[1] * _DECODER_BYTES.get(str(image.format), 0)
     if image.format in _JPEG_FAMILY and _jpeg_scans(data) > 1:
-        cost += _coefficient_bytes(*original, getattr(image, "layer", []))
+        decoder += _coefficient_bytes(*original, getattr(image, "layer", []))
     w, h = _fitted_size(image.size, side)
-    return cost + _STRIP_PIXELS * _STRIP_BYTES + w * h * _WORKING_BYTES
+    after = _STRIP_PIXELS * _STRIP_BYTES + w * h * _WORKING_BYTES + (decoder if image.format == "WEBP" else 0)
+    return image_bytes + max(decoder, after)
 
 
 def _resizable(image: Image.Image) -> Image.Image:
