@@ -177,3 +177,14 @@ def test_decodes_wait_for_their_share_of_the_budget() -> None:
     assert order == ["first done", "second"]
     with budget.hold(100):
         pass
+
+
+def test_junk_between_jpeg_segments_does_not_hide_a_progressive_file() -> None:
+    # libjpeg skips junk before a marker; a progressive file keeps all its coefficients (6 bytes a
+    # pixel here, 4:4:4) whatever the scale, so the estimate must see every scan.
+    plain = hostile.encode(Image.new("RGB", (6000, 6000), (1, 2, 3)), "JPEG", progressive=True, subsampling=0)
+    sof = plain.index(b"\xff\xc2")
+    junk = plain[:sof] + b"\x00junk\x00" + plain[sof:]
+    for data in (plain, junk):
+        with pytest.raises(ImageTooLargeError):
+            decode(data, PHOTO, budget=DecodeBudget(150_000_000))  # 216 MB of coefficients

@@ -211,7 +211,10 @@ def _jpeg_scans(data: bytes) -> int:
     """Scans of the main image. libjpeg keeps every coefficient of the whole image in memory for a
     file of more than one scan (progressive or not), whatever the scale it decodes at."""
     at = 2
-    while at + 4 <= len(data) and data[at] == 0xFF:
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:  # junk between segments: libjpeg skips it with a warning, so do we
+            at += 1
+            continue
         marker = data[at + 1]
         if marker == 0xDA:
             end = data.find(b"\xff\xd9", at)
