@@ -7,9 +7,9 @@ Every refusal is an `UnsupportedImageError` with a short `reason`; too many pixe
 `ImageTooLargeError`. How memory stays bounded, whatever the file claims:
 - the pixel count and the sides are judged from the header, before any pixel is decoded;
 - a JPEG at least twice the working size is decoded at 1/2, 1/4 or 1/8 scale (libjpeg's DCT scaling);
-- the other formats can only be decoded whole: the decoded image is shrunk at once by an integer
-  factor in its own mode, and converted (16-bit scaled, alpha flattened) only after that, so there is
-  never a float64 or second full-size copy;
+- the other formats can only be decoded whole: the decoded image is resized to the working size a
+  strip of rows at a time (palettes converted strip by strip), and converted (16-bit scaled in
+  integers, alpha flattened) only after that, so there is never a float64 or second full-size copy;
 - each decode first reserves its estimated peak from one process-wide budget, so decodes running at
   once wait for each other instead of adding up, and a file that alone would not fit is refused.
 Animated and multi-page files are read from their first frame; EXIF orientation is applied.
