@@ -223,7 +223,7 @@ def test_real_fixtures_pass_the_default_quality_checks() -> None:
         data = (fixtures_dir() / item["file"]).read_bytes()
         if data[:2] == b"BM":
             # Bitmaps (a document reader's raw output) are not an upload format we accept.
-            with pytest.raises(UnsupportedFileError):
+            with pytest.raises(UnsupportedImageError):
                 decode_image(data)
             continue
         decoded = decode_image(data)
