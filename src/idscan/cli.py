@@ -44,12 +44,18 @@ def _configure_logging(settings: Settings) -> None:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     from idscan import jobs, migrate
+    from idscan.bootstrap import load_keyring
     from idscan.db import make_unpooled_engine
 
     settings = load_settings()
     _configure_logging(settings)
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    migrate.upgrade(settings.database_url)
+    # Some migrations seal stored secrets. A shared database without configured master keys still
+    # migrates; a migration that needs them then says so before it changes anything.
+    keyring = (
+        None if settings.security.master_keys is None and not settings.is_sqlite else load_keyring(settings)
+    )
+    migrate.upgrade(settings.database_url, keyring=keyring)
     engine = make_unpooled_engine(settings.database_url)
     jobs.install_schema(engine)
     engine.dispose()

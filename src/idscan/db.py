@@ -38,11 +38,16 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
     )
 
 
-def make_unpooled_engine(url: str) -> Engine:
-    """For short-lived tools (migrations, CLI) that should leave no connection behind."""
+def make_unpooled_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+    """For short-lived tools (migrations, CLI) that should leave no connection behind. Migrations
+    turn SQLite's foreign key enforcement off (`foreign_keys=False`) and check the keys themselves."""
     engine = create_engine(url, poolclass=NullPool)
     if url.startswith("sqlite"):
-        event.listen(engine, "connect", _sqlite_pragmas)
+
+        def pragmas(dbapi_connection: Any, record: Any) -> None:
+            _sqlite_pragmas(dbapi_connection, record, foreign_keys=foreign_keys)
+
+        event.listen(engine, "connect", pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
 
@@ -54,13 +59,13 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, foreign_keys: bool = True) -> None:
     # Let SQLAlchemy emit BEGIN itself (see the "begin" listener).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
+
+if TYPE_CHECKING:
+    from idscan.lib.aead import Keyring
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -22,16 +25,19 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
     return True
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str, keyring: Keyring | None = None) -> Config:
+    """`keyring` reaches the migrations that must seal or open stored secrets (0006); without it, such
+    a migration refuses to run when there are rows it would have to convert."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url)
+    cfg.attributes["keyring"] = keyring
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "head", *, keyring: Keyring | None = None) -> None:
+    command.upgrade(alembic_config(url, keyring), revision)
 
 
-def downgrade(url: str, revision: str) -> None:
-    command.downgrade(alembic_config(url), revision)
+def downgrade(url: str, revision: str, *, keyring: Keyring | None = None) -> None:
+    command.downgrade(alembic_config(url, keyring), revision)

@@ -10,7 +10,11 @@ from fastapi.testclient import TestClient
 from idscan.app import create_app
 from idscan.config import Settings
 from idscan.container import Container
+from idscan.db import transaction
+from idscan.lib.ids import token_digest
+from idscan.models import Handoff
 from tests.conftest import Caller
+from tests.support.rawdb import assert_not_stored
 
 API = "/id-scan/v1"
 
@@ -190,3 +194,44 @@ def test_a_refused_upload_keeps_the_photo_already_sent(
         assert again.json()["detail"] == "Too many tries in a short time. Wait a minute, then try again."
         status = client.get(f"{path}/status").json()
         assert status["lastAttempt"]["id"] == first.json()["attemptId"]
+
+
+def test_the_hosted_link_is_kept_only_as_a_digest(
+    client: TestClient, caller: Caller, settings: Settings
+) -> None:
+    url = create(client, caller)["url"]
+    token = url.rsplit("/", 1)[1]
+    assert_not_stored(settings.database_url, token)
+    assert client.get(url.removeprefix("http://testserver")).status_code == 200
+
+
+def test_a_phone_link_is_kept_only_as_a_digest_and_leads_to_the_page_once(
+    client: TestClient, caller: Caller, settings: Settings
+) -> None:
+    page = create(client, caller)["url"].removeprefix("http://testserver")
+    handoff = client.post(f"{page}/handoff").json()
+    path = handoff["url"].removeprefix("http://testserver")
+    assert path.startswith("/en-us/handoffs/")
+    # Neither the phone's link nor the page link it leads to is in the database.
+    assert_not_stored(settings.database_url, path.rsplit("/", 1)[1], page.rsplit("/", 1)[1])
+    phone = client.get(path, follow_redirects=False)
+    assert phone.status_code == 303
+    assert phone.headers["location"] == f"{page}?device=phone"
+    assert client.get(path).status_code == 410
+
+
+def test_a_phone_link_that_was_tampered_with_leads_nowhere(
+    client: TestClient, caller: Caller, container: Container
+) -> None:
+    """The sealed page link opens only with the phone link's own token: another row's seal fails."""
+    first = create(client, caller)["url"].removeprefix("http://testserver")
+    second = create(client, caller)["url"].removeprefix("http://testserver")
+    one = client.post(f"{first}/handoff").json()["url"].removeprefix("http://testserver")
+    two = client.post(f"{second}/handoff").json()["url"].removeprefix("http://testserver")
+    with transaction(container.session_factory) as session:
+        a, b = (session.get(Handoff, token_digest(p.rsplit("/", 1)[1])) for p in (one, two))
+        assert a is not None
+        assert b is not None
+        a.capability_sealed = b.capability_sealed
+    assert client.get(one, follow_redirects=False).status_code == 404
+    assert client.get(two, follow_redirects=False).headers["location"] == f"{second}?device=phone"

@@ -17,6 +17,7 @@ from idscan.pipeline import document
 from tests.conftest import Caller
 from tests.documents.synth import make_document, need_faces, need_fonts, photograph
 from tests.support import hostile_images as hostile
+from tests.support.rawdb import assert_not_stored
 
 API = "/id-scan/v1"
 
@@ -99,6 +100,7 @@ def test_accepted_passport_completes_with_result_and_redacted_downloads(
 
     image = client.get(document_file["url"].removeprefix("http://testserver"), headers=caller.headers())
     assert image.status_code == 200
+    assert_not_stored(container.settings.database_url, document_file["url"].rsplit("/", 1)[1])
     assert image.headers["content-type"] == "image/jpeg"
     assert Image.open(io.BytesIO(image.content)).size[0] > 500
 
@@ -184,6 +186,13 @@ def test_expired_document_is_refused_with_its_code(
     (attempt,) = detail["tasks"][0]["documentScans"]
     assert attempt["code"] == "document_expired"
     assert {f["type"] for f in attempt["files"]} >= {"document_front"}
+    # The attempt's download links work, and the database holds neither them nor their tokens.
+    for file in attempt["files"]:
+        image = client.get(file["url"].removeprefix("http://testserver"), headers=caller.headers())
+        assert image.headers["content-type"] == "image/jpeg"
+    assert_not_stored(
+        container.settings.database_url, *(f["url"].rsplit("/", 1)[1] for f in attempt["files"])
+    )
 
 
 def test_erasure_makes_results_and_downloads_gone(

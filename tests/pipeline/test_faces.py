@@ -21,6 +21,7 @@ from idscan.vision.liveness_track import Frame
 from tests.conftest import Caller
 from tests.documents.synth import fixtures_dir as document_fixtures
 from tests.documents.synth import make_document, need_faces, need_fonts, photograph
+from tests.support.rawdb import assert_not_stored
 from tests.vision.synth import sequences
 from tests.vision.synth.stills import make_rig
 
@@ -148,6 +149,7 @@ def test_liveness_then_face_match(
     assert selfie["type"] == "selfie"
     image = client.get(selfie["url"].removeprefix("http://testserver"), headers=caller.headers())
     assert image.headers["content-type"] == "image/jpeg"
+    assert_not_stored(container.settings.database_url, selfie["url"].rsplit("/", 1)[1])
     match = tasks["face_match"]
     assert match["threshold"] == 0.5
     assert match["passed"] is same_person

@@ -7,9 +7,11 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
+from idscan.config import Settings
 from idscan.container import Container
 from idscan.webhooks.tasks import run_delivery
 from tests.conftest import Caller
+from tests.support.rawdb import assert_not_stored
 
 URL = "/id-scan/v1/webhooks"
 
@@ -147,3 +149,24 @@ def test_the_delivery_log_shows_each_attempt(
     run_delivery(container, pending["id"], 1)  # attempt 1 was made and recorded: not again
     (item,) = client.get(f"{URL}/{hook['id']}/deliveries", headers=caller.headers()).json()["items"]
     assert len(item["attempts"]) == 1
+
+
+def test_custom_header_values_are_stored_sealed(
+    client: TestClient, caller: Caller, settings: Settings
+) -> None:
+    created = client.post(
+        URL,
+        json={"url": "https://a.example/h", "headers": {"Authorization": "Bearer shop-api-key-1"}},
+        headers=caller.headers(),
+    ).json()
+    assert_not_stored(settings.database_url, "shop-api-key-1")
+    patched = client.patch(
+        f"{URL}/{created['id']}", json={"headers": {"X-Api-Key": "shop-api-key-2"}}, headers=caller.headers()
+    ).json()
+    assert patched["headers"] == {"X-Api-Key": "shop-api-key-2"}
+    assert_not_stored(settings.database_url, "shop-api-key-1", "shop-api-key-2")
+    assert client.get(f"{URL}/{created['id']}", headers=caller.headers()).json()["headers"] == {
+        "X-Api-Key": "shop-api-key-2"
+    }
+    cleared = client.patch(f"{URL}/{created['id']}", json={"headers": {}}, headers=caller.headers()).json()
+    assert cleared["headers"] == {}

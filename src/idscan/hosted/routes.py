@@ -280,7 +280,7 @@ def create_handoff(request: Request, path_locale: str, token: str, c: ContainerD
     locale = _locale(path_locale)
     with transaction(c.session_factory) as session:
         trx = service.resolve(session, token)
-        handoff = service.create_handoff(session, trx)
+        handoff = service.create_handoff(session, trx, token)
         expires = iso(handoff.expires_at)
     url = f"{c.settings.effective_public_base_url}/{locale.lower()}/handoffs/{handoff.token}"
     qr = segno.make(url, error="m").svg_data_uri(scale=6, border=2)
@@ -292,8 +292,7 @@ def redeem_handoff(path_locale: str, handoff_token: str, c: ContainerDep) -> Res
     locale = _locale(path_locale)
     try:
         with transaction(c.session_factory) as session:
-            trx = service.redeem_handoff(session, handoff_token)
-            token = trx.capability_token
+            token = service.redeem_handoff(session, handoff_token)
     except (NotFoundError, GoneError) as exc:
         used = isinstance(exc, GoneError)
         html = _templates.get_template("identification.html").render(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import select
@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from idscan import jobs
 from idscan.errors import ConflictError, GoneError, NotFoundError, Problem, ValidationError
+from idscan.lib.aead import DecryptionError, Keyring, token_keyring
 from idscan.lib.clock import utcnow
-from idscan.lib.ids import capability_token, new_uuid
+from idscan.lib.ids import capability_token, is_token_shaped, new_uuid, token_digest
 from idscan.models import DocumentScan, Handoff, Transaction
 from idscan.pipeline.document import PAIRING_CODES
 from idscan.pipeline.kinds import DOCUMENT_JOB
@@ -23,10 +24,11 @@ SOURCES = ("camera", "file")
 
 
 def resolve(session: Session, token: str) -> Transaction:
-    """The transaction a capability token opens, in whatever state it is."""
-    if not token.isalnum() or len(token) > 64:
+    """The transaction a capability token opens, in whatever state it is (found by its digest)."""
+    if not is_token_shaped(token):
         raise NotFoundError("Unknown link.")
-    trx = session.scalars(select(Transaction).where(Transaction.capability_token == token)).one_or_none()
+    query = select(Transaction).where(Transaction.capability_hash == token_digest(token))
+    trx = session.scalars(query).one_or_none()
     if trx is None:
         raise NotFoundError("Unknown link.")
     return trx
@@ -87,22 +89,48 @@ def submit_document(
 HANDOFF_TTL = timedelta(minutes=15)
 
 
-def create_handoff(session: Session, trx: Transaction) -> Handoff:
-    """A fresh single-use link for a phone; it works once, for 15 minutes."""
+@dataclass(frozen=True, slots=True)
+class NewHandoff:
+    token: str
+    expires_at: datetime
+
+
+def _handoff_keyring(handoff_token: str) -> Keyring:
+    return token_keyring(handoff_token, "hand-off")
+
+
+def _handoff_aad(token_hash: str) -> bytes:
+    return f"handoff:{token_hash}".encode()
+
+
+def create_handoff(session: Session, trx: Transaction, capability: str) -> NewHandoff:
+    """A fresh single-use link for a phone; it works once, for 15 minutes. `capability` is the
+    transaction's own token (from the page's URL): redeeming sends the phone there, so it is kept
+    sealed under a key derived from the hand-off token, which only the phone's link holds."""
     require_pending(trx)
     now = utcnow()
-    handoff = Handoff(
-        token=capability_token(), transaction_id=trx.id, created_at=now, expires_at=now + HANDOFF_TTL
+    token = capability_token()
+    token_hash = token_digest(token)
+    sealed = _handoff_keyring(token).seal(capability.encode(), aad=_handoff_aad(token_hash))
+    session.add(
+        Handoff(
+            token_hash=token_hash,
+            transaction_id=trx.id,
+            capability_sealed=sealed,
+            created_at=now,
+            expires_at=now + HANDOFF_TTL,
+        )
     )
-    session.add(handoff)
-    return handoff
+    return NewHandoff(token=token, expires_at=now + HANDOFF_TTL)
 
 
-def redeem_handoff(session: Session, token: str) -> Transaction:
-    """Use a hand-off link: the first use opens the transaction, any later use is refused."""
-    if not token.isalnum() or len(token) > 64:
+def redeem_handoff(session: Session, token: str) -> str:
+    """Use a hand-off link: the first use opens the transaction and answers its capability token
+    (where the phone goes next); any later use is refused."""
+    if not is_token_shaped(token):
         raise NotFoundError("Unknown link.")
-    handoff = session.get(Handoff, token, with_for_update=True)
+    token_hash = token_digest(token)
+    handoff = session.get(Handoff, token_hash, with_for_update=True)
     if handoff is None:
         raise NotFoundError("Unknown link.")
     if handoff.used_at is not None or handoff.expires_at <= utcnow():
@@ -111,7 +139,11 @@ def redeem_handoff(session: Session, token: str) -> Transaction:
     trx = session.get(Transaction, handoff.transaction_id)
     assert trx is not None
     require_pending(trx)
-    return trx
+    try:
+        capability = _handoff_keyring(token).open(handoff.capability_sealed, aad=_handoff_aad(token_hash))
+    except DecryptionError as exc:  # a row that was tampered with: the link leads nowhere
+        raise NotFoundError("Unknown link.") from exc
+    return capability.decode()
 
 
 def completion_url(base: str | None, trx: Transaction) -> str | None:

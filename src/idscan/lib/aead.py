@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 MAGIC = b"IDS1"
 _HEADER = struct.Struct(">4sH")
@@ -97,3 +99,10 @@ class Keyring:
             return AESGCM(data_key).decrypt(nonce, body, aad)
         except InvalidTag as exc:
             raise DecryptionError("authentication tag mismatch") from exc
+
+
+def token_keyring(token: str, purpose: str) -> Keyring:
+    """A one-key keyring derived (HKDF-SHA256) from a high-entropy bearer token: what it seals opens
+    only for whoever presents the token, so the database alone, even with the master keys, cannot."""
+    key = HKDF(algorithm=SHA256(), length=KEY_BYTES, salt=None, info=f"idscan {purpose}".encode())
+    return Keyring(keys={1: key.derive(token.encode())}, active_id=1)

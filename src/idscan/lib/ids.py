@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 
@@ -21,6 +22,18 @@ def capability_token(length: int = 50) -> str:
         value, digit = divmod(value, 62)
         chars.append(_TOKEN_ALPHABET[digit])
     return "".join(chars)
+
+
+def token_digest(token: str) -> str:
+    """What the database keeps of a bearer token (hosted link, hand-off, download): its SHA-256, hex.
+    The tokens carry ~297 random bits, so an unkeyed digest cannot be reversed or guessed, and
+    lookups do not depend on a key that rotates."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def is_token_shaped(token: str) -> bool:
+    """Cheap check before a lookup: what `capability_token` makes (base62, at most 64 characters)."""
+    return 0 < len(token) <= 64 and token.isascii() and token.isalnum()
 
 
 def new_secret() -> str:

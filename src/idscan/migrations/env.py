@@ -7,7 +7,11 @@ are migrated by the engine itself and ignored here.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from typing import Any
+
 from alembic import context
+from alembic.runtime.migration import MigrationContext, MigrationInfo
 from sqlalchemy import Connection
 
 from idscan.db import make_unpooled_engine
@@ -18,6 +22,19 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _check_foreign_keys(
+    ctx: MigrationContext, step: MigrationInfo, heads: Collection[Any], run_args: Mapping[str, Any]
+) -> None:
+    """SQLite: batch mode rebuilds a table with foreign keys off (see below); before each migration
+    commits, make sure it left no row pointing nowhere."""
+    assert ctx.connection is not None
+    if (
+        ctx.connection.dialect.name == "sqlite"
+        and ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+    ):
+        raise RuntimeError("the migration left rows whose foreign keys point nowhere; nothing was changed")
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -25,6 +42,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=True,
         compare_type=True,
         include_name=include_name,
+        on_version_apply=_check_foreign_keys,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -34,7 +52,10 @@ connection = config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    engine = make_unpooled_engine(config.get_main_option("sqlalchemy.url") or "")
+    # SQLite: batch mode rebuilds a table by copying it and dropping the original; with foreign keys
+    # enforced, that drop would cascade-delete every row that refers to the table (a transaction's
+    # tasks, scans, results...). They are checked per migration instead.
+    engine = make_unpooled_engine(config.get_main_option("sqlalchemy.url") or "", foreign_keys=False)
     with engine.connect() as conn:
         _run(conn)
     engine.dispose()

@@ -27,7 +27,8 @@ class DocumentScan(Base):
     linked: Mapped[bool] = mapped_column(Boolean, default=False)
     side: Mapped[str | None] = mapped_column(String(10), default=None)
     document_type: Mapped[str | None] = mapped_column(String(30), default=None)
-    # [{"category", "type", "key"}]: blob keys of the upload and of what was derived from it.
+    # [{"category", "type", "key"[, "url_sealed"]}]: blob keys of the upload and of what was derived
+    # from it; a served file's download URL (it holds a bearer token) sealed with the master keyring.
     files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     # The extracted reading (personal data), sealed with the master keyring.
     reading_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
@@ -52,7 +53,8 @@ class Download(Base):
     __tablename__ = "downloads"
     __table_args__ = (Index("ix_downloads_transaction", "transaction_id"),)
 
-    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # SHA-256 of the token in the download URL: the URL is a bearer handle, so only its digest is kept.
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     transaction_id: Mapped[str] = mapped_column(ForeignKey("transactions.id", ondelete="CASCADE"))
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     blob_key: Mapped[str] = mapped_column(String(1024))
@@ -66,8 +68,12 @@ class Handoff(Base):
 
     __tablename__ = "handoffs"
 
-    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # SHA-256 of the hand-off token (a bearer secret).
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     transaction_id: Mapped[str] = mapped_column(ForeignKey("transactions.id", ondelete="CASCADE"), index=True)
+    # The transaction's capability token, where redeeming sends the phone, sealed under a key derived
+    # from the hand-off token: only the phone holding the link can open it, not the database.
+    capability_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
@@ -92,5 +98,6 @@ class LivenessSession(Base):
     passed: Mapped[bool | None] = mapped_column(Boolean, default=None)
     score: Mapped[float | None] = mapped_column(Float, default=None)
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # [{"category", "type", "key", "url"}]: the selfie kept from the best frame.
+    # [{"category", "type", "key", "url_sealed"}]: the selfie kept from the best frame (the URL sealed
+    # as in DocumentScan.files).
     files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -28,8 +28,9 @@ class Transaction(Base):
     return_url: Mapped[str | None] = mapped_column(String(2048))
     scan_return_url: Mapped[str | None] = mapped_column(String(2048))
     allowed_origins: Mapped[list[str] | None] = mapped_column(JSON)
-    # The hosted page's only credential; never the transaction ID.
-    capability_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # The hosted page's only credential (never the transaction ID), kept as its SHA-256 digest: the
+    # link is a bearer secret, and the service never needs it again (see Handoff).
+    capability_hash: Mapped[str] = mapped_column(String(64), unique=True)
     result_id: Mapped[str | None] = mapped_column(String(36), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

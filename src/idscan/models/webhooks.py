@@ -31,7 +31,9 @@ class Webhook(Base):
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     url: Mapped[str] = mapped_column(String(2048))
     events: Mapped[list[str]] = mapped_column(JSON)
-    headers: Mapped[dict[str, str]] = mapped_column(JSON)
+    # The integrator's custom headers (often an API key of theirs) as sealed JSON (aad = webhook ID);
+    # null when there are none.
+    headers_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     secret_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

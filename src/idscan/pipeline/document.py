@@ -173,7 +173,14 @@ def record(ctx: Container, inp: AttemptInput, analysis: Analysis, files: list[di
         attempt.side = analysis.side
         api = ctx.settings.effective_api_base_url
         served = [
-            {**item, "url": results.new_download(session, trx, item["key"], images.JPEG, item["type"], api)}
+            {
+                **item,
+                "url_sealed": results.seal_url(
+                    ctx.keyring,
+                    item["key"],
+                    results.new_download(session, trx, item["key"], images.JPEG, item["type"], api),
+                ),
+            }
             for item in files
         ]
         attempt.files = [*attempt.files, *served]

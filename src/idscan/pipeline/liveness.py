@@ -96,7 +96,8 @@ def record(ctx: Container, inp: SessionInput, verdict: Verdict) -> None:
             url = results.new_download(
                 session, trx, selfie_key, images.JPEG, "selfie", ctx.settings.effective_api_base_url
             )
-            live.files = [{"category": "image", "type": "selfie", "key": selfie_key, "url": url}]
+            sealed = results.seal_url(ctx.keyring, selfie_key, url)
+            live.files = [{"category": "image", "type": "selfie", "key": selfie_key, "url_sealed": sealed}]
         if trx.state != TransactionState.PENDING:
             return
         task = next(t for t in trx.tasks if t.type == TaskType.FACE_LIVENESS)

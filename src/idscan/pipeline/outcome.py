@@ -83,7 +83,8 @@ def _task_result(ctx: Container, session: Session, trx: Transaction, task: Task)
             threshold=0.5,
             passed=bool(task.passed),
             files=[
-                assemble.FileRef("image", "selfie", f["url"]) for f in results.selfie_files(session, trx.id)
+                assemble.FileRef("image", "selfie", results.file_url(ctx.keyring, f))
+                for f in results.selfie_files(session, trx.id)
             ],
         )
     if task.state != TaskState.COMPLETED:
@@ -100,13 +101,12 @@ def _task_result(ctx: Container, session: Session, trx: Transaction, task: Task)
     )
     files: list[assemble.FileRef] = []
     for item in accepted.files:
+        url = results.file_url(ctx.keyring, item)
         if item["category"] == "document":
             name = f"{reading['name']} Side B" if item["type"] == "document_back" else reading["name"]
-            files.append(
-                assemble.FileRef("document", reading["documentType"], item["url"], name, reading["score"])
-            )
+            files.append(assemble.FileRef("document", reading["documentType"], url, name, reading["score"]))
         elif item["type"] == "portrait":
-            files.append(assemble.FileRef("image", "portrait", item["url"]))
+            files.append(assemble.FileRef("image", "portrait", url))
     return assemble.TaskOutcome(
         type=task.type,
         state=task.state,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +14,7 @@ from sqlalchemy.orm import Session
 from idscan.errors import GoneError, NotFoundError, TransactionNotCompletedError
 from idscan.lib.aead import Keyring
 from idscan.lib.clock import utcnow
-from idscan.lib.ids import capability_token, new_uuid
+from idscan.lib.ids import capability_token, is_token_shaped, new_uuid, token_digest
 from idscan.models import DocumentScan, Download, LivenessSession, Result, Transaction
 from idscan.storage.blobstore import BlobNotFoundError, BlobStore
 
@@ -54,11 +56,12 @@ def read(
 def new_download(
     session: Session, transaction: Transaction, blob_key: str, media_type: str, kind: str, api_base_url: str
 ) -> str:
-    """A download URL for one stored file (the token is the only handle on it)."""
+    """A download URL for one stored file (the token is the only handle on it; the database keeps
+    its digest). Whoever keeps the URL keeps it sealed (`seal_url`) or inside a sealed result."""
     token = capability_token()
     session.add(
         Download(
-            token=token,
+            token_hash=token_digest(token),
             transaction_id=transaction.id,
             account_id=transaction.account_id,
             blob_key=blob_key,
@@ -70,6 +73,27 @@ def new_download(
     return f"{api_base_url}{DOWNLOAD_PATH}{token}"
 
 
+def _url_aad(blob_key: str) -> bytes:
+    return f"download-url:{blob_key}".encode()
+
+
+def seal_url(keyring: Keyring, blob_key: str, url: str) -> str:
+    """A download URL as kept in a `files` entry (JSON): sealed, base64, bound to the file's key."""
+    return base64.b64encode(keyring.seal(url.encode(), aad=_url_aad(blob_key))).decode()
+
+
+def is_served(item: Mapping[str, Any]) -> bool:
+    """Whether a `files` entry has a download (derived files do; the raw upload never)."""
+    return "url_sealed" in item
+
+
+def file_url(keyring: Keyring, item: Mapping[str, Any]) -> str | None:
+    """The download URL of a `files` entry, or None for a file that is not served."""
+    if not is_served(item):
+        return None
+    return keyring.open(base64.b64decode(item["url_sealed"]), aad=_url_aad(str(item["key"]))).decode()
+
+
 @dataclass(frozen=True, slots=True)
 class DownloadedFile:
     data: bytes
@@ -77,7 +101,7 @@ class DownloadedFile:
 
 
 def fetch(session: Session, blobs: BlobStore, account_id: str, token: str) -> DownloadedFile:
-    download = session.get(Download, token)
+    download = session.get(Download, token_digest(token)) if is_token_shaped(token) else None
     if download is None or download.account_id != account_id:
         raise NotFoundError("Download not found.")
     transaction = session.get(Transaction, download.transaction_id)

@@ -35,7 +35,7 @@ def create_transaction(
 @router.get("/transactions/{transaction_id}", response_model=schemas.TransactionOut)
 def get_transaction(transaction_id: str, principal: PrincipalDep, c: ContainerDep) -> schemas.TransactionOut:
     with c.session_factory() as session:
-        return service.read_detail(session, principal.account_id, transaction_id)
+        return service.read_detail(session, c.keyring, principal.account_id, transaction_id)
 
 
 @router.get("/transactions", response_model=schemas.TransactionPage)

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from idscan import jobs, pagination
 from idscan.errors import NotFoundError
+from idscan.lib.aead import Keyring
 from idscan.lib.clock import iso, utcnow
-from idscan.lib.ids import capability_token, new_uuid
+from idscan.lib.ids import capability_token, new_uuid, token_digest
 from idscan.models import DocumentScan, Download, Result, Task, Transaction
+from idscan.results import service as results
 from idscan.transactions import schemas
 from idscan.transactions.states import TaskState, TaskType, TransactionState, move_transaction
 from idscan.webhooks import service as webhooks
@@ -35,6 +37,7 @@ def create(
 ) -> schemas.TransactionCreated:
     """POST /transactions. Plain inserts: this is the hottest write of the API."""
     now = utcnow().replace(microsecond=0)
+    token = capability_token()  # answered once, in `url`; only its digest is kept
     row: dict[str, Any] = {
         "id": new_uuid(),
         "account_id": account_id,
@@ -46,7 +49,7 @@ def create(
         "return_url": data.return_url,
         "scan_return_url": data.scan_return_url,
         "allowed_origins": data.allowed_origins,
-        "capability_token": capability_token(),
+        "capability_hash": token_digest(token),
         "created_at": now,
         "expires_at": now + timedelta(seconds=data.expires_in),
     }
@@ -71,7 +74,7 @@ def create(
         state=row["state"],
         tasks=row["task_types"],
         settings=schemas.SettingsOut.model_validate(row["settings"]),
-        url=hosted_url(public_base_url, data.locale, row["capability_token"]),
+        url=hosted_url(public_base_url, data.locale, token),
         locale=data.locale,
         mobile_only=data.mobile_only,
         expires=iso(row["expires_at"]) or "",
@@ -222,7 +225,9 @@ _DETAIL = (
 )  # fmt: skip
 
 
-def read_detail(session: Session, account_id: str, transaction_id: str) -> schemas.TransactionOut:
+def read_detail(
+    session: Session, keyring: Keyring, account_id: str, transaction_id: str
+) -> schemas.TransactionOut:
     """GET /transactions/{id} in one query on plain rows: the hottest read of the API skips the ORM.
     One row per task; every transaction has at least one."""
     rows = session.execute(_DETAIL.where(_T.c.id == transaction_id)).all()
@@ -232,7 +237,7 @@ def read_detail(session: Session, account_id: str, transaction_id: str) -> schem
     pending = row.state == TransactionState.PENDING
     level: Any = row.settings.get("documentScan", {}).get("level", "basic")
     # Attempts are listed only while pending; once finished, the result carries the final files.
-    scans = _document_scans(session, transaction_id) if pending else []
+    scans = _document_scans(session, keyring, transaction_id) if pending else []
     return schemas.TransactionOut(
         id=transaction_id,
         state=row.state,
@@ -254,7 +259,9 @@ def read_detail(session: Session, account_id: str, transaction_id: str) -> schem
     )
 
 
-def _document_scans(session: Session, transaction_id: str) -> list[schemas.DocumentScanAttempt]:
+def _document_scans(
+    session: Session, keyring: Keyring, transaction_id: str
+) -> list[schemas.DocumentScanAttempt]:
     rows = session.scalars(
         select(DocumentScan)
         .where(DocumentScan.transaction_id == transaction_id, DocumentScan.code.is_not(None))
@@ -269,9 +276,11 @@ def _document_scans(session: Session, transaction_id: str) -> list[schemas.Docum
             linked=scan.linked,
             # Only derived, redacted files are served; the raw upload never is.
             files=[
-                schemas.AttemptFile(category=f["category"], type=f["type"], url=f["url"])
+                schemas.AttemptFile(
+                    category=f["category"], type=f["type"], url=results.file_url(keyring, f) or ""
+                )
                 for f in scan.files
-                if "url" in f
+                if results.is_served(f)
             ],
         )
         for scan in rows

@@ -56,6 +56,7 @@ def update_webhook(
     with transaction(c.session_factory) as session:
         webhook = service.update(
             session,
+            c.keyring,
             principal.account_id,
             webhook_id,
             body,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,6 +37,25 @@ def signing_secret(keyring: Keyring, webhook: Webhook) -> str:
     return keyring.open(webhook.secret_sealed, aad=_aad(webhook.id)).decode()
 
 
+def _headers_aad(webhook_id: str) -> bytes:
+    return f"webhook-headers:{webhook_id}".encode()
+
+
+def seal_headers(keyring: Keyring, webhook_id: str, headers: dict[str, str]) -> bytes | None:
+    """Integrators put their own API keys in custom headers: kept sealed, like the signing secret."""
+    if not headers:
+        return None
+    return keyring.seal(json.dumps(headers, separators=(",", ":")).encode(), aad=_headers_aad(webhook_id))
+
+
+def custom_headers(keyring: Keyring, webhook: Webhook) -> dict[str, str]:
+    """The integrator's own headers, as sent with every delivery."""
+    if webhook.headers_sealed is None:
+        return {}
+    opened: dict[str, str] = json.loads(keyring.open(webhook.headers_sealed, aad=_headers_aad(webhook.id)))
+    return opened
+
+
 def _check_url(url: str, allow_private: bool) -> None:
     try:
         check_target_url(url, allow_private=allow_private)
@@ -54,7 +74,7 @@ def create(
         account_id=account_id,
         url=data.url,
         events=list(data.events or schemas.EVENT_TYPES),
-        headers=dict(data.headers or {}),
+        headers_sealed=seal_headers(keyring, webhook_id, dict(data.headers or {})),
         secret_sealed=keyring.seal(new_signing_secret().encode(), aad=_aad(webhook_id)),
         created_at=now,
         updated_at=now,
@@ -77,7 +97,13 @@ def list_for_account(session: Session, account_id: str) -> list[Webhook]:
 
 
 def update(
-    session: Session, account_id: str, webhook_id: str, data: schemas.WebhookUpdate, *, allow_private: bool
+    session: Session,
+    keyring: Keyring,
+    account_id: str,
+    webhook_id: str,
+    data: schemas.WebhookUpdate,
+    *,
+    allow_private: bool,
 ) -> Webhook:
     webhook = get(session, account_id, webhook_id)
     if data.url is not None:
@@ -86,7 +112,7 @@ def update(
     if data.events is not None:
         webhook.events = list(data.events)
     if data.headers is not None:
-        webhook.headers = dict(data.headers)
+        webhook.headers_sealed = seal_headers(keyring, webhook.id, dict(data.headers))
     webhook.updated_at = utcnow()
     return webhook
 
@@ -152,11 +178,6 @@ def reschedule_overdue(session: Session, now: datetime, grace: timedelta, limit:
     for delivery in overdue:
         schedule_attempt(session, delivery, delivery.attempts + 1)
     return len(overdue)
-
-
-def custom_headers(keyring: Keyring, webhook: Webhook) -> dict[str, str]:
-    """The integrator's own headers, as sent with every delivery."""
-    return dict(webhook.headers)
 
 
 def list_deliveries(
