@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import stat
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from idscan.app import create_app
 from idscan.auth import service as auth_service
-from idscan.bootstrap import build_container
+from idscan.bootstrap import build_container, prepare_data_dir
 from idscan.config import Settings
 from idscan.container import Container
 from idscan.db import transaction
@@ -103,3 +106,18 @@ def test_rate_limits_are_shared_through_redis(
             for i in range(6)
         ]
     assert statuses == [200, 200, 200, 200, 429, 429]
+
+
+def test_a_data_directory_open_to_others_is_tightened_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)
+    with caplog.at_level(logging.WARNING, logger="idscan.bootstrap"):
+        prepare_data_dir(data)
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert "tightened to 0700" in caplog.text
+    caplog.clear()
+    prepare_data_dir(data)  # already private: nothing to say
+    assert caplog.text == ""

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from idscan import cli
+from idscan.app import create_app
+from idscan.auth import service as auth_service
 from idscan.auth.tokens import TokenPolicy, verify
+from idscan.bootstrap import build_container
 from idscan.config import Settings
-from tests.conftest import TEST_MASTER_KEY
+from idscan.db import transaction
+from tests.conftest import TEST_MASTER_KEY, Caller
 
 
 @pytest.fixture
@@ -116,3 +122,41 @@ def test_migrate_creates_a_fresh_embedded_database(
     assert run(capsys, "migrate")[0] == 0
     assert (tmp_path / "data" / "idscan.sqlite").exists()
     assert run(capsys, "migrate")[0] == 0  # idempotent
+
+
+def test_the_embedded_default_keeps_everything_owner_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Database (and its WAL), blobs, master key and seal: every file 0600, every directory 0700,
+    even in a data directory that existed before, open to all (it is tightened, with a warning)."""
+    for name in list(os.environ):
+        if name.startswith("IDSCAN_"):
+            monkeypatch.delenv(name)
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    monkeypatch.setenv("IDSCAN_DATA_DIR", str(data))
+    previous = os.umask(0o022)
+    try:
+        assert run(capsys, "migrate")[0] == 0
+        settings = Settings()
+        container = build_container(settings)
+        with TestClient(create_app(settings, container=container, run_jobs=False)) as client:
+            with transaction(container.session_factory) as session:
+                new = auth_service.create_credential(session, container.keyring, "acme")
+            caller = Caller(new.account_id, new.kid, new.secret)
+            trx = client.post(
+                "/id-scan/v1/transactions", json={"tasks": ["document_scan"]}, headers=caller.headers()
+            )
+            page = trx.json()["url"].removeprefix(settings.effective_public_base_url)
+            photo = {"file": ("card.jpg", b"\xff\xd8 a photo", "image/jpeg")}
+            assert client.post(
+                f"{page}/documents", files=photo, headers={"Accept": "application/json"}
+            ).is_success
+            modes = {str(p.relative_to(data)): stat.S_IMODE(p.stat().st_mode) for p in data.rglob("*")}
+            modes["."] = stat.S_IMODE(data.stat().st_mode)
+        container.close()
+    finally:
+        os.umask(previous)
+    assert {"idscan.sqlite", "idscan.sqlite-wal", "master.key", "seal-key.pem"} <= set(modes)
+    assert any(name.endswith("/upload") for name in modes)
+    assert {name: m for name, m in modes.items() if m & 0o077} == {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -14,6 +15,7 @@ from idscan.container import Container
 from idscan.db import make_engine, make_session_factory
 from idscan.errors import ConfigurationError
 from idscan.lib.aead import Keyring, encode_key, generate_master_key, parse_keyring
+from idscan.lib.files import private_dir
 from idscan.lib.http import OutboundClient
 from idscan.ops.metrics import Metrics
 from idscan.report.seal import SealIdentity, load_identity_pem, load_identity_pkcs12
@@ -82,9 +84,28 @@ def load_seal(settings: Settings) -> SealIdentity:
     return load_identity_pem(*ensure_seal_identity(settings.data_dir))
 
 
+def prepare_data_dir(path: Path) -> None:
+    """The data directory holds the database, blobs and keys: only the service's user may enter it.
+    A looser existing directory is tightened (every file in it is the service's own, 0600), with a
+    warning, since something else set it so."""
+    try:
+        before = private_dir(path)
+    except PermissionError:
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            log.warning(
+                "the data directory is open to other users and is not ours to tighten: chmod 700 it",
+                extra={"path": str(path)},
+            )
+        return
+    if before is not None:
+        log.warning(
+            "the data directory was open to other users: tightened to 0700",
+            extra={"path": str(path), "mode_was": oct(before)},
+        )
+
+
 def build_container(settings: Settings) -> Container:
-    # The database holds personal data; only the service's user may enter its directory.
-    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    prepare_data_dir(settings.data_dir)
     keyring = load_keyring(settings)
     engine = make_engine(
         settings.database_url, pool_size=settings.database.pool_size, echo=settings.database.echo

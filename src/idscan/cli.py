@@ -44,12 +44,12 @@ def _configure_logging(settings: Settings) -> None:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     from idscan import jobs, migrate
-    from idscan.bootstrap import load_keyring
+    from idscan.bootstrap import load_keyring, prepare_data_dir
     from idscan.db import make_unpooled_engine
 
     settings = load_settings()
     _configure_logging(settings)
-    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    prepare_data_dir(settings.data_dir)
     # Some migrations seal stored secrets. A shared database without configured master keys still
     # migrates; a migration that needs them then says so before it changes anything.
     keyring = (

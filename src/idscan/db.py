@@ -6,11 +6,14 @@ import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
+
+from idscan.lib.files import private_file
 
 SessionFactory = sessionmaker[Session]
 WRITE_OPTION = "idscan_write"
@@ -18,6 +21,7 @@ WRITE_OPTION = "idscan_write"
 
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
     if url.startswith("sqlite"):
+        _private_sqlite_file(url)
         engine = create_engine(
             url,
             echo=echo,
@@ -43,6 +47,7 @@ def make_unpooled_engine(url: str, *, foreign_keys: bool = True) -> Engine:
     turn SQLite's foreign key enforcement off (`foreign_keys=False`) and check the keys themselves."""
     engine = create_engine(url, poolclass=NullPool)
     if url.startswith("sqlite"):
+        _private_sqlite_file(url)
 
         def pragmas(dbapi_connection: Any, record: Any) -> None:
             _sqlite_pragmas(dbapi_connection, record, foreign_keys=foreign_keys)
@@ -50,6 +55,21 @@ def make_unpooled_engine(url: str, *, foreign_keys: bool = True) -> Engine:
         event.listen(engine, "connect", pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _private_sqlite_file(url: str) -> None:
+    """The database holds personal data: the file is created owner-only (0600) before SQLite opens it,
+    and SQLite gives its -wal and -shm files the same mode. A looser existing file is tightened."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.parent.is_dir():
+        private_file(path)
+        for suffix in ("-wal", "-shm", "-journal"):
+            sidecar = path.with_name(path.name + suffix)
+            if sidecar.exists():
+                private_file(sidecar)
 
 
 def _sqlite_begin(conn: Connection) -> None:

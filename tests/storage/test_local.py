@@ -80,3 +80,19 @@ def test_readers_never_see_a_half_written_object(tmp_path: Path) -> None:
     finally:
         stop.set()
         writer.join()
+
+
+def test_objects_and_their_directories_are_owner_only(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        root = tmp_path / "blobs"
+        root.mkdir(mode=0o755)  # a directory made before, by someone else's rules
+        store = LocalBlobStore(root)
+        store.put(f"{TX}/attempts/a/upload", b"photo")
+        store.put(f"{TX}/attempts/a/upload", b"photo again")  # a rewrite is a new file
+    finally:
+        os.umask(previous)
+    modes = {p.relative_to(tmp_path): stat.S_IMODE(p.stat().st_mode) for p in tmp_path.rglob("*")}
+    assert modes[Path("blobs")] == 0o700
+    assert modes[Path("blobs") / TX / "attempts/a/upload"] == 0o600
+    assert {m for p, m in modes.items() if (tmp_path / p).is_dir()} == {0o700}
