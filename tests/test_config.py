@@ -128,3 +128,25 @@ def test_docs_name_every_variable() -> None:
         "IDSCAN_RATE_LIMIT__REDIS_URL",
     ):
         assert f"`{name}`" in text
+
+
+@pytest.mark.parametrize(
+    ("ops", "message"),
+    [
+        ({"metrics_token": "too-short"}, "at least 32 characters"),
+        ({"metrics_bind": "9108"}, "HOST:PORT"),
+        ({"metrics_bind": "127.0.0.1:99999"}, "HOST:PORT"),
+        ({"metrics_bind": "[::1]"}, "HOST:PORT"),
+    ],
+)
+def test_ops_settings_are_checked(tmp_path: Path, ops: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Settings(data_dir=tmp_path, ops=ops)  # type: ignore[arg-type]
+
+
+def test_ops_listener_address_and_docs_default(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, ops={"metrics_bind": "[::1]:9108"})  # type: ignore[arg-type]
+    assert settings.ops.metrics_address == ("::1", 9108)
+    assert settings.serves_api_docs  # loopback: the embedded default
+    assert not Settings(data_dir=tmp_path, host="0.0.0.0").serves_api_docs
+    assert Settings(data_dir=tmp_path, host="::1").serves_api_docs

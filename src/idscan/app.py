@@ -20,6 +20,7 @@ from idscan.container import Container
 from idscan.hosted import routes as hosted_routes
 from idscan.jobs import JobRuntime, Queue, QueueLimits
 from idscan.ops import routes as ops_routes
+from idscan.ops.access import MetricsAccess
 from idscan.ops.middleware import RequestGuard
 from idscan.ops.ratelimit import RateLimiter
 from idscan.pipeline import tasks as _pipeline_tasks  # noqa: F401
@@ -92,11 +93,12 @@ def create_app(
         version=__version__,
         summary="Self-hosted identity verification, compatible with the ID Scan API.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=f"{API_PREFIX}/docs" if settings.serves_api_docs else None,
         redoc_url=None,
         lifespan=lifespan,
     )
     app.state.container = container
+    app.state.metrics_access = MetricsAccess.main_listener(settings)
     app.state.authenticator = Authenticator(
         container.session_factory,
         container.keyring,

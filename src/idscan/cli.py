@@ -12,12 +12,17 @@ import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError as PydanticValidationError
 
 from idscan import __version__
 from idscan.config import Settings
 from idscan.errors import IdscanError
+
+if TYPE_CHECKING:
+    from idscan.container import Container
+    from idscan.ops.listener import OpsListener
 
 log = logging.getLogger("idscan.cli")
 
@@ -73,22 +78,44 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host, port = args.host or settings.host, args.port or settings.port
     settings = settings.model_copy(update={"host": host, "port": port})
     app = create_app(settings)
+    ops = _start_ops_listener(app.state.container)
+    docs = "docs at /id-scan/v1/docs" if settings.serves_api_docs else "docs off"
     print(f"idscan {__version__} listening on http://{host}:{port}")
-    print(f"  API:     {settings.effective_api_base_url}/id-scan/v1/  (docs at /id-scan/v1/docs)")
+    print(f"  API:     {settings.effective_api_base_url}/id-scan/v1/  ({docs})")
+    print(f"  metrics: {_metrics_where(settings)}")
     print(f"  data:    {settings.data_dir.resolve()}")
     print("  credentials: .venv/bin/idscan credentials create --account demo")
     sys.stdout.flush()
-    # Status streams stay open for minutes; a shutdown must not wait for them.
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_config=None,
-        access_log=False,
-        proxy_headers=True,
-        timeout_graceful_shutdown=10,
-    )
+    try:
+        # Status streams stay open for minutes; a shutdown must not wait for them.
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_config=None,
+            access_log=False,
+            proxy_headers=True,
+            timeout_graceful_shutdown=10,
+        )
+    finally:
+        if ops is not None:
+            ops.stop()
     return 0
+
+
+def _start_ops_listener(container: Container) -> OpsListener | None:
+    from idscan.ops.listener import OpsListener
+
+    return OpsListener(container).start() if container.settings.ops.metrics_bind else None
+
+
+def _metrics_where(settings: Settings) -> str:
+    token = " (bearer token)" if settings.ops.metrics_token else ""
+    if settings.ops.metrics_bind:
+        return f"http://{settings.ops.metrics_bind}/metrics{token}"
+    if token or settings.listens_on_loopback:
+        return f"/metrics{token}"
+    return "off on this address: set IDSCAN_OPS__METRICS_TOKEN or IDSCAN_OPS__METRICS_BIND"
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -99,13 +126,17 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _configure_logging(settings)
     container = build_container(settings)
     runtime = build_runtime(container, default_executor_id(settings, embedded=False))
+    ops = _start_ops_listener(container)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     runtime.start()
-    print(f"worker {runtime.executor_id} running", flush=True)
+    where = f", metrics at {_metrics_where(settings)}" if ops is not None else ""
+    print(f"worker {runtime.executor_id} running{where}", flush=True)
     stop.wait()
     runtime.stop()
+    if ops is not None:
+        ops.stop()
     container.close()
     return 0
 

@@ -7,6 +7,7 @@ may instead be given as `<NAME>_FILE` pointing at a file that holds the value (f
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 from pathlib import Path
@@ -252,6 +253,68 @@ class ReportSettings(BaseModel):
         return self
 
 
+class OpsSettings(BaseModel):
+    """Operational endpoints: who may read the metrics, and the interactive API docs."""
+
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token that `GET /metrics` demands (`Authorization: Bearer <token>`), compared "
+        "in constant time; at least 32 characters (`openssl rand -hex 32`). Empty: no token, and the "
+        "main listener then serves `/metrics` only when it binds a loopback address (the embedded "
+        "default); on any other address it answers 404.",
+    )
+    metrics_bind: str | None = Field(
+        default=None,
+        description="`HOST:PORT` (`[::1]:9108` for IPv6) of a separate listener for `/metrics`, "
+        "`/healthz` and `/readyz`, started by `idscan serve` and by `idscan worker` (each process needs "
+        "its own port, or its own network namespace). Set: the main listener no longer serves "
+        "`/metrics`. The token, when set, applies here too.",
+    )
+    api_docs: bool | None = Field(
+        default=None,
+        description="Serve the interactive API docs at `/id-scan/v1/docs` (they load Swagger UI from a "
+        "CDN). Empty: only when the main listener binds a loopback address (the embedded default). "
+        "`/id-scan/v1/openapi.json` is always served: integrators generate their clients from it.",
+    )
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _long_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("use at least 32 characters (for example `openssl rand -hex 32`)")
+        return value
+
+    @field_validator("metrics_bind")
+    @classmethod
+    def _host_port(cls, value: str | None) -> str | None:
+        if value is not None:
+            split_host_port(value)
+        return value
+
+    @property
+    def metrics_address(self) -> tuple[str, int] | None:
+        return None if self.metrics_bind is None else split_host_port(self.metrics_bind)
+
+
+def split_host_port(text: str) -> tuple[str, int]:
+    """`HOST:PORT` or `[IPV6]:PORT` as (host, port)."""
+    host, sep, port = text.strip().rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError("must be HOST:PORT, for example 127.0.0.1:9108 or [::1]:9108")
+    return host, int(port)
+
+
+def is_loopback_host(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class Settings(BaseSettings):
     """Everything the service reads from its environment."""
 
@@ -295,6 +358,7 @@ class Settings(BaseSettings):
     transactions: TransactionSettings = Field(default_factory=TransactionSettings)
     vision: VisionSettings = Field(default_factory=VisionSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
+    ops: OpsSettings = Field(default_factory=OpsSettings)
 
     @field_validator("public_base_url", "api_base_url")
     @classmethod
@@ -304,6 +368,15 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an absolute http(s) URL")
         return value.rstrip("/")
+
+    @property
+    def listens_on_loopback(self) -> bool:
+        """`serve` binds a loopback address: only this machine reaches the main listener directly."""
+        return is_loopback_host(self.host)
+
+    @property
+    def serves_api_docs(self) -> bool:
+        return self.listens_on_loopback if self.ops.api_docs is None else self.ops.api_docs
 
     @property
     def effective_public_base_url(self) -> str:

@@ -15,6 +15,8 @@ from idscan.container import Container, get_container
 from idscan.documents.mrz_reader import MRZ_MODEL
 from idscan.errors import ConfigurationError, IdscanError
 from idscan.lib.clock import utcnow
+from idscan.ops.access import require_metrics_access
+from idscan.ops.openapi import PROBLEM_RESPONSES
 from idscan.vision import model_files
 
 router = APIRouter(tags=["operations"])
@@ -92,8 +94,16 @@ def models_verified() -> None:
         model_files.verified_path(model)
 
 
-@router.get("/metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    response_class=Response,
+    dependencies=[Depends(require_metrics_access)],
+    responses={
+        401: {**PROBLEM_RESPONSES[401], "description": "A metrics token is set, and was not sent"},
+        404: {**PROBLEM_RESPONSES[404], "description": "Metrics are not served on this listener"},
+    },
+)
 async def metrics(c: ContainerDep) -> Response:
-    """Prometheus text format."""
+    """Prometheus text format; see IDSCAN_OPS__METRICS_TOKEN and IDSCAN_OPS__METRICS_BIND."""
     body = await anyio.to_thread.run_sync(c.metrics.render)
     return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
