@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
 
-from idscan import jobs, migrate
+from idscan import cli, jobs, migrate
 from idscan.app import create_app
 from idscan.auth import service as auth_service
 from idscan.bootstrap import build_container
@@ -23,9 +24,10 @@ from idscan.config import Settings
 from idscan.db import make_session_factory, make_unpooled_engine
 from idscan.errors import ConfigurationError
 from idscan.lib.aead import Keyring, parse_keyring
-from idscan.models import Base, DocumentScan, LivenessSession
+from idscan.models import Base, DocumentScan, LivenessSession, Webhook
 from idscan.models.base import UTCDateTime
 from idscan.results import service as results
+from idscan.webhooks import service as webhook_service
 from tests.conftest import (
     BACKENDS,
     TEST_MASTER_KEY,
@@ -274,3 +276,26 @@ def migrate_head() -> str:
     from alembic.script import ScriptDirectory
 
     return str(ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_current_head())
+
+
+def test_idscan_migrate_hands_the_keyring_to_the_migrations(
+    old_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = make_settings(tmp_path / "data", old_database)
+    old = write_old_rows(old_database, parse_keyring(TEST_MASTER_KEY), settings.effective_api_base_url)
+    for name in list(os.environ):
+        if name.startswith("IDSCAN_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("IDSCAN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("IDSCAN_DATABASE__URL", old_database)
+    monkeypatch.setenv("IDSCAN_SECURITY__MASTER_KEYS", TEST_MASTER_KEY)
+    assert cli.main(["migrate"]) == 0
+    assert_not_stored(old_database, API_KEY, OLD_TOKEN)
+    engine = make_unpooled_engine(old_database)
+    with make_session_factory(engine)() as session:
+        webhook = session.get(Webhook, old.webhook_id)
+        assert webhook is not None
+        assert webhook_service.custom_headers(parse_keyring(TEST_MASTER_KEY), webhook) == {
+            "X-Api-Key": API_KEY
+        }
+    engine.dispose()
