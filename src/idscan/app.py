@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,10 +19,11 @@ from idscan.bootstrap import build_container
 from idscan.config import Settings
 from idscan.container import Container
 from idscan.hosted import routes as hosted_routes
+from idscan.hosted import uploads
 from idscan.jobs import JobRuntime, Queue, QueueLimits
 from idscan.ops import routes as ops_routes
 from idscan.ops.access import MetricsAccess
-from idscan.ops.middleware import RequestGuard
+from idscan.ops.middleware import BodyRule, RequestGuard
 from idscan.ops.ratelimit import RateLimiter
 from idscan.pipeline import tasks as _pipeline_tasks  # noqa: F401
 from idscan.report import routes as report_routes
@@ -38,6 +40,8 @@ from idscan.webhooks import tasks as _webhook_tasks  # noqa: F401
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/id-scan/v1"
+MULTIPART = ("multipart/form-data",)
+FORM_HINT = "Send the form as multipart/form-data."
 
 
 def build_runtime(container: Container, executor_id: str) -> JobRuntime:
@@ -66,6 +70,24 @@ def build_runtime(container: Container, executor_id: str) -> JobRuntime:
 
 def default_executor_id(settings: Settings, *, embedded: bool) -> str:
     return settings.worker_id or ("embedded" if embedded else socket.gethostname())
+
+
+def body_rules(settings: Settings) -> list[BodyRule]:
+    """Request body limits beyond the default (the JSON limit): JSON on the API, and the hosted
+    page's two uploads (their files plus the multipart overhead)."""
+    upload = settings.request_limits.max_upload_bytes
+    frames = settings.vision.max_liveness_frames
+    paths = hosted_routes.UPLOAD_PATHS
+    return [
+        BodyRule(
+            re.compile(re.escape(API_PREFIX) + "(/.*)?"),
+            settings.request_limits.max_json_bytes,
+            ("application/json", "+json"),
+            "Send the body as application/json.",
+        ),
+        BodyRule(re.compile(paths["documents"]), uploads.body_limit(upload, 2), MULTIPART, FORM_HINT),
+        BodyRule(re.compile(paths["frames"]), uploads.body_limit(upload, frames + 1), MULTIPART, FORM_HINT),
+    ]
 
 
 def create_app(
@@ -125,7 +147,7 @@ def create_app(
     app.add_middleware(
         RequestGuard,
         metrics=container.metrics,
-        json_prefix=API_PREFIX,
-        json_limit=settings.request_limits.max_json_bytes,
+        rules=body_rules(settings),
+        default_limit=settings.request_limits.max_json_bytes,
     )
     return app

@@ -13,7 +13,9 @@ from tests.conftest import Caller, make_settings
 from tests.support.browser import free_port, serving
 
 
-def _serve(settings: Settings, caller: Caller, **overrides: object) -> Iterator[tuple[str, Caller]]:
+def _serve(
+    settings: Settings, caller: Caller, receive_buffer: int | None = None, **overrides: object
+) -> Iterator[tuple[str, Caller]]:
     port = free_port()
     live = make_settings(
         settings.data_dir,
@@ -25,7 +27,7 @@ def _serve(settings: Settings, caller: Caller, **overrides: object) -> Iterator[
     )
     container = build_container(live)
     try:
-        with serving(create_app(live, container=container), port) as base:
+        with serving(create_app(live, container=container), port, receive_buffer=receive_buffer) as base:
             yield base, caller
     finally:
         container.close()
@@ -40,3 +42,20 @@ def service(settings: Settings, caller: Caller) -> Iterator[tuple[str, Caller]]:
 def limited_service(settings: Settings, caller: Caller) -> Iterator[tuple[str, Caller]]:
     """The service with each verification link allowed one request a minute."""
     yield from _serve(settings, caller, rate_limit={"enabled": True, "per_link": "1/minute"})
+
+
+GUARDED_UPLOAD_BYTES = 256 * 1024
+GUARDED_RECEIVE_BUFFER = 64 * 1024
+
+
+@pytest.fixture
+def guarded_service(settings: Settings, caller: Caller) -> Iterator[tuple[str, Caller]]:
+    """The service with small uploads (256 KiB), one request a minute per link, and a fixed 64 KiB
+    kernel receive buffer per connection, so that a test can count what a client got to send."""
+    yield from _serve(
+        settings,
+        caller,
+        receive_buffer=GUARDED_RECEIVE_BUFFER,
+        request_limits={"max_upload_bytes": GUARDED_UPLOAD_BYTES},
+        rate_limit={"enabled": True, "per_link": "1/minute"},
+    )

@@ -226,3 +226,23 @@ def test_a_rate_limited_upload_says_so_in_the_page_language(
         screenshot(page, "rate-limited-nl-NL")
     finally:
         context.close()
+
+
+def test_a_photo_over_the_limit_is_refused_before_it_is_sent(
+    browser: Browser, guarded_service: tuple[str, Caller]
+) -> None:
+    base, caller = guarded_service
+    trx = create(base, caller, locale="en-US")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        posted: list[str] = []
+        page.on("request", lambda request: posted.append(request.url) if request.method == "POST" else None)
+        page.goto(trx["url"])
+        big = {"name": "big.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8" + bytes(2 * 1024 * 1024)}
+        page.set_input_files("#document", files=[big])
+        page.click("#upload button[type=submit]")
+        page.wait_for_selector("#status:has-text('The photo is too large.')", timeout=30_000)
+        assert posted == []
+    finally:
+        context.close()

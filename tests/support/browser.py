@@ -42,12 +42,23 @@ def need_chromium() -> None:
 
 
 @contextmanager
-def serving(app: FastAPI, port: int) -> Iterator[str]:
+def serving(app: FastAPI, port: int, *, receive_buffer: int | None = None) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1:`port`. `receive_buffer` fixes the kernel's receive buffer of each
+    connection (no autotuning), so a test can bound how much a client sends before the server reads."""
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_config=None, access_log=False, timeout_graceful_shutdown=3
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
+    sockets = None
+    if receive_buffer is not None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.setsockopt(
+            socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer
+        )  # accepted sockets inherit it
+        listener.bind(("127.0.0.1", port))
+        sockets = [listener]
+    thread = threading.Thread(target=server.run, kwargs={"sockets": sockets}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import anyio.to_thread
 import segno
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from idscan.container import Container, get_container
 from idscan.db import transaction
-from idscan.errors import GoneError, NotFoundError, PayloadTooLargeError, Problem, ValidationError
-from idscan.hosted import i18n, liveness, service
+from idscan.errors import GoneError, NotFoundError, Problem, ValidationError
+from idscan.hosted import i18n, liveness, service, uploads
 from idscan.hosted.i18n import reason_hint
 from idscan.lib.clock import iso
 from idscan.models import DocumentScan, LivenessSession, Transaction
@@ -147,6 +147,7 @@ def page(request: Request, path_locale: str, token: str, c: ContainerDep) -> HTM
         "phone": _is_phone(request),
         "mobileOnly": bool(trx and trx.mobile_only),
         "allowedOrigins": trx.allowed_origins if trx else None,
+        "maxUploadBytes": c.settings.request_limits.max_upload_bytes,
         "state": snapshot,
         "texts": {key: i18n.text(key, locale) for key in i18n.SCRIPT_KEYS},
     }
@@ -168,20 +169,38 @@ def page(request: Request, path_locale: str, token: str, c: ContainerDep) -> HTM
     return HTMLResponse(html, status_code=404 if trx is None else 200, headers=_security_headers(trx))
 
 
+# The two routes that take a body read it themselves (no File()/Form() parameters, which would make
+# FastAPI spool the whole form first): after the rate limit and the link check, part by part.
+UPLOAD_PATHS = {
+    "documents": r"/[^/]+/identifications/[^/]+/documents",
+    "frames": r"/[^/]+/identifications/[^/]+/liveness/[^/]+/frames",
+}
+
+
+def _open_link(c: Container, token: str) -> None:
+    """An unknown link is 404 and a closed one 410, before a byte of the body is read."""
+    with c.session_factory() as session:
+        service.require_pending(service.resolve(session, token))
+
+
 @router.post("/{path_locale}/identifications/{token}/documents", dependencies=[Limited])
-async def upload_document(
-    request: Request,
-    path_locale: str,
-    token: str,
-    c: ContainerDep,
-    file: Annotated[UploadFile, File()],
-    source: Annotated[str, Form()] = "file",
-) -> Response:
+async def upload_document(request: Request, path_locale: str, token: str, c: ContainerDep) -> Response:
+    """The photo of the document (`file`) and how it was taken (`source`: camera or file)."""
     locale = _locale(path_locale)
+    await anyio.to_thread.run_sync(_open_link, c, token)
     limit = c.settings.request_limits.max_upload_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise PayloadTooLargeError(f"The photo is larger than {limit // (1024 * 1024)} MB.")
+    form = await uploads.read_form(
+        request,
+        uploads.FormSpec(
+            files={"file": 1},
+            texts=frozenset({"source"}),
+            max_file_bytes=limit,
+            too_large=f"The photo is larger than {limit // (1024 * 1024)} MB.",
+        ),
+    )
+    if "file" not in form.files:
+        raise ValidationError([Problem("file", "Send the photo in the field file.")])
+    data, source = form.files["file"][0], form.texts.get("source", "file")
 
     def submit() -> service.Submitted:
         with transaction(c.session_factory) as session:
@@ -239,36 +258,34 @@ def start_liveness(path_locale: str, token: str, c: ContainerDep) -> JSONRespons
 
 @router.post("/{path_locale}/identifications/{token}/liveness/{nonce}/frames", dependencies=[Limited])
 async def submit_liveness(
-    path_locale: str,
-    token: str,
-    nonce: str,
-    c: ContainerDep,
-    frames: Annotated[list[UploadFile], File()],
-    timestamps: Annotated[str, Form()],
+    request: Request, path_locale: str, token: str, nonce: str, c: ContainerDep
 ) -> JSONResponse:
-    """The captured frames (JPEG) with their capture times; the server decides from them."""
+    """The captured frames (`frames`, JPEG) with their capture times (`timestamps`, a JSON list of
+    milliseconds); the server decides from them."""
     _locale(path_locale)
-    limit = c.settings.request_limits.max_upload_bytes
-    try:
-        stamps = [int(t) for t in json.loads(timestamps)]
-    except (ValueError, TypeError) as exc:
-        raise ValidationError([Problem("timestamps", "Send a JSON list of integer milliseconds.")]) from exc
-    if len(stamps) != len(frames):
-        raise ValidationError([Problem("timestamps", "One timestamp per frame.")])
-    uploaded, total = [], 0
-    for stamp, part in zip(stamps, frames, strict=True):
-        data = await part.read(limit + 1)
-        total += len(data)
-        if total > limit:
-            raise PayloadTooLargeError("The capture is too large.")
-        uploaded.append(UploadedFrame(stamp, data))
+    await anyio.to_thread.run_sync(_open_link, c, token)
+    max_frames = c.settings.vision.max_liveness_frames
+    form = await uploads.read_form(
+        request,
+        uploads.FormSpec(
+            files={"frames": max_frames},
+            texts=frozenset({"timestamps"}),
+            max_file_bytes=c.settings.request_limits.max_upload_bytes,
+            too_large="The capture is too large.",
+        ),
+    )
+    frames = form.files.get("frames", [])
+    if not frames:
+        raise ValidationError([Problem("frames", f"Send between 1 and {max_frames} frames.")])
+    if "timestamps" not in form.texts:
+        raise ValidationError([Problem("timestamps", "Send the capture times in timestamps.")])
+    stamps = uploads.capture_times(form.texts["timestamps"], len(frames))
+    uploaded = [UploadedFrame(stamp, data) for stamp, data in zip(stamps, frames, strict=True)]
 
     def submit() -> str:
         with transaction(c.session_factory) as session:
             trx = service.resolve(session, token)
-            return liveness.submit(
-                session, c.blobs, trx, nonce, uploaded, c.settings.vision.max_liveness_frames
-            )
+            return liveness.submit(session, c.blobs, trx, nonce, uploaded, max_frames)
 
     session_id = await anyio.to_thread.run_sync(submit)
     return JSONResponse({"sessionId": session_id}, status_code=202)

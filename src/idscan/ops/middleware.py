@@ -1,10 +1,13 @@
-"""Pure ASGI middleware (cheaper than BaseHTTPMiddleware): JSON API body limits and type, metrics,
+"""Pure ASGI middleware (cheaper than BaseHTTPMiddleware): request body limits and types, metrics,
 access log."""
 
 from __future__ import annotations
 
 import logging
+import re
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
@@ -15,11 +18,31 @@ from idscan.ops.metrics import Metrics
 
 log = logging.getLogger("idscan.access")
 
-_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+@dataclass(frozen=True, slots=True)
+class BodyRule:
+    """How large a request body may be on the paths `pattern` matches (in full), and which media
+    types it may have (empty: any)."""
+
+    pattern: re.Pattern[str]
+    limit: int
+    media_types: tuple[str, ...] = ()
+    media_hint: str = ""
+
+    def accepts(self, content_type: bytes) -> bool:
+        if not self.media_types:
+            return True
+        media = content_type.split(b";", 1)[0].strip().lower().decode("latin-1")
+        return any(media == t or (t.startswith("+") and media.endswith(t)) for t in self.media_types)
 
 
 class RequestGuard:
-    """Refuse non-JSON bodies on the JSON API; count requests and latency per route template
+    """The one place for request body sizes: refuse a declared size over the path's limit at once,
+    count a streamed body as it arrives and stop it at the limit, and refuse a wrong media type.
+
+    A route may answer before it reads the body (an unknown link, a rate limit): then the connection
+    is closed after the answer unless the declared size is within the limit, so the server never
+    reads more than the limit of any body. Also counts requests and latency per route template
     (never the raw path, which may hold a capability or download token)."""
 
     def __init__(
@@ -27,14 +50,14 @@ class RequestGuard:
         app: ASGIApp,
         *,
         metrics: Metrics,
-        json_prefix: str,
-        json_limit: int,
+        rules: Sequence[BodyRule],
+        default_limit: int,
         access_log: bool = True,
     ) -> None:
         self.app = app
         self.metrics = metrics
-        self.json_prefix = json_prefix
-        self.json_limit = json_limit
+        self.rules = tuple(rules)
+        self.default = BodyRule(re.compile(".*"), default_limit)
         self.access_log = access_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -44,21 +67,23 @@ class RequestGuard:
         started = time.perf_counter()
         status = 500
         method: str = scope["method"]
+        rule = next((r for r in self.rules if r.pattern.fullmatch(scope["path"])), self.default)
+        body = _Body(scope, rule.limit)
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if not body.safe_to_keep_alive():
+                    message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
             await send(message)
 
         try:
-            rejection = self._reject(scope, method)
+            rejection = self._reject(rule, body)
             if rejection is not None:
                 await rejection(scope, receive, send_wrapper)
-            elif scope["path"].startswith(self.json_prefix):
-                await self.app(scope, _limited(receive, self.json_limit), send_wrapper)
             else:
-                await self.app(scope, receive, send_wrapper)
+                await self.app(scope, body.counted(receive), send_wrapper)
         finally:
             elapsed = time.perf_counter() - started
             template = getattr(scope.get("route"), "path", None) or "unmatched"
@@ -75,32 +100,48 @@ class RequestGuard:
                     },
                 )
 
-    def _reject(self, scope: Scope, method: str) -> Response | None:
-        if method not in _BODY_METHODS or not scope["path"].startswith(self.json_prefix):
-            return None
-        headers = dict(scope["headers"])
-        length = headers.get(b"content-length")
+    @staticmethod
+    def _reject(rule: BodyRule, body: _Body) -> Response | None:
         # A declared size over the limit is answered at once; a streamed body is counted as it comes.
-        if length is not None and length.isdigit() and int(length) > self.json_limit:
-            return problem(413, "payload_too_large", f"The request body exceeds {self.json_limit} bytes.")
-        has_body = (length is not None and length != b"0") or b"transfer-encoding" in headers
-        content_type = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
-        if has_body and not (content_type == b"application/json" or content_type.endswith(b"+json")):
-            return problem(415, "unsupported_media_type", "Send the body as application/json.")
+        if body.declared is not None and body.declared > rule.limit:
+            return problem(413, "payload_too_large", f"The request body exceeds {rule.limit} bytes.")
+        if body.present and not rule.accepts(body.content_type):
+            return problem(415, "unsupported_media_type", rule.media_hint or "Unsupported media type.")
         return None
 
 
-def _limited(receive: Receive, limit: int) -> Receive:
-    seen = 0
+class _Body:
+    """What the request declares about its body, and how much of it has been read."""
 
-    async def counted() -> Message:
-        nonlocal seen
-        message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                # An HTTPException passes through FastAPI's body reading to our problem handler.
-                raise HTTPException(413, f"The request body exceeds {limit} bytes.")
-        return message
+    def __init__(self, scope: Scope, limit: int) -> None:
+        headers = dict(scope["headers"])
+        length = headers.get(b"content-length")
+        self.limit = limit
+        self.declared = int(length) if length is not None and length.isdigit() else None
+        self.chunked = b"transfer-encoding" in headers
+        self.present = self.chunked or (length is not None and length != b"0")
+        self.content_type: bytes = headers.get(b"content-type", b"")
+        self.expects_continue = headers.get(b"expect", b"").lower() == b"100-continue"
+        self.seen = 0
+        self.complete = not self.present
 
-    return counted
+    def safe_to_keep_alive(self) -> bool:
+        """After an answer, the server reads and drops what is left of the body to reuse the
+        connection: allowed only for a declared size within the limit."""
+        if self.complete:
+            return True
+        return not self.chunked and not self.expects_continue and (self.declared or 0) <= self.limit
+
+    def counted(self, receive: Receive) -> Receive:
+        async def counted() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                self.seen += len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    self.complete = True
+                if self.seen > self.limit:
+                    # An HTTPException passes through the route's body reading to our problem handler.
+                    raise HTTPException(413, f"The request body exceeds {self.limit} bytes.")
+            return message
+
+        return counted

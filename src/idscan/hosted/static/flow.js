@@ -76,6 +76,9 @@ function follow() {
 }
 
 async function send(body) {
+  // A photo over the limit is refused here, not after an upload the server would cut short.
+  const photo = body.get("file");
+  if (photo && photo.size > config.maxUploadBytes) return say(config.texts.too_large);
   say(config.texts.checking);
   const response = await fetch(`${config.base}/documents`, {
     method: "POST",
