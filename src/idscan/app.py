@@ -7,6 +7,7 @@ import re
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -21,6 +22,7 @@ from idscan.container import Container
 from idscan.hosted import routes as hosted_routes
 from idscan.hosted import uploads
 from idscan.jobs import JobRuntime, Queue, QueueLimits
+from idscan.ops import openapi as ops_openapi
 from idscan.ops import routes as ops_routes
 from idscan.ops.access import MetricsAccess
 from idscan.ops.middleware import BodyRule, RequestGuard
@@ -119,6 +121,14 @@ def create_app(
         redoc_url=None,
         lifespan=lifespan,
     )
+    documented = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = ops_openapi.refine(documented())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.state.container = container
     app.state.metrics_access = MetricsAccess.main_listener(settings)
     app.state.authenticator = Authenticator(

@@ -12,6 +12,7 @@ from idscan.errors import Problem, ValidationError
 from idscan.lib import cursor as cursors
 
 S = TypeVar("S", bound=Select[*tuple[Any, ...]])
+CURSOR_PATTERN = cursors.PATTERN  # routes publish it on their `cursor` parameter
 
 
 def newest_first(

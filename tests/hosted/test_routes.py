@@ -57,6 +57,32 @@ def test_framing_is_limited_to_allowed_origins(client: TestClient, caller: Calle
     assert strict_page.headers["cache-control"] == "no-store"
 
 
+def test_a_stored_origin_that_is_not_strict_never_reaches_the_page(
+    client: TestClient,
+    caller: Caller,
+    container: Container,
+) -> None:
+    """Defence in depth: origins are checked at creation, and again before they go into a header."""
+    from idscan.db import transaction
+    from idscan.models import Transaction
+
+    mixed = create(client, caller, allowedOrigins=["https://shop.example"])
+    none_left = create(client, caller, allowedOrigins=["https://shop.example"])
+    with transaction(container.session_factory) as session:
+        session.get(Transaction, mixed["id"]).allowed_origins = [  # type: ignore[union-attr]
+            "https://shop.example",
+            "https://a.example; script-src *",
+        ]
+        session.get(Transaction, none_left["id"]).allowed_origins = ["*"]  # type: ignore[union-attr]
+    page = client.get(mixed["url"].removeprefix("http://testserver"))
+    policy = page.headers["content-security-policy"]
+    assert policy.endswith("frame-ancestors https://shop.example")
+    assert "script-src" not in policy
+    assert "a.example" not in page.text
+    closed = client.get(none_left["url"].removeprefix("http://testserver"))
+    assert closed.headers["content-security-policy"].endswith("frame-ancestors 'none'")
+
+
 def test_unknown_link_is_a_clear_page(client: TestClient) -> None:
     page = client.get("/nl-nl/identifications/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
     assert page.status_code == 404

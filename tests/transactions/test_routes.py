@@ -134,10 +134,41 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     (
         "origin with path",
         {"tasks": ["document_scan"], "allowedOrigins": ["https://a.example/x"]},
-        "allowedOrigins",
+        "allowedOrigins[0]",
     ),
-    ("origin http", {"tasks": ["document_scan"], "allowedOrigins": ["http://a.example"]}, "allowedOrigins"),
+    (
+        "origin http",
+        {"tasks": ["document_scan"], "allowedOrigins": ["http://a.example"]},
+        "allowedOrigins[0]",
+    ),
     ("origins empty", {"tasks": ["document_scan"], "allowedOrigins": []}, "allowedOrigins"),
+    *[
+        (f"origin {name}", {"tasks": ["document_scan"], "allowedOrigins": [origin]}, "allowedOrigins[0]")
+        for name, origin in [
+            ("with CSP injection", "https://a.example; script-src *"),
+            ("with a space", "https://a.example https://evil.example"),
+            ("with a quote", "https://a.example'"),
+            ("wildcard", "https://*.a.example"),
+            ("trailing slash", "https://a.example/"),
+            ("upper case", "https://Shop.example"),
+            ("port out of range", "https://a.example:65536"),
+            ("credentials", "https://user@a.example"),
+            ("scheme only", "https://"),
+            ("javascript", "javascript:alert(1)"),
+            ("non-ASCII host", "https://bücher.example"),
+        ]
+    ],
+    (
+        "returnUrl with a space",
+        {"tasks": ["document_scan"], "returnUrl": "https://a.example/a b"},
+        "returnUrl",
+    ),
+    (
+        "returnUrl credentials",
+        {"tasks": ["document_scan"], "returnUrl": "https://u:p@a.example/"},
+        "returnUrl",
+    ),
+    ("locale empty", {"tasks": ["document_scan"], "locale": ""}, "locale"),
 ]
 
 SCAN_INVALID: list[tuple[str, dict[str, Any], str]] = [
@@ -351,8 +382,11 @@ def test_delete_cancels_erases_files_and_keeps_a_stub(
     container.blobs.put(key, b"image bytes")
     assert client.delete(f"{URL}/{created['id']}", headers=caller.headers()).status_code == 204
     assert not container.blobs.exists(key)
-    stub = client.get(f"{URL}/{created['id']}", headers=caller.headers()).json()
-    assert stub["state"] == "cancelled"
+    # Gone, like its result; the list keeps the stub for the audit trail.
+    gone = client.get(f"{URL}/{created['id']}", headers=caller.headers())
+    assert gone.status_code == 410
+    assert gone.json()["code"] == "gone"
+    stub = client.get(URL, params={"state": "cancelled"}, headers=caller.headers()).json()["items"][0]
     assert stub["id"] == created["id"]
     # Deleting again is harmless and still answers 204.
     assert client.delete(f"{URL}/{created['id']}", headers=caller.headers()).status_code == 204

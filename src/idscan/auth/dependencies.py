@@ -7,9 +7,11 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated
 
 import anyio.to_thread
-from fastapi import Request
+from fastapi import Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from idscan.auth import service, tokens
 from idscan.db import SessionFactory
@@ -93,7 +95,13 @@ class _Miss:
 _MISS = _Miss()
 
 
-async def require_principal(request: Request) -> Principal:
+# Declares the scheme in the OpenAPI document; the Authenticator reads the header itself.
+_BEARER = HTTPBearer(auto_error=False, bearerFormat="JWT", description="HS256 JWT of an API credential.")
+
+
+async def require_principal(
+    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)]
+) -> Principal:
     """FastAPI dependency: the authenticated caller, rate limited per credential."""
     state = request.app.state
     authenticator: Authenticator = state.authenticator

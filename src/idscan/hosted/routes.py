@@ -22,6 +22,7 @@ from idscan.db import transaction
 from idscan.errors import GoneError, NotFoundError, Problem, ValidationError
 from idscan.hosted import i18n, liveness, service, uploads
 from idscan.hosted.i18n import reason_hint
+from idscan.lib import urls
 from idscan.lib.clock import iso
 from idscan.models import DocumentScan, LivenessSession, Transaction
 from idscan.pipeline.frames import UploadedFrame
@@ -57,8 +58,17 @@ async def _limited(request: Request, path_locale: str, token: str) -> None:
 Limited = Depends(_limited)
 
 
+def _origins(trx: Transaction | None) -> list[str] | None:
+    """The transaction's allowed origins that are strict origins (validated at creation; checked
+    again here, as nothing else may reach a header or the page): None allows any."""
+    if trx is None or not trx.allowed_origins:
+        return None
+    return [o for o in trx.allowed_origins if urls.is_origin(o)]
+
+
 def _security_headers(trx: Transaction | None) -> dict[str, str]:
-    origins = " ".join(trx.allowed_origins) if trx is not None and trx.allowed_origins else "*"
+    allowed = _origins(trx)
+    origins = "*" if allowed is None else " ".join(allowed) or "'none'"
     return {
         "Content-Security-Policy": (
             "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
@@ -146,7 +156,7 @@ def page(request: Request, path_locale: str, token: str, c: ContainerDep) -> HTM
         "base": base,
         "phone": _is_phone(request),
         "mobileOnly": bool(trx and trx.mobile_only),
-        "allowedOrigins": trx.allowed_origins if trx else None,
+        "allowedOrigins": _origins(trx),
         "maxUploadBytes": c.settings.request_limits.max_upload_bytes,
         "state": snapshot,
         "texts": {key: i18n.text(key, locale) for key in i18n.SCRIPT_KEYS},

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+
+_RFC3339 = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
 
 
 def utcnow() -> datetime:
@@ -21,3 +26,18 @@ def iso(ts: datetime | None) -> str | None:
 
 def as_utc(ts: datetime) -> datetime:
     return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
+
+
+def parse_rfc3339(text: str) -> datetime:
+    """An RFC 3339 date-time (OpenAPI's `format: date-time`: seconds and an offset required) as UTC.
+    ValueError for anything else; an instant beyond datetime's range in UTC is clamped to it."""
+    match = _RFC3339.fullmatch(text)
+    if match is None:
+        raise ValueError("Use an RFC 3339 date-time, such as 2026-01-02T13:00:00Z.")
+    date, time, fraction, offset = match.groups()
+    offset = "+00:00" if offset in ("Z", "z") else offset
+    parsed = datetime.fromisoformat(f"{date}T{time}{(fraction or '')[:7]}{offset}")
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if parsed.year == 1 else datetime.max).replace(tzinfo=UTC)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from idscan import pagination
 from idscan.auth.dependencies import Principal, require_principal
 from idscan.container import Container, get_container
 from idscan.db import transaction
@@ -32,7 +33,11 @@ def create_transaction(
         return service.create(session, principal.account_id, body, c.settings.effective_public_base_url)
 
 
-@router.get("/transactions/{transaction_id}", response_model=schemas.TransactionOut)
+@router.get(
+    "/transactions/{transaction_id}",
+    response_model=schemas.TransactionOut,
+    responses={410: {"description": "Erased by DELETE (the list keeps its stub)"}},
+)
 def get_transaction(transaction_id: str, principal: PrincipalDep, c: ContainerDep) -> schemas.TransactionOut:
     with c.session_factory() as session:
         return service.read_detail(session, c.keyring, principal.account_id, transaction_id)
@@ -43,9 +48,9 @@ def list_transactions(
     principal: PrincipalDep,
     c: ContainerDep,
     state: TransactionState | None = None,
-    created_after: Annotated[datetime | None, Query(alias="createdAfter")] = None,
-    created_before: Annotated[datetime | None, Query(alias="createdBefore")] = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    created_after: Annotated[schemas.Timestamp | None, Query(alias="createdAfter")] = None,
+    created_before: Annotated[schemas.Timestamp | None, Query(alias="createdBefore")] = None,
+    cursor: Annotated[str | None, Query(pattern=pagination.CURSOR_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> schemas.TransactionPage:
     with c.session_factory() as session:
@@ -60,7 +65,13 @@ def list_transactions(
         )
 
 
-@router.delete("/transactions/{transaction_id}", status_code=204, response_class=Response)
+@router.delete(
+    "/transactions/{transaction_id}",
+    status_code=204,
+    response_class=Response,
+    description="Erases the transaction's personal data now; a pending one is cancelled. The transaction "
+    "then answers 410 Gone; the list keeps its stub (id, states, timestamps) for the audit trail.",
+)
 def delete_transaction(transaction_id: str, principal: PrincipalDep, c: ContainerDep) -> Response:
     with transaction(c.session_factory) as session:
         service.erase(session, principal.account_id, transaction_id)

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+from itertools import permutations
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 
+from idscan.lib import clock, urls
 from idscan.transactions.states import ALLOWED_TASK_SETS, TaskType, canonical_tasks
 
 LOCALES = ("en-US", "nl-NL", "fr-FR")
@@ -32,6 +46,17 @@ ExtractField = Literal[
 ]  # fmt: skip
 
 
+def _whole(value: object) -> object:
+    # JSON has one number type: 3600.0 is the integer 3600 (as JSON Schema says); 3600.5 and "3600" are not.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# Bounds first, then Strict, then the float check (which runs first): the bounds stay in the schema.
+Days = Annotated[int, Field(ge=-3650, le=3650), Strict(), BeforeValidator(_whole)]
+Age = Annotated[int, Field(ge=0, le=150), Strict(), BeforeValidator(_whole)]
+Lifetime = Annotated[int, Field(ge=3600, le=86400), Strict(), BeforeValidator(_whole)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -43,35 +68,53 @@ def _no_duplicates(values: list[str] | None) -> list[str] | None:
 
 
 def check_url(value: str, what: str) -> str:
-    """Absolute https URL; plain http only to the local machine."""
-    if len(value) > 2048 or any(c.isspace() for c in value):
+    """Absolute https URL; plain http only to the local machine (`lib.urls.URL_PATTERN`)."""
+    if urls.is_url(value):
+        return value
+    # Say which rule it broke.
+    if len(value) > urls.MAX_URL_LENGTH or any(c.isspace() for c in value):
         raise ValueError(f"{what} must be an absolute URL without spaces, at most 2048 characters.")
-    parts = urlsplit(value)
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("https", "http") or not host:
-        raise ValueError(f"{what} must be an absolute https URL.")
-    if parts.scheme == "http" and host not in _LOCAL_HOSTS:
-        raise ValueError(f"{what} must use https (http is allowed only for localhost).")
-    if parts.username or parts.password:
+    try:
+        parts = urlsplit(value)
+        host = (parts.hostname or "").lower()
+        credentials = bool(parts.username or parts.password)
+    except ValueError:
+        parts, host, credentials = None, "", False
+    if credentials:
         raise ValueError(f"{what} must not contain credentials.")
-    return value
+    if parts is not None and parts.scheme == "http" and host and host not in _LOCAL_HOSTS:
+        raise ValueError(f"{what} must use https (http is allowed only for localhost).")
+    raise ValueError(f"{what} must be an absolute https URL with a plain ASCII host name.")
 
 
 def check_origin(value: str) -> str:
-    parts = urlsplit(value)
-    host = (parts.hostname or "").lower()
-    if (
-        parts.scheme not in ("https", "http")
-        or not host
-        or parts.path not in ("", "/")
-        or parts.query
-        or parts.fragment
-        or parts.username
-    ):
-        raise ValueError("An origin is scheme://host[:port], such as https://shop.example.")
-    if parts.scheme == "http" and host not in _LOCAL_HOSTS:
+    """Exactly `scheme://host[:port]`, lower case: what a browser sends as Origin, and what the
+    page copies into its Content-Security-Policy."""
+    if urls.is_origin(value):
+        return value
+    if value.startswith("http://") and urls.is_origin("https://" + value.removeprefix("http://")):
         raise ValueError("Origins must use https (http is allowed only for localhost).")
-    return f"{parts.scheme}://{parts.netloc.lower()}"
+    raise ValueError("An origin is scheme://host[:port] in lower case, such as https://shop.example.")
+
+
+# What the OpenAPI document says of a value, where a validator above says it in friendlier words.
+UrlText = Annotated[
+    str, Field(json_schema_extra={"pattern": urls.URL_PATTERN, "maxLength": urls.MAX_URL_LENGTH})
+]
+OriginText = Annotated[
+    str,
+    AfterValidator(check_origin),
+    Field(json_schema_extra={"pattern": urls.ORIGIN_PATTERN, "maxLength": urls.MAX_ORIGIN_LENGTH}),
+]
+_UNIQUE: dict[str, Any] = {"uniqueItems": True}
+_TASK_ORDERS = [list(order) for tasks in ALLOWED_TASK_SETS for order in permutations(t.value for t in tasks)]
+LOCALE_PATTERN = (
+    "^(?:"
+    + "|".join(
+        "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in loc) for loc in LOCALES
+    )
+    + ")$"
+)
 
 
 def _both_sources() -> list[CaptureSource]:
@@ -79,18 +122,22 @@ def _both_sources() -> list[CaptureSource]:
 
 
 class DocumentScanSettings(_Strict):
-    allowed_expiration: Annotated[StrictInt, Field(ge=-3650, le=3650, alias="allowedExpiration")] = 0
-    redact_fields: Annotated[list[RedactField], Field(alias="redactFields")] = Field(default_factory=list)
-    capture_sources: Annotated[list[CaptureSource], Field(alias="captureSources", min_length=1)] = Field(
-        default_factory=_both_sources
+    allowed_expiration: Annotated[Days, Field(alias="allowedExpiration")] = 0
+    redact_fields: Annotated[list[RedactField], Field(alias="redactFields", json_schema_extra=_UNIQUE)] = (
+        Field(default_factory=list)
     )
+    capture_sources: Annotated[
+        list[CaptureSource], Field(alias="captureSources", min_length=1, json_schema_extra=_UNIQUE)
+    ] = Field(default_factory=_both_sources)
     level: Literal["basic", "advanced"] = "basic"
-    minimum_age: Annotated[StrictInt | None, Field(ge=0, le=150, alias="minimumAge")] = None
-    maximum_age: Annotated[StrictInt | None, Field(ge=0, le=150, alias="maximumAge")] = None
-    validate_fields: Annotated[list[ValidateField], Field(alias="validateFields")] = Field(
-        default_factory=list
-    )
-    extract_fields: Annotated[list[ExtractField] | None, Field(alias="extractFields")] = None
+    minimum_age: Annotated[Age | None, Field(alias="minimumAge", description="At most maximumAge.")] = None
+    maximum_age: Annotated[Age | None, Field(alias="maximumAge", description="At least minimumAge.")] = None
+    validate_fields: Annotated[
+        list[ValidateField], Field(alias="validateFields", json_schema_extra=_UNIQUE)
+    ] = Field(default_factory=list)
+    extract_fields: Annotated[
+        list[ExtractField] | None, Field(alias="extractFields", json_schema_extra=_UNIQUE)
+    ] = None
 
     _unique = field_validator("redact_fields", "capture_sources", "validate_fields", "extract_fields")(
         _no_duplicates
@@ -116,15 +163,34 @@ class TransactionSettingsIn(_Strict):
 class TransactionCreate(_Strict):
     tasks: list[str] = Field(
         description="One of the allowed task sets, in any order: "
-        + "; ".join(", ".join(t.value for t in s) for s in ALLOWED_TASK_SETS)
+        + "; ".join(", ".join(t.value for t in s) for s in ALLOWED_TASK_SETS),
+        json_schema_extra={
+            "items": {"type": "string", "enum": [t.value for t in TaskType]},
+            "minItems": 1,
+            "maxItems": len(TaskType),
+            "uniqueItems": True,
+            "enum": _TASK_ORDERS,  # type: ignore[dict-item]  # JSON values
+        },
     )
     settings: TransactionSettingsIn = Field(default_factory=TransactionSettingsIn)
-    locale: str = Field(default="en-US", description="en-US, nl-NL or fr-FR (case-insensitive).")
+    locale: str = Field(
+        default="en-US",
+        description="en-US, nl-NL or fr-FR (case-insensitive).",
+        json_schema_extra={"pattern": LOCALE_PATTERN},
+    )
     mobile_only: Annotated[StrictBool, Field(alias="mobileOnly")] = False
-    expires_in: Annotated[StrictInt, Field(ge=3600, le=86400, alias="expiresIn")] = 3600
-    return_url: Annotated[str | None, Field(alias="returnUrl")] = None
-    scan_return_url: Annotated[str | None, Field(alias="scanReturnUrl")] = None
-    allowed_origins: Annotated[list[str] | None, Field(alias="allowedOrigins", max_length=20)] = None
+    expires_in: Annotated[Lifetime, Field(alias="expiresIn")] = 3600
+    return_url: Annotated[UrlText | None, Field(alias="returnUrl")] = None
+    scan_return_url: Annotated[UrlText | None, Field(alias="scanReturnUrl")] = None
+    allowed_origins: Annotated[
+        list[OriginText] | None,
+        Field(
+            alias="allowedOrigins",
+            max_length=20,
+            description="Origins (scheme://host[:port]) that may frame the page and receive its events.",
+            json_schema_extra={"minItems": 1, "uniqueItems": True},
+        ),
+    ] = None
 
     @field_validator("tasks")
     @classmethod
@@ -163,7 +229,15 @@ class TransactionCreate(_Strict):
             return None
         if not value:
             raise ValueError("allowedOrigins must be null or a non-empty list.")
-        return _no_duplicates([check_origin(v) for v in value])
+        return _no_duplicates(value)
+
+
+def _timestamp(value: object) -> object:
+    return clock.parse_rfc3339(value) if isinstance(value, str) else value
+
+
+# A filter's date-time: RFC 3339 only (no bare dates, no epoch numbers), as the document states.
+Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
 
 
 class _Out(BaseModel):

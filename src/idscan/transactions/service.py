@@ -9,7 +9,7 @@ from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from idscan import jobs, pagination
-from idscan.errors import NotFoundError
+from idscan.errors import GoneError, NotFoundError
 from idscan.lib.aead import Keyring
 from idscan.lib.clock import iso, utcnow
 from idscan.lib.ids import capability_token, new_uuid, token_digest
@@ -218,7 +218,8 @@ def blob_prefix(transaction_id: str) -> str:
 _DETAIL = (
     select(
         _T.c.account_id, _T.c.state, _T.c.settings, _T.c.created_at, _T.c.expires_at, _T.c.completed_at,
-        _T.c.result_id, _K.c.type, _K.c.state.label("task_state"), _K.c.attempts, _K.c.attempts_invoiced,
+        _T.c.result_id, _T.c.erased_at, _K.c.type, _K.c.state.label("task_state"), _K.c.attempts,
+        _K.c.attempts_invoiced,
     )
     .join_from(_T, _K, _K.c.transaction_id == _T.c.id)
     .order_by(_K.c.position)
@@ -234,6 +235,10 @@ def read_detail(
     if not rows or rows[0].account_id != account_id:
         raise NotFoundError("Transaction not found.")
     row = rows[0]
+    if row.erased_at is not None and row.state != TransactionState.EXPIRED:
+        # Erased on the integrator's request (DELETE): gone, like its result; the list keeps the stub
+        # for the audit trail. An expired one was erased by the service and still shows its state.
+        raise GoneError("The transaction was erased; the list keeps its stub.")
     pending = row.state == TransactionState.PENDING
     level: Any = row.settings.get("documentScan", {}).get("level", "basic")
     # Attempts are listed only while pending; once finished, the result carries the final files.

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from idscan import pagination
 from idscan.auth.dependencies import Principal, require_principal
 from idscan.container import Container, get_container
 from idscan.db import transaction
@@ -77,7 +78,7 @@ def list_deliveries(
     webhook_id: str,
     principal: PrincipalDep,
     c: ContainerDep,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(pattern=pagination.CURSOR_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> schemas.DeliveryPage:
     with c.session_factory() as session:

@@ -22,7 +22,7 @@ function byId(id) {
 function notifyParent(event, snapshot) {
   if (window.parent === window) return;
   const message = { source: "id-scan", event, transactionId: snapshot.transactionId, resultId: snapshot.resultId };
-  const targets = config.allowedOrigins && config.allowedOrigins.length ? config.allowedOrigins : ["*"];
+  const targets = config.allowedOrigins ?? ["*"]; // null: any parent; a list: only those
   for (const target of targets) window.parent.postMessage(message, target);
 }
 
