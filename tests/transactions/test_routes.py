@@ -392,6 +392,31 @@ def test_delete_cancels_erases_files_and_keeps_a_stub(
     assert client.delete(f"{URL}/{created['id']}", headers=caller.headers()).status_code == 204
 
 
+def test_the_sweep_keeps_an_expired_state_visible_and_retention_makes_a_transaction_gone(
+    client: TestClient, container: Container, caller: Caller
+) -> None:
+    from datetime import timedelta
+
+    from idscan.db import transaction
+    from idscan.lib.clock import utcnow
+    from idscan.models import Transaction
+    from idscan.transactions import tasks
+
+    expiring, finished = create(client, caller), create(client, caller)
+    long_ago = utcnow() - timedelta(days=container.settings.transactions.retention_days + 1)
+    with transaction(container.session_factory) as session:
+        session.get(Transaction, expiring["id"]).expires_at = utcnow() - timedelta(seconds=1)  # type: ignore[union-attr]
+        done = session.get(Transaction, finished["id"])
+        assert done is not None
+        done.state, done.completed_at = "completed", long_ago
+    tasks.run_sweep(container)
+    expired = client.get(f"{URL}/{expiring['id']}", headers=caller.headers())
+    assert (expired.status_code, expired.json()["state"]) == (200, "expired")
+    assert client.get(f"{URL}/{finished['id']}", headers=caller.headers()).status_code == 410
+    listed = client.get(URL, params={"state": "completed"}, headers=caller.headers()).json()["items"]
+    assert [item["id"] for item in listed] == [finished["id"]]
+
+
 def test_unknown_route_is_a_problem(client: TestClient) -> None:
     response = client.get("/id-scan/v1/nothing-here")
     assert response.status_code == 404

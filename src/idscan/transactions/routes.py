@@ -36,7 +36,9 @@ def create_transaction(
 @router.get(
     "/transactions/{transaction_id}",
     response_model=schemas.TransactionOut,
-    responses={410: {"description": "Erased by DELETE (the list keeps its stub)"}},
+    responses={
+        410: {"description": "Erased by DELETE or after the retention period (the list keeps its stub)"}
+    },
 )
 def get_transaction(transaction_id: str, principal: PrincipalDep, c: ContainerDep) -> schemas.TransactionOut:
     with c.session_factory() as session:

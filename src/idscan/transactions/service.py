@@ -236,9 +236,9 @@ def read_detail(
         raise NotFoundError("Transaction not found.")
     row = rows[0]
     if row.erased_at is not None and row.state != TransactionState.EXPIRED:
-        # Erased on the integrator's request (DELETE): gone, like its result; the list keeps the stub
-        # for the audit trail. An expired one was erased by the service and still shows its state.
-        raise GoneError("The transaction was erased; the list keeps its stub.")
+        # Erased (DELETE, or past retention): gone, like its result; the list keeps the stub for the
+        # audit trail. An expired one still answers, as its state is the news.
+        raise GoneError("The transaction's personal data was erased; the list keeps its stub.")
     pending = row.state == TransactionState.PENDING
     level: Any = row.settings.get("documentScan", {}).get("level", "basic")
     # Attempts are listed only while pending; once finished, the result carries the final files.
