@@ -117,9 +117,8 @@ def _document(seeded: Seeded) -> dict[str, Any]:
     link expressions with a regex, which the published document does not use)."""
     document = copy.deepcopy(seeded.app.openapi())
     paths = document["paths"]
-    paths[f"{API}/transactions/{{transaction_id}}/results/{{result_id}}"]["get"]["responses"]["200"]["links"][
-        "GetDownload"
-    ] = {
+    result = paths[f"{API}/transactions/{{transaction_id}}/results/{{result_id}}"]["get"]
+    result["responses"]["200"].setdefault("links", {})["GetDownload"] = {
         "operationId": paths[f"{API}/downloads/{{token}}"]["get"]["operationId"],
         "parameters": {"token": "$response.body#/tasks/0/files/0/url#regex:/downloads/([A-Za-z0-9]+)$"},
     }
