@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from idscan.container import Container
 from idscan.db import transaction
@@ -60,7 +62,9 @@ def _liveness_link(client: TestClient, container: Container, caller: Caller) -> 
 
 
 def _frames(count: int) -> list[tuple[str, tuple[str, bytes, str]]]:
-    return [("frames", (f"{i}.jpg", b"\xff\xd8frame", "image/jpeg")) for i in range(count)]
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), (90, 80, 70)).save(buffer, "JPEG")
+    return [("frames", (f"{i}.jpg", buffer.getvalue(), "image/jpeg")) for i in range(count)]
 
 
 @pytest.mark.parametrize("text", [t for _, t in BAD_TIMESTAMPS], ids=[n for n, _ in BAD_TIMESTAMPS])
