@@ -18,7 +18,7 @@ from idscan.lib.aead import Keyring, encode_key, generate_master_key, parse_keyr
 from idscan.lib.files import private_dir
 from idscan.lib.http import OutboundClient
 from idscan.ops.metrics import Metrics
-from idscan.report.seal import SealIdentity, load_identity_pem, load_identity_pkcs12
+from idscan.report.seal import OperatorSeal, SealIdentity, load_identity_pem, load_identity_pkcs12
 from idscan.report.selfsigned import ensure_seal_identity
 from idscan.report.tsa import HttpTimestampClient
 from idscan.storage.factory import build_blob_store
@@ -127,10 +127,10 @@ def build_container(settings: Settings) -> Container:
         metrics=metrics,
         # Nothing loads here: each model loads on first use, once per process.
         vision=shared_models(ModelConfig(threads=settings.vision.threads)),
-        seal=load_seal(settings),
-        timestamps=(
+        seal=OperatorSeal(
+            load_seal(settings),
             HttpTimestampClient(settings.report.tsa_url, settings.report.tsa_timeout_seconds)
             if settings.report.tsa_url
-            else None
+            else None,
         ),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import logging
 import signal
@@ -26,10 +25,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("idscan.cli")
 
+
 # Engines add their own sub-commands when they are present.
-_ENGINE_COMMANDS = ("idscan.documents.commands", "idscan.vision.commands", "idscan.report.commands")
-
-
 def load_settings() -> Settings:
     try:
         return Settings()
@@ -268,13 +265,12 @@ def build_parser() -> argparse.ArgumentParser:
     openapi.add_argument("--check", action="store_true", help="fail if the file is out of date")
     openapi.set_defaults(func=cmd_openapi)
 
-    for module_name in _ENGINE_COMMANDS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
+    # The engines' own commands (their imports load the models' libraries, so only here).
+    from idscan.documents import commands as document_commands
+    from idscan.report import commands as report_commands
+    from idscan.vision import commands as vision_commands
+
+    for module in (document_commands, vision_commands, report_commands):
         module.register(sub)
     return parser
 

@@ -1,9 +1,13 @@
-"""What the composition roots build once and hand to routes and job handlers."""
+"""What the composition roots build once and hand to routes and job handlers.
+
+The bottom of the house: it names what handlers need as protocols and plain infrastructure, and
+imports no domain. `bootstrap.py` builds the concrete objects (metrics, the seal, the models).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from fastapi import Request
 from sqlalchemy import Engine
@@ -12,13 +16,40 @@ from idscan.config import Settings
 from idscan.db import SessionFactory
 from idscan.lib.aead import Keyring
 from idscan.lib.http import OutboundClient
-from idscan.ops.metrics import Metrics
 
 if TYPE_CHECKING:
-    from idscan.report.seal import SealIdentity
-    from idscan.report.tsa import TimestampClient
     from idscan.storage.blobstore import BlobStore
     from idscan.vision.sessions import VisionModels
+
+
+class Metrics(Protocol):
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        """One HTTP request answered (`route` is the path template, never the path)."""
+        ...
+
+    def count_delivery(self, outcome: str) -> None:
+        """One webhook delivery attempt ended with `outcome`."""
+        ...
+
+    def render(self) -> bytes:
+        """The Prometheus text format."""
+        ...
+
+
+class Sealer(Protocol):
+    """The operator's electronic seal for extended reports (PAdES, with the timestamp authority
+    when one is configured)."""
+
+    @property
+    def certificate(self) -> bytes:
+        """The seal certificate (DER), for verifying what was sealed."""
+        ...
+
+    def seal(self, pdf: bytes, *, reason: str) -> bytes:
+        """Blocking: call it from a worker thread."""
+        ...
+
+    def close(self) -> None: ...
 
 
 @dataclass
@@ -31,14 +62,11 @@ class Container:
     outbound: OutboundClient
     metrics: Metrics
     vision: VisionModels
-    seal: SealIdentity
-    timestamps: TimestampClient | None
+    seal: Sealer
 
     def close(self) -> None:
         self.outbound.close()
-        closer = getattr(self.timestamps, "close", None)
-        if closer is not None:
-            closer()
+        self.seal.close()
         self.engine.dispose()
 
 

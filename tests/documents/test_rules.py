@@ -4,12 +4,12 @@ from datetime import date
 
 import pytest
 
+from idscan.documents.codes import AttemptCode
 from idscan.documents.rules import (
     DocumentRules,
     ExtractedFields,
     FieldState,
     Level,
-    RuleCode,
     age_on,
     attempt_code,
     bsn_valid,
@@ -112,10 +112,10 @@ def test_priority_order_and_attempt_code() -> None:
     )
     failures = evaluate(rules, fields)
     assert [f.code for f in failures] == [
-        RuleCode.MRZ_INVALID,
-        RuleCode.DOCUMENT_EXPIRED,
-        RuleCode.AGE_BELOW_MINIMUM,
-        RuleCode.COMPARISON_MISMATCH,
+        AttemptCode.MRZ_INVALID,
+        AttemptCode.DOCUMENT_EXPIRED,
+        AttemptCode.AGE_BELOW_MINIMUM,
+        AttemptCode.COMPARISON_MISMATCH,
     ]
     assert attempt_code(failures) == "mrz_invalid"
     assert attempt_code([]) == "accepted"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -14,15 +12,10 @@ from idscan.db import transaction
 from idscan.lib.ids import token_digest
 from idscan.models import Handoff
 from tests.conftest import Caller
+from tests.support.factories import create_transaction
 from tests.support.rawdb import assert_not_stored
 
 API = "/id-scan/v1"
-
-
-def create(client: TestClient, caller: Caller, **extra: Any) -> dict[str, Any]:
-    body = {"tasks": ["document_scan"], **extra}
-    created: dict[str, Any] = client.post(f"{API}/transactions", json=body, headers=caller.headers()).json()
-    return created
 
 
 @pytest.mark.parametrize(
@@ -36,7 +29,7 @@ def create(client: TestClient, caller: Caller, **extra: Any) -> dict[str, Any]:
 def test_page_speaks_the_transaction_language(
     client: TestClient, caller: Caller, locale: str, title: str
 ) -> None:
-    trx = create(client, caller, locale=locale)
+    trx = create_transaction(client, caller, locale=locale)
     page = client.get(trx["url"].removeprefix("http://testserver"))
     assert page.status_code == 200
     assert title in page.text
@@ -45,8 +38,10 @@ def test_page_speaks_the_transaction_language(
 
 
 def test_framing_is_limited_to_allowed_origins(client: TestClient, caller: Caller) -> None:
-    open_trx = create(client, caller)
-    strict_trx = create(client, caller, allowedOrigins=["https://shop.example", "https://www.shop.example"])
+    open_trx = create_transaction(client, caller)
+    strict_trx = create_transaction(
+        client, caller, allowedOrigins=["https://shop.example", "https://www.shop.example"]
+    )
     open_page = client.get(open_trx["url"].removeprefix("http://testserver"))
     strict_page = client.get(strict_trx["url"].removeprefix("http://testserver"))
     assert "frame-ancestors *" in open_page.headers["content-security-policy"]
@@ -66,8 +61,8 @@ def test_a_stored_origin_that_is_not_strict_never_reaches_the_page(
     from idscan.db import transaction
     from idscan.models import Transaction
 
-    mixed = create(client, caller, allowedOrigins=["https://shop.example"])
-    none_left = create(client, caller, allowedOrigins=["https://shop.example"])
+    mixed = create_transaction(client, caller, allowedOrigins=["https://shop.example"])
+    none_left = create_transaction(client, caller, allowedOrigins=["https://shop.example"])
     with transaction(container.session_factory) as session:
         session.get(Transaction, mixed["id"]).allowed_origins = [  # type: ignore[union-attr]
             "https://shop.example",
@@ -91,13 +86,13 @@ def test_unknown_link_is_a_clear_page(client: TestClient) -> None:
 
 
 def test_unknown_language_is_404(client: TestClient, caller: Caller) -> None:
-    trx = create(client, caller)
+    trx = create_transaction(client, caller)
     token = trx["url"].rsplit("/", 1)[1]
     assert client.get(f"/de-de/identifications/{token}").status_code == 404
 
 
 def test_cancelled_transaction_shows_a_clear_page(client: TestClient, caller: Caller) -> None:
-    trx = create(client, caller, locale="fr-FR")
+    trx = create_transaction(client, caller, locale="fr-FR")
     client.delete(f"{API}/transactions/{trx['id']}", headers=caller.headers())
     page = client.get(trx["url"].removeprefix("http://testserver"))
     assert "Cette vérification a été annulée." in page.text
@@ -109,7 +104,7 @@ def test_status_reports_the_last_attempt_with_a_localised_hint(
 ) -> None:  # type: ignore[no-untyped-def]
     from idscan.pipeline import document
 
-    trx = create(client, caller, locale="nl-NL")
+    trx = create_transaction(client, caller, locale="nl-NL")
     path = trx["url"].removeprefix("http://testserver")
     status = client.get(f"{path}/status").json()
     assert status["state"] == "pending"
@@ -129,7 +124,7 @@ def test_status_reports_the_last_attempt_with_a_localised_hint(
 
 
 def test_form_upload_without_javascript_returns_to_the_page(client: TestClient, caller: Caller) -> None:
-    trx = create(client, caller)
+    trx = create_transaction(client, caller)
     path = trx["url"].removeprefix("http://testserver")
     response = client.post(
         f"{path}/documents",
@@ -142,7 +137,7 @@ def test_form_upload_without_javascript_returns_to_the_page(client: TestClient, 
 
 
 def test_oversized_upload_is_413(client: TestClient, caller: Caller, settings) -> None:  # type: ignore[no-untyped-def]
-    trx = create(client, caller)
+    trx = create_transaction(client, caller)
     path = trx["url"].removeprefix("http://testserver")
     big = b"\xff" * (settings.request_limits.max_upload_bytes + 10)
     response = client.post(f"{path}/documents", files={"file": ("x.jpg", big, "image/jpeg")})
@@ -161,7 +156,7 @@ def test_expired_transaction_shows_a_clear_page_and_refuses_uploads(
     from idscan.models import Transaction
     from idscan.transactions import tasks
 
-    trx = create(client, caller, locale="nl-NL")
+    trx = create_transaction(client, caller, locale="nl-NL")
     with transaction(container.session_factory) as session:
         stored = session.get(Transaction, trx["id"])
         stored.expires_at = utcnow() - timedelta(seconds=1)
@@ -191,8 +186,8 @@ def test_a_link_that_sends_too_much_is_slowed_down_in_its_language(
     settings: Settings, container: Container, caller: Caller
 ) -> None:
     with limited_client(settings, container, "3/minute") as client:
-        flooded = create(client, caller, locale="fr-FR")["url"].removeprefix("http://testserver")
-        other = create(client, caller)["url"].removeprefix("http://testserver")
+        flooded = create_transaction(client, caller, locale="fr-FR")["url"].removeprefix("http://testserver")
+        other = create_transaction(client, caller)["url"].removeprefix("http://testserver")
         statuses = [client.post(f"{flooded}/handoff").status_code for _ in range(4)]
         assert statuses == [200, 200, 200, 429]
         refused = client.post(f"{flooded}/handoff")
@@ -211,7 +206,7 @@ def test_a_refused_upload_keeps_the_photo_already_sent(
     settings: Settings, container: Container, caller: Caller
 ) -> None:
     with limited_client(settings, container, "1/minute") as client:
-        path = create(client, caller)["url"].removeprefix("http://testserver")
+        path = create_transaction(client, caller)["url"].removeprefix("http://testserver")
         photo = {"file": ("card.jpg", b"\xff\xd8\xff\xe0 not checked until the worker runs", "image/jpeg")}
         first = client.post(f"{path}/documents", files=photo, headers={"Accept": "application/json"})
         assert first.status_code == 202
@@ -225,7 +220,7 @@ def test_a_refused_upload_keeps_the_photo_already_sent(
 def test_the_hosted_link_is_kept_only_as_a_digest(
     client: TestClient, caller: Caller, settings: Settings
 ) -> None:
-    url = create(client, caller)["url"]
+    url = create_transaction(client, caller)["url"]
     token = url.rsplit("/", 1)[1]
     assert_not_stored(settings.database_url, token)
     assert client.get(url.removeprefix("http://testserver")).status_code == 200
@@ -234,7 +229,7 @@ def test_the_hosted_link_is_kept_only_as_a_digest(
 def test_a_phone_link_is_kept_only_as_a_digest_and_leads_to_the_page_once(
     client: TestClient, caller: Caller, settings: Settings
 ) -> None:
-    page = create(client, caller)["url"].removeprefix("http://testserver")
+    page = create_transaction(client, caller)["url"].removeprefix("http://testserver")
     handoff = client.post(f"{page}/handoff").json()
     path = handoff["url"].removeprefix("http://testserver")
     assert path.startswith("/en-us/handoffs/")
@@ -250,8 +245,8 @@ def test_a_phone_link_that_was_tampered_with_leads_nowhere(
     client: TestClient, caller: Caller, container: Container
 ) -> None:
     """The sealed page link opens only with the phone link's own token: another row's seal fails."""
-    first = create(client, caller)["url"].removeprefix("http://testserver")
-    second = create(client, caller)["url"].removeprefix("http://testserver")
+    first = create_transaction(client, caller)["url"].removeprefix("http://testserver")
+    second = create_transaction(client, caller)["url"].removeprefix("http://testserver")
     one = client.post(f"{first}/handoff").json()["url"].removeprefix("http://testserver")
     two = client.post(f"{second}/handoff").json()["url"].removeprefix("http://testserver")
     with transaction(container.session_factory) as session:

@@ -17,6 +17,7 @@ import pytest
 from idscan.hosted import uploads
 from tests.conftest import Caller
 from tests.hosted.conftest import GUARDED_RECEIVE_BUFFER, GUARDED_UPLOAD_BYTES
+from tests.support.factories import create_transaction
 
 API = "/id-scan/v1"
 SEND_BUFFER = 64 * 1024
@@ -111,14 +112,6 @@ def _answer(sock: socket.socket, sent: int) -> Outcome:
     return Outcome(status, sent, closed)
 
 
-def create(base: str, caller: Caller, **extra: Any) -> dict[str, Any]:
-    body = {"tasks": ["document_scan"], **extra}
-    response = httpx.post(f"{base}{API}/transactions", json=body, headers=caller.headers())
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
-
-
 def link_path(trx: dict[str, Any]) -> str:
     return str(urlsplit(trx["url"]).path)
 
@@ -149,7 +142,7 @@ def test_a_streamed_gigabyte_to_an_open_link_stops_at_the_limit(
     guarded_service: tuple[str, Caller], first: bytes
 ) -> None:
     base, caller = guarded_service
-    path = link_path(create(base, caller))
+    path = link_path(create_transaction(base, caller))
     outcome = send_raw(
         base, f"{path}/documents", {"Content-Type": MULTIPART}, _generator(GIGABYTE, first), chunked=True
     )
@@ -164,7 +157,7 @@ def test_a_declared_size_over_the_limit_is_refused_without_reading(
     guarded_service: tuple[str, Caller],
 ) -> None:
     base, caller = guarded_service
-    path = link_path(create(base, caller))
+    path = link_path(create_transaction(base, caller))
     headers = {"Content-Type": MULTIPART, "Content-Length": str(GIGABYTE)}
     outcome = send_raw(base, f"{path}/documents", headers, [], chunked=False)
     assert (outcome.status, outcome.sent, outcome.closed) == (413, 0, True)
@@ -185,14 +178,14 @@ def test_unknown_and_closed_links_answer_before_the_body(
     other = UNKNOWN.replace("A", "B")  # a link may send one request a minute
     assert _declared_but_unsent(base, f"{other}/liveness/abc/frames").status == 404
     for what in ("documents", "liveness/abc/frames"):
-        trx = create(base, caller)
+        trx = create_transaction(base, caller)
         httpx.delete(f"{base}{API}/transactions/{trx['id']}", headers=caller.headers())
         assert _declared_but_unsent(base, f"{link_path(trx)}/{what}").status == 410
 
 
 def test_a_rate_limited_link_answers_429_before_the_body(guarded_service: tuple[str, Caller]) -> None:
     base, caller = guarded_service
-    path = link_path(create(base, caller))
+    path = link_path(create_transaction(base, caller))
     assert httpx.post(f"{base}{path}/handoff").status_code == 200  # the link's one request this minute
     for what in ("documents", "liveness/abc/frames"):
         outcome = _declared_but_unsent(base, f"{path}/{what}")
@@ -203,7 +196,7 @@ def test_normal_uploads_still_work_on_the_guarded_service(guarded_service: tuple
     base, caller = guarded_service
     photo = b"\xff\xd8" + b"\x00" * (GUARDED_UPLOAD_BYTES - 2)  # exactly at the limit
     with httpx.Client(base_url=base) as client:
-        path = link_path(create(base, caller))
+        path = link_path(create_transaction(base, caller))
         accepted = client.post(
             f"{path}/documents",
             files={"file": ("p.jpg", photo, "image/jpeg")},
@@ -215,13 +208,13 @@ def test_normal_uploads_still_work_on_the_guarded_service(guarded_service: tuple
         # drops the rest of the body instead of closing on it.
         refused = client.post(f"{UNKNOWN}/documents", files={"file": ("p.jpg", photo, "image/jpeg")})
         assert refused.status_code == 404
-        path = link_path(create(base, caller))
+        path = link_path(create_transaction(base, caller))
         redirected = client.post(
             f"{path}/documents", files={"file": ("p.jpg", b"img", "image/jpeg")}, follow_redirects=False
         )
         assert redirected.status_code == 303
         too_big = client.post(
-            f"{link_path(create(base, caller))}/documents",
+            f"{link_path(create_transaction(base, caller))}/documents",
             files={"file": ("p.jpg", photo + b"x", "image/jpeg")},
         )
         assert too_big.status_code == 413

@@ -12,13 +12,10 @@ from sqlalchemy import func, select, text
 
 from idscan.config import Settings
 from idscan.container import Container
-from idscan.db import transaction
-from idscan.hosted import service as hosted
 from idscan.models import DocumentScan, Event, Result, Transaction
-from idscan.transactions import schemas
-from idscan.transactions import service as transactions
 from tests.conftest import Caller
 from tests.documents.synth import make_document, need_faces, need_fonts, photograph
+from tests.support.factories import new_attempt
 from tests.support.runtime import eventually
 from tests.webhooks.test_crash_recovery import worker
 
@@ -38,15 +35,9 @@ def test_sigkill_mid_attempt_resumes_once(
     need_faces()
     doc = make_document(31, kind="passport", country="NLD")
     photo = photograph(doc.sides[0].image, "medium", random.Random(31), turns=2).data
-    with transaction(container.session_factory) as session:
-        data = schemas.TransactionCreate.model_validate(
-            {"tasks": ["document_scan"], "settings": {"documentScan": {"allowedExpiration": 3650}}}
-        )
-        trx_id = transactions.create(session, caller.account_id, data, "http://testserver").id
-    with transaction(container.session_factory) as session:
-        trx = session.get(Transaction, trx_id)
-        assert trx is not None
-        attempt_id = hosted.submit_document(session, container.blobs, trx, photo, "file").attempt_id
+    trx_id, attempt_id = new_attempt(
+        container, caller, photo, settings={"documentScan": {"allowedExpiration": 3650}}
+    )
     job = f"document:{attempt_id}"
     log = tmp_path / "worker.log"
 

@@ -17,6 +17,7 @@ from idscan.pipeline import document
 from tests.conftest import Caller
 from tests.documents.synth import make_document, need_faces, need_fonts, photograph
 from tests.support import hostile_images as hostile
+from tests.support.factories import create_transaction
 from tests.support.rawdb import assert_not_stored
 
 API = "/id-scan/v1"
@@ -31,11 +32,7 @@ def passport_photo() -> tuple[Any, bytes]:
 
 
 def create(client: TestClient, caller: Caller, **settings: Any) -> dict[str, Any]:
-    body = {"tasks": ["document_scan"], "settings": {"documentScan": settings}}
-    response = client.post(f"{API}/transactions", json=body, headers=caller.headers())
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    return create_transaction(client, caller, settings={"documentScan": settings})
 
 
 def upload(client: TestClient, url: str, data: bytes, source: str = "file") -> Any:

@@ -12,28 +12,15 @@ from sqlalchemy import select
 
 from idscan.config import Settings
 from idscan.container import Container
-from idscan.db import transaction
-from idscan.hosted import service as hosted
 from idscan.models import DocumentScan, Event, Transaction
-from idscan.transactions import schemas
-from idscan.transactions import service as transactions
 from tests.conftest import Caller
+from tests.support.factories import new_attempt
 from tests.support.receiver import running_receiver
 from tests.support.runtime import eventually
 from tests.webhooks.test_crash_recovery import worker_env
 from tests.webhooks.test_delivery import subscribe
 
 CRASHING_WORKER = Path(__file__).parents[1] / "support" / "crashing_worker.py"
-
-
-def new_attempt(container: Container, caller: Caller, data: bytes) -> tuple[str, str]:
-    with transaction(container.session_factory) as session:
-        created = schemas.TransactionCreate.model_validate({"tasks": ["document_scan"]})
-        trx_id = transactions.create(session, caller.account_id, created, "http://testserver").id
-    with transaction(container.session_factory) as session:
-        trx = session.get(Transaction, trx_id)
-        assert trx is not None
-        return trx_id, hosted.submit_document(session, container.blobs, trx, data, "file").attempt_id
 
 
 def test_a_job_that_kills_its_worker_is_failed_after_max_attempts(

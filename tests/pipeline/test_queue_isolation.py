@@ -16,7 +16,7 @@ from idscan.db import transaction
 from idscan.models import DocumentScan, WebhookDelivery
 from idscan.webhooks import service as webhooks
 from tests.conftest import Caller, make_settings
-from tests.pipeline.test_poison import new_attempt
+from tests.support.factories import new_attempt
 from tests.support.runtime import eventually, running_jobs
 from tests.webhooks.test_delivery import subscribe
 

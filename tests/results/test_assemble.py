@@ -1,13 +1,39 @@
+"""The result body of the contract (API section 3), assembled from task outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
 from idscan.results import assemble
 
+
+def field_body(
+    field: str,
+    values: Sequence[tuple[str, str, str | None]],
+    validity: str,
+    comparison: str,
+    locale: str | None,
+) -> dict[str, Any]:
+    """One entry of `result`: values as (source, value, locale-or-None)."""
+    return {
+        "field": field,
+        "validity": validity,
+        "comparison": comparison,
+        "locale": locale,
+        "values": [
+            {"source": source, "value": value, **({"locale": loc} if loc else {})}
+            for source, value, loc in values
+        ],
+    }
+
+
 FIELDS = [
-    assemble.field_body(
+    field_body(
         "document_number", [("mrz", "SPECI2021", None), ("visual", "SPECI2021", None)], "valid", "match", None
     ),
-    assemble.field_body(
-        "nationality", [("visual", "Nederlandse", "nl-NL")], "valid", "not_performed", "nl-NL"
-    ),
-    assemble.field_body("surname", [("mrz", "DE BRUIJN", None)], "not_checked", "not_performed", None),
+    field_body("nationality", [("visual", "Nederlandse", "nl-NL")], "valid", "not_performed", "nl-NL"),
+    field_body("surname", [("mrz", "DE BRUIJN", None)], "not_checked", "not_performed", None),
 ]
 FILES = [
     assemble.FileRef("document", "passport", "https://x/d/1", "Netherlands - Passport", 0.98),

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from idscan.container import Container
 from tests.conftest import Caller
+from tests.support.factories import create_transaction
 
 URL = "/id-scan/v1/transactions"
 
@@ -38,10 +39,7 @@ FULL_REQUEST: dict[str, Any] = {
 
 
 def create(client: TestClient, caller: Caller, body: dict[str, Any] | None = None) -> dict[str, Any]:
-    response = client.post(URL, json=body or {"tasks": ["document_scan"]}, headers=caller.headers())
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
-    return result
+    return create_transaction(client, caller, **(body or {}))
 
 
 def test_create_full_request_echoes_normalised_values(client: TestClient, caller: Caller) -> None:

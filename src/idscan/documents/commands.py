@@ -10,15 +10,15 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from PIL import Image
 
 from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.redact import REDACTABLE, redact
-from idscan.documents.rules import DocumentRules, Level
 from idscan.errors import UnsupportedImageError
+from idscan.transactions.policy import DocumentScanPolicy
+from idscan.transactions.schemas import DocumentScanSettings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -36,36 +36,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     read.set_defaults(func=run_read)
 
 
-def settings_from(raw: str | None) -> dict[str, Any]:
+def policy_from(raw: str | None) -> DocumentScanPolicy:
+    """The `documentScan` settings given on the command line, checked as the API checks them."""
     if not raw:
-        return {}
+        return DocumentScanPolicy()
     text = Path(raw).read_text(encoding="utf-8") if Path(raw).is_file() else raw
     data = json.loads(text)
     if not isinstance(data, dict):
         raise ValueError("--settings must be a JSON object")
-    scan = data.get("documentScan", data)
-    return scan if isinstance(scan, dict) else {}
-
-
-def rules_from(settings: dict[str, Any], today: dt.date) -> DocumentRules:
-    return DocumentRules(
-        today=today,
-        allowed_expiration=int(settings.get("allowedExpiration", 0)),
-        minimum_age=settings.get("minimumAge"),
-        maximum_age=settings.get("maximumAge"),
-        validate_fields=frozenset(settings.get("validateFields", ())),
-        level=Level(settings.get("level", "basic")),
-    )
+    scan = DocumentScanSettings.model_validate(data.get("documentScan", data))
+    return DocumentScanPolicy.from_settings({"documentScan": scan.model_dump(mode="json", by_alias=True)})
 
 
 def run_read(args: argparse.Namespace) -> int:
     today = args.today or dt.datetime.now(dt.UTC).date()
     try:
-        settings = settings_from(args.settings)
-        rules = rules_from(settings, today)
-        redact_fields = [f for f in (args.redact or "").split(",") if f] or list(
-            settings.get("redactFields", [])
-        )
+        policy = policy_from(args.settings)
+        rules = policy.document_rules(today)
+        redact_fields = [f for f in (args.redact or "").split(",") if f] or list(policy.redact_fields)
         unknown = set(redact_fields) - REDACTABLE
         if unknown:
             raise ValueError(f"cannot redact {sorted(unknown)}; choose from {sorted(REDACTABLE)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from idscan.documents.classify import Classification, DocumentType, Side
+from idscan.documents.codes import AttemptCode
 from idscan.documents.mrz import Reconciled
 from idscan.documents.reading import Check, Field, ReadParams, SideReading
 from idscan.documents.rules import ExtractedFields, FieldState, attempt_code, evaluate
@@ -13,10 +14,10 @@ from idscan.documents.viz import VisualField
 MRZ_TYPES = frozenset(
     {DocumentType.PASSPORT, DocumentType.IDENTITY_CARD, DocumentType.RESIDENCE_PERMIT, DocumentType.VISA}
 )
-QUALITY_ORDER = ("image_too_small", "image_too_blurry", "image_glare")
+QUALITY_ORDER = (AttemptCode.IMAGE_TOO_SMALL, AttemptCode.IMAGE_TOO_BLURRY, AttemptCode.IMAGE_GLARE)
 
 
-def _quality_code(sides: Sequence[SideReading]) -> str | None:
+def _quality_code(sides: Sequence[SideReading]) -> AttemptCode | None:
     found = {q for s in sides for q in s.quality}
     return next((q for q in QUALITY_ORDER if q in found), None)
 
@@ -49,7 +50,7 @@ def decide(
     classes: Sequence[Classification],
     fields: Sequence[Field],
     params: ReadParams,
-) -> tuple[str, list[Check]]:
+) -> tuple[AttemptCode, list[Check]]:
     checks: list[Check] = []
     # quality verdicts explain a failed read; a photo that was read and validated is not refused for them
     quality = _quality_code(sides)
@@ -59,16 +60,16 @@ def decide(
     # side pairing
     if len(sides) == 1:
         if front.side is Side.BACK and main is not None:
-            return "back_side_provided_front_side_required", checks
+            return AttemptCode.BACK_SIDE_PROVIDED_FRONT_SIDE_REQUIRED, checks
         if front.two_sided and main is None and front.document_type in MRZ_TYPES:
-            return "front_side_provided_back_side_required", checks
+            return AttemptCode.FRONT_SIDE_PROVIDED_BACK_SIDE_REQUIRED, checks
     else:
         back_rec, back_cls = recs[1], classes[1]
         belongs = back_cls.side is Side.BACK or back_rec is not None
         if belongs:
             belongs = _same_document(recs[0], visuals[0], back_rec, visuals[1])
         if not belongs:
-            return "unknown_type_back", checks
+            return AttemptCode.UNKNOWN_TYPE_BACK, checks
     rec = recs[main] if main is not None else None
     needs_mrz = bool(kinds & MRZ_TYPES)
     if rec is None or rec.result is None:
@@ -78,10 +79,10 @@ def decide(
             if quality:
                 return quality, checks
             if any(not s.fully_visible for s in sides):
-                return "document_not_fully_visible", checks
+                return AttemptCode.DOCUMENT_NOT_FULLY_VISIBLE, checks
             if front.document_type is DocumentType.OTHER and not fields_found(fields):
-                return "unknown_document", checks
-            return "mrz_not_found", checks
+                return AttemptCode.UNKNOWN_DOCUMENT, checks
+            return AttemptCode.MRZ_NOT_FOUND, checks
     else:
         result = rec.result
         checks.append(
@@ -98,11 +99,11 @@ def decide(
         if not rec.accepted:
             if not result.checks_valid and quality:
                 return quality, checks
-            return "mrz_invalid", checks
+            return AttemptCode.MRZ_INVALID, checks
     if params.require_portrait and all(s.portrait is None for s in sides if s.side == "front"):
-        return "portrait_not_found", checks
+        return AttemptCode.PORTRAIT_NOT_FOUND, checks
     if params.rules is None:
-        return "accepted", checks
+        return AttemptCode.ACCEPTED, checks
     failures = evaluate(params.rules, extracted(fields, rec))
     for f in failures:
         checks.append(Check(f.code.value, False, f.detail))

@@ -12,27 +12,9 @@ from idscan.documents.mrz.charsets import compact
 from idscan.documents.reading import Field, FieldValue
 from idscan.documents.rules import age_on, bsn_valid
 from idscan.documents.viz import VisualField
+from idscan.documents.vocabulary import ResultField
 
-# Result fields in the order the API lists them.
-FIELD_ORDER = (
-    "document_type",
-    "document_number",
-    "issuing_country",
-    "issuing_country_code",
-    "nationality",
-    "nationality_code",
-    "surname",
-    "given_names",
-    "date_of_birth",
-    "age",
-    "sex",
-    "date_of_issue",
-    "date_of_expiry",
-    "personal_number",
-    "place_of_birth",
-    "optional_data",
-    "mrz",
-)
+FIELD_ORDER: tuple[str, ...] = tuple(ResultField)
 NAME_FIELDS = ("surname", "given_names", "place_of_birth")
 UNCHECKED = ("surname", "given_names", "nationality", "issuing_country", "sex")
 

@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from idscan.documents.codes import AttemptCode
 from idscan.lib.imagefile import DecodedImage, ImagePolicy, decode
 
 RGBImage = npt.NDArray[np.uint8]
@@ -46,7 +47,7 @@ def decode_image(data: bytes, policy: ImagePolicy = DOCUMENT_PHOTO) -> DecodedIm
 
 @dataclass(frozen=True)
 class QualityIssue:
-    code: str  # image_too_small | image_too_blurry | image_glare
+    code: AttemptCode  # image_too_small | image_too_blurry | image_glare
     value: float
     threshold: float
 
@@ -117,17 +118,19 @@ def _spans_the_image(stat: npt.NDArray[np.int32], shape: tuple[int, ...]) -> boo
 
 def check_size(image: RGBImage, *, min_short_side: int = 150) -> QualityIssue | None:
     short = float(min(image.shape[:2]))
-    return QualityIssue("image_too_small", short, min_short_side) if short < min_short_side else None
+    return (
+        QualityIssue(AttemptCode.IMAGE_TOO_SMALL, short, min_short_side) if short < min_short_side else None
+    )
 
 
 def check_blur(image: RGBImage, *, min_sharpness: float = 10.0, width: int = 1000) -> QualityIssue | None:
     score = sharpness(image, width=width)
-    return QualityIssue("image_too_blurry", score, min_sharpness) if score < min_sharpness else None
+    return QualityIssue(AttemptCode.IMAGE_TOO_BLURRY, score, min_sharpness) if score < min_sharpness else None
 
 
 def check_glare(image: RGBImage, *, level: int = 250, max_fraction: float = 0.06) -> QualityIssue | None:
     fraction = glare_fraction(image, level=level)
-    return QualityIssue("image_glare", fraction, max_fraction) if fraction > max_fraction else None
+    return QualityIssue(AttemptCode.IMAGE_GLARE, fraction, max_fraction) if fraction > max_fraction else None
 
 
 def assess_quality(image: RGBImage, thresholds: QualityThresholds | None = None) -> tuple[QualityIssue, ...]:

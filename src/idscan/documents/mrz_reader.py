@@ -107,13 +107,6 @@ def find_mrz_lines(lines: Sequence[TextLine]) -> list[MrzLineBox]:
     return _bottom_block(joined)
 
 
-def clean_keep(text: str) -> str:
-    """Like `clean`, but keeps characters outside the MRZ alphabet (to measure how MRZ-like it is)."""
-    return re.sub(
-        r"\s+", "", unicodedata.normalize("NFKC", text.translate(_FILLERS)).upper().translate(_FILLERS)
-    )
-
-
 def _is_fragment(text: str) -> bool:
     """Could be (part of) an MRZ line: MRZ alphabet only, no lower case, a few characters at least."""
     raw = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text.translate(_FILLERS)).translate(_FILLERS))

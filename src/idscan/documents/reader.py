@@ -24,7 +24,7 @@ from idscan.documents.mrz_reader import MRZ_LENGTHS, MrzReads, read_mrz
 from idscan.documents.ocr import OcrSession, RGBImage, TextLine, ocr_session
 from idscan.documents.portrait import find_portrait
 from idscan.documents.reading import DocumentReading, ReadParams, SideReading
-from idscan.documents.redact import mrz_char_boxes
+from idscan.documents.redact import MRZ_STRETCHES, carries, mrz_char_boxes
 from idscan.documents.signature import signature_boxes
 from idscan.documents.viz import Probe, VisualField, read_visual_zone
 from idscan.documents.viz_fallback import guided_fields, near_names
@@ -217,19 +217,17 @@ def _mrz_regions(work: _SideWork, rec: Reconciled) -> None:
     boxes = work.reading.mrz_boxes
     printed = work.visual.get("personal_number")
     optional = result.field("optional_data")
-    for name in ("document_number", "personal_number", "date_of_birth", "optional_data"):
-        target = name
-        if name == "optional_data":
-            # optional data is masked as a personal number only when that number is printed in it
-            digits = printed.value.replace(" ", "") if printed else ""
-            if not digits or optional is None or digits not in optional.raw.replace("<", ""):
+    for target, stretches in MRZ_STRETCHES.items():
+        for name in stretches:
+            if name == "optional_data" and not carries(
+                optional.raw if optional else None, printed.value if printed else None
+            ):
                 continue
-            target = "personal_number"
-        for span in result.redaction_spans(name):
-            if span.line < len(boxes):
-                length = len(result.lines[span.line])
-                box = mrz_char_boxes(boxes[span.line], length, span.start, span.end)
-                regions[target] = (*regions.get(target, ()), box)
+            for span in result.redaction_spans(name):
+                if span.line < len(boxes):
+                    length = len(result.lines[span.line])
+                    box = mrz_char_boxes(boxes[span.line], length, span.start, span.end)
+                    regions[target] = (*regions.get(target, ()), box)
     work.reading = replace(work.reading, regions=regions)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from idscan.documents.codes import AttemptCode
 from idscan.documents.ocr import RGBImage, TextLine
 from idscan.documents.portrait import Portrait
 from idscan.documents.rules import DocumentRules
@@ -84,13 +85,13 @@ class SideReading:
     mrz_boxes: tuple[Box, ...]
     portrait: Portrait | None
     regions: Mapping[str, tuple[Box, ...]]  # field -> boxes on `image` (printed value, MRZ stretch)
-    quality: tuple[str, ...]  # quality issue codes found on the original photo
+    quality: tuple[AttemptCode, ...]  # quality issue codes found on the original photo
     homography: tuple[tuple[float, ...], ...] = ()  # 3x3: photo pixels -> `image` pixels
 
 
 @dataclass(frozen=True)
 class DocumentReading:
-    code: str  # the attempt code (API section 2)
+    code: AttemptCode  # the attempt code (API section 2)
     document_type: str
     issuing_country: str | None  # ICAO code
     file_name: str

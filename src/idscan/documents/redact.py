@@ -7,23 +7,55 @@ Regions come from the reading: the printed value's OCR box, the same value's cha
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from idscan.documents.ocr import RGBImage
+from idscan.documents.vocabulary import RedactField
 
-REDACTABLE = frozenset(
-    {
-        "personal_number",
-        "signature",
-        "document_number",
-        "date_of_birth",
-        "place_of_birth",
-        "address",
-        "portrait",
-        "mrz",
-    }
-)
+if TYPE_CHECKING:
+    from idscan.documents.ocr import RGBImage
+
+REDACTABLE = frozenset(RedactField)
+
+# The one table of what redacting a field hides besides its own printed value: the MRZ fields whose
+# stretch (with its check digit) is masked on the images, and the result fields withheld from
+# reports. The raw MRZ lines carry each of these values; optional data carries a personal number
+# only on some documents (the Dutch BSN), so it goes with it only where it holds that number.
+MRZ_STRETCHES: dict[RedactField, tuple[str, ...]] = {
+    RedactField.PERSONAL_NUMBER: ("personal_number", "optional_data"),
+    RedactField.DOCUMENT_NUMBER: ("document_number",),
+    RedactField.DATE_OF_BIRTH: ("date_of_birth",),
+}
+ALSO_HIDES: dict[RedactField, frozenset[str]] = {
+    RedactField.PERSONAL_NUMBER: frozenset({"mrz", "optional_data"}),
+    RedactField.DOCUMENT_NUMBER: frozenset({"mrz"}),
+    RedactField.DATE_OF_BIRTH: frozenset({"mrz"}),
+}
+
+
+def carries(optional_data: str | None, personal_number: str | None) -> bool:
+    """Whether the MRZ's optional data holds the personal number (compared without spaces and
+    fillers); only then does redacting the personal number hide the optional data too."""
+    digits = (personal_number or "").replace(" ", "")
+    return bool(digits) and optional_data is not None and digits in optional_data.replace("<", "")
+
+
+def hidden_result_fields(
+    fields: Iterable[str], optional_data: str | None, personal_number: str | None
+) -> frozenset[str]:
+    """The result fields that redacting `fields` withholds from a report."""
+    hidden: set[str] = set()
+    for name in fields:
+        field = RedactField(name)
+        hidden.add(field)
+        extra = ALSO_HIDES.get(field, frozenset())
+        if "optional_data" in extra and not carries(optional_data, personal_number):
+            extra = extra - {"optional_data"}
+        hidden |= extra
+    return frozenset(hidden)
+
+
 FILL = (0, 0, 0)
 PAD = 0.2  # of the box height, around each box: OCR boxes hug the ink, anti-aliasing spills over
 

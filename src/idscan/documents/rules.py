@@ -11,24 +11,34 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from idscan.documents.codes import AttemptCode
+
 
 class Level(StrEnum):
     BASIC = "basic"
     ADVANCED = "advanced"  # also demands that MRZ and print agree
 
 
-class RuleCode(StrEnum):
-    MRZ_INVALID = "mrz_invalid"
-    DOCUMENT_EXPIRED = "document_expired"
-    AGE_BELOW_MINIMUM = "age_below_minimum"
-    AGE_ABOVE_MAXIMUM = "age_above_maximum"
-    FIELD_INVALID = "field_invalid"
-    COMPARISON_MISMATCH = "comparison_mismatch"
+# The codes a rule can fail with, in reporting order: a broken MRZ makes every later verdict
+# doubtful, so it comes first.
+PRIORITY: tuple[AttemptCode, ...] = (
+    AttemptCode.MRZ_INVALID,
+    AttemptCode.DOCUMENT_EXPIRED,
+    AttemptCode.AGE_BELOW_MINIMUM,
+    AttemptCode.AGE_ABOVE_MAXIMUM,
+    AttemptCode.FIELD_INVALID,
+    AttemptCode.COMPARISON_MISMATCH,
+)
 
 
-# Reporting order: a broken MRZ makes every later verdict doubtful, so it comes first.
-PRIORITY: tuple[RuleCode, ...] = tuple(RuleCode)
-VALIDATABLE_FIELDS = frozenset({"personal_number", "document_number"})
+class ValidateField(StrEnum):
+    """Fields whose issuer's own check `validateFields` can demand (API section 2)."""
+
+    PERSONAL_NUMBER = "personal_number"
+    DOCUMENT_NUMBER = "document_number"
+
+
+VALIDATABLE_FIELDS = frozenset(ValidateField)
 
 
 @dataclass(frozen=True)
@@ -76,7 +86,7 @@ class ExtractedFields:
 
 @dataclass(frozen=True)
 class Failure:
-    code: RuleCode
+    code: AttemptCode
     field: str | None
     detail: str
 
@@ -109,12 +119,12 @@ def _field_checks(rules: DocumentRules, fields: ExtractedFields) -> list[Failure
     if "personal_number" in rules.validate_fields and fields.personal_number:
         if fields.issuing_country == "NLD":
             if not bsn_valid(fields.personal_number):
-                out.append(Failure(RuleCode.FIELD_INVALID, "personal_number", "BSN fails the 11-test"))
+                out.append(Failure(AttemptCode.FIELD_INVALID, "personal_number", "BSN fails the 11-test"))
         elif fields.fields.get("personal_number", FieldState()).validity == "invalid":
-            out.append(Failure(RuleCode.FIELD_INVALID, "personal_number", "check digit fails"))
+            out.append(Failure(AttemptCode.FIELD_INVALID, "personal_number", "check digit fails"))
     number_state = fields.fields.get("document_number", FieldState())
     if "document_number" in rules.validate_fields and number_state.validity == "invalid":
-        out.append(Failure(RuleCode.FIELD_INVALID, "document_number", "check digit fails"))
+        out.append(Failure(AttemptCode.FIELD_INVALID, "document_number", "check digit fails"))
     return out
 
 
@@ -122,23 +132,25 @@ def evaluate(rules: DocumentRules, fields: ExtractedFields) -> list[Failure]:
     """Every rule the document breaks, in `PRIORITY` order (empty list: accepted)."""
     out: list[Failure] = []
     if fields.mrz_present and not fields.mrz_valid:
-        out.append(Failure(RuleCode.MRZ_INVALID, "mrz", "an MRZ check digit fails"))
+        out.append(Failure(AttemptCode.MRZ_INVALID, "mrz", "an MRZ check digit fails"))
     if is_expired(fields.date_of_expiry, rules.today, rules.allowed_expiration):
-        out.append(Failure(RuleCode.DOCUMENT_EXPIRED, "date_of_expiry", f"expired {fields.date_of_expiry}"))
+        out.append(
+            Failure(AttemptCode.DOCUMENT_EXPIRED, "date_of_expiry", f"expired {fields.date_of_expiry}")
+        )
     if fields.date_of_birth is not None:
         age = age_on(fields.date_of_birth, rules.today)
         if rules.minimum_age is not None and age < rules.minimum_age:
-            out.append(Failure(RuleCode.AGE_BELOW_MINIMUM, "date_of_birth", f"age {age}"))
+            out.append(Failure(AttemptCode.AGE_BELOW_MINIMUM, "date_of_birth", f"age {age}"))
         if rules.maximum_age is not None and age > rules.maximum_age:
-            out.append(Failure(RuleCode.AGE_ABOVE_MAXIMUM, "date_of_birth", f"age {age}"))
+            out.append(Failure(AttemptCode.AGE_ABOVE_MAXIMUM, "date_of_birth", f"age {age}"))
     out += _field_checks(rules, fields)
     if rules.level is Level.ADVANCED:
         for name, state in sorted(fields.fields.items()):
             if state.comparison == "mismatch":
-                out.append(Failure(RuleCode.COMPARISON_MISMATCH, name, "MRZ and print differ"))
+                out.append(Failure(AttemptCode.COMPARISON_MISMATCH, name, "MRZ and print differ"))
     return sorted(out, key=lambda f: PRIORITY.index(f.code))
 
 
-def attempt_code(failures: Sequence[Failure]) -> str:
+def attempt_code(failures: Sequence[Failure]) -> AttemptCode:
     """The one attempt code to report: the first failure by priority, or `accepted`."""
-    return failures[0].code.value if failures else "accepted"
+    return failures[0].code if failures else AttemptCode.ACCEPTED

@@ -29,8 +29,9 @@ from idscan.vision.liveness_frames import check_frame
 from idscan.vision.liveness_plan import ChallengePlan, new_challenge
 
 
-def _task_state(trx: Transaction, task_type: str) -> str | None:
-    return next((t.state for t in trx.tasks if t.type == task_type), None)
+def _task_state(trx: Transaction, task_type: TaskType) -> str | None:
+    task = trx.task(task_type)
+    return task.state if task is not None else None
 
 
 def start(session: Session, trx: Transaction) -> ChallengePlan:

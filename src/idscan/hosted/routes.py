@@ -26,6 +26,8 @@ from idscan.lib import urls
 from idscan.lib.clock import iso
 from idscan.models import DocumentScan, LivenessSession, Transaction
 from idscan.pipeline.frames import UploadedFrame
+from idscan.transactions.policy import CaptureSource, policy_of
+from idscan.transactions.states import TaskState, TaskType, TransactionState
 
 router = APIRouter(tags=["hosted pages"], include_in_schema=False)
 ContainerDep = Annotated[Container, Depends(get_container)]
@@ -88,12 +90,12 @@ def _is_phone(request: Request) -> bool:
 
 def _step(trx: Transaction) -> str:
     """What the end user has to do now: document, liveness, wait for the comparison, or nothing."""
-    if trx.state != "pending":
+    if trx.state != TransactionState.PENDING:
         return "done"
-    states = {t.type: t.state for t in trx.tasks}
-    for task in ("document_scan", "face_liveness"):
-        if states.get(task) == "pending":
-            return "document" if task == "document_scan" else "liveness"
+    for task_type, step in ((TaskType.DOCUMENT_SCAN, "document"), (TaskType.FACE_LIVENESS, "liveness")):
+        task = trx.task(task_type)
+        if task is not None and task.state == TaskState.PENDING:
+            return step
     return "waiting"
 
 
@@ -171,9 +173,8 @@ def page(request: Request, path_locale: str, token: str, c: ContainerDep) -> HTM
         upload_url=f"{base}/documents",
         config=json.dumps(config).replace("</", "<\\/"),
         mobile_only=config["mobileOnly"] and not config["phone"],
-        allow_file="file" in (trx.settings.get("documentScan", {}).get("captureSources", []) if trx else []),
-        allow_camera="camera"
-        in (trx.settings.get("documentScan", {}).get("captureSources", []) if trx else []),
+        allow_file=trx is not None and CaptureSource.FILE in policy_of(trx).capture_sources,
+        allow_camera=trx is not None and CaptureSource.CAMERA in policy_of(trx).capture_sources,
         step=snapshot["step"] if snapshot else "done",
     )
     return HTMLResponse(html, status_code=404 if trx is None else 200, headers=_security_headers(trx))
@@ -244,7 +245,7 @@ async def events(request: Request, path_locale: str, token: str, c: ContainerDep
             if snapshot != previous:
                 yield f"event: status\ndata: {json.dumps(snapshot)}\n\n"
                 previous = snapshot
-                if snapshot["state"] != "pending":
+                if snapshot["state"] != TransactionState.PENDING:
                     return
             await asyncio.sleep(STREAM_POLL_SECONDS)
             snapshot = await anyio.to_thread.run_sync(_snapshot, c, token, locale, phone)

@@ -10,17 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from idscan import jobs
+from idscan.documents.codes import PAIRING_CODES
 from idscan.errors import ConflictError, GoneError, NotFoundError, Problem, ValidationError
 from idscan.lib.aead import DecryptionError, Keyring, token_keyring
 from idscan.lib.clock import utcnow
 from idscan.lib.ids import capability_token, is_token_shaped, new_uuid, token_digest
 from idscan.models import DocumentScan, Handoff, Transaction
-from idscan.pipeline.document import PAIRING_CODES
 from idscan.pipeline.kinds import DOCUMENT_JOB
 from idscan.storage.blobstore import BlobStore
+from idscan.transactions.policy import policy_of
 from idscan.transactions.states import TaskState, TaskType, TransactionState
-
-SOURCES = ("camera", "file")
 
 
 def resolve(session: Session, token: str) -> Transaction:
@@ -50,10 +49,9 @@ def submit_document(
 ) -> Submitted:
     """Keep the upload and queue its processing in the same transaction as the attempt row."""
     require_pending(trx)
-    allowed = trx.settings.get("documentScan", {}).get("captureSources", list(SOURCES))
-    if source not in allowed:
+    if source not in policy_of(trx).capture_sources:
         raise ValidationError([Problem("source", f"Capture source {source!r} is not allowed here.")])
-    task = next((t for t in trx.tasks if t.type == TaskType.DOCUMENT_SCAN), None)
+    task = trx.task(TaskType.DOCUMENT_SCAN)
     if task is None or task.state != TaskState.PENDING:
         raise ConflictError("The document step is already done.")
     if not data:

@@ -44,6 +44,10 @@ class Transaction(Base):
         lazy="selectin",
     )
 
+    def task(self, task_type: str) -> Task | None:
+        """This transaction's task of that type (a type appears at most once), or None."""
+        return next((t for t in self.tasks if t.type == task_type), None)
+
 
 class Task(Base):
     __tablename__ = "tasks"

@@ -36,6 +36,13 @@ class Metrics:
             registry=self.registry,
         )
 
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.requests.labels(method, route, str(status)).inc()
+        self.latency.labels(method, route).observe(seconds)
+
+    def count_delivery(self, outcome: str) -> None:
+        self.webhook_deliveries.labels(outcome).inc()
+
     def watch_queues(self, read: Callable[[], Sequence[QueueStats]]) -> None:
         self.registry.register(_Queues(read))
 

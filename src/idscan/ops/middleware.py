@@ -13,8 +13,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from idscan.container import Metrics
 from idscan.http_errors import problem
-from idscan.ops.metrics import Metrics
 
 log = logging.getLogger("idscan.access")
 
@@ -87,8 +87,7 @@ class RequestGuard:
         finally:
             elapsed = time.perf_counter() - started
             template = getattr(scope.get("route"), "path", None) or "unmatched"
-            self.metrics.requests.labels(method, template, str(status)).inc()
-            self.metrics.latency.labels(method, template).observe(elapsed)
+            self.metrics.observe_request(method, template, status, elapsed)
             if self.access_log:
                 log.info(
                     "request",

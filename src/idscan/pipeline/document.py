@@ -7,6 +7,7 @@ the attempt has been recorded (checked under a row lock in the recording transac
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,28 +16,26 @@ from sqlalchemy import select
 
 from idscan.container import Container
 from idscan.db import transaction
+from idscan.documents.codes import PAIRING_CODES, AttemptCode
 from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.redact import redact
-from idscan.documents.rules import DocumentRules, Level
+from idscan.documents.vocabulary import RedactField
 from idscan.errors import UnsupportedImageError
 from idscan.lib.clock import utcnow
 from idscan.models import DocumentScan, Task, Transaction
 from idscan.pipeline import images
-from idscan.pipeline.outcome import PROCESSING_FAILED, reading_aad, record_task_outcome, want_face_match
+from idscan.pipeline.outcome import reading_aad, record_task_outcome, want_face_match
 from idscan.results import service as results
+from idscan.transactions.policy import DocumentScanPolicy, policy_of
 from idscan.transactions.states import TaskState, TaskType, TransactionState
-
-PAIRING_CODES = frozenset(
-    {"front_side_provided_back_side_required", "back_side_provided_front_side_required"}
-)
 
 
 @dataclass(frozen=True)
 class AttemptInput:
     attempt_id: str
     transaction_id: str
-    settings: dict[str, Any]
+    policy: DocumentScanPolicy
     tasks: tuple[str, ...]
     upload_key: str
     partner_key: str | None  # the earlier side this upload completes
@@ -46,7 +45,7 @@ class AttemptInput:
 
 @dataclass
 class Analysis:
-    code: str
+    code: AttemptCode
     score: float | None = None
     document_type: str | None = None
     side: str | None = None
@@ -77,11 +76,11 @@ def load(ctx: Container, attempt_id: str) -> AttemptInput | None:
             ).first()
             if partner is not None:
                 partner_key = upload_key(partner.files)
-                partner_is_front = partner.code == "front_side_provided_back_side_required"
+                partner_is_front = partner.code == AttemptCode.FRONT_SIDE_PROVIDED_BACK_SIDE_REQUIRED
         return AttemptInput(
             attempt_id=attempt.id,
             transaction_id=trx.id,
-            settings=dict(trx.settings.get("documentScan", {})),
+            policy=policy_of(trx),
             tasks=tuple(trx.task_types),
             upload_key=upload_key(attempt.files),
             partner_key=partner_key,
@@ -94,37 +93,26 @@ def upload_key(files: list[dict[str, Any]]) -> str:
     return next(str(f["key"]) for f in files if f["type"] == "raw_document_image")
 
 
-def rules_for(settings: dict[str, Any], today: date) -> DocumentRules:
-    return DocumentRules(
-        today=today,
-        allowed_expiration=int(settings.get("allowedExpiration", 0)),
-        minimum_age=settings.get("minimumAge"),
-        maximum_age=settings.get("maximumAge"),
-        validate_fields=frozenset(settings.get("validateFields", [])),
-        level=Level(settings.get("level", "basic")),
-    )
-
-
 def analyse(ctx: Container, inp: AttemptInput) -> Analysis:
     upload = ctx.blobs.get(inp.upload_key)
     partner = ctx.blobs.get(inp.partner_key) if inp.partner_key else None
     front, back = (partner, upload) if partner is not None and inp.partner_is_front else (upload, partner)
     params = ReadParams(
         today=inp.today,
-        rules=rules_for(inp.settings, inp.today),
+        rules=inp.policy.document_rules(inp.today),
         require_portrait=TaskType.FACE_MATCH in inp.tasks,
     )
     try:
         reading = read_document(front, back, params)
     except UnsupportedImageError:
-        return Analysis(code="unsupported_file")
+        return Analysis(code=AttemptCode.UNSUPPORTED_FILE)
     return Analysis(
         code=reading.code,
         score=round(reading.score, 4),
         document_type=reading.document_type,
         side=reading.sides[-1].side if reading.sides else None,
         reading=reading_record(reading),
-        files=derived_files(reading, inp.settings.get("redactFields", [])),
+        files=derived_files(reading, inp.policy.redact_fields),
     )
 
 
@@ -140,13 +128,13 @@ def reading_record(reading: DocumentReading) -> dict[str, Any]:
     }
 
 
-def derived_files(reading: DocumentReading, redact_fields: list[str]) -> dict[str, bytes]:
+def derived_files(reading: DocumentReading, redact_fields: Collection[str]) -> dict[str, bytes]:
     """The redacted flat image of each side and the portrait crop (unless the portrait is redacted)."""
     files = {}
     for side in reading.sides:
         files[f"document_{side.side}"] = images.jpeg(redact(side.image, side.regions, redact_fields))
     portrait = reading.portrait
-    if portrait is not None and "portrait" not in redact_fields:
+    if portrait is not None and RedactField.PORTRAIT not in redact_fields:
         files["portrait"] = images.jpeg(portrait.image)
     return files
 
@@ -189,8 +177,8 @@ def record(ctx: Container, inp: AttemptInput, analysis: Analysis, files: list[di
             attempt.reading_sealed = ctx.keyring.seal(sealed, aad=reading_aad(attempt.id))
         if trx.state != TransactionState.PENDING:
             return
-        task = next(t for t in trx.tasks if t.type == TaskType.DOCUMENT_SCAN)
-        if task.state != TaskState.PENDING:
+        task = trx.task(TaskType.DOCUMENT_SCAN)
+        if task is None or task.state != TaskState.PENDING:
             return
         if not attempt.linked:
             task.attempts += 1
@@ -202,8 +190,8 @@ def record(ctx: Container, inp: AttemptInput, analysis: Analysis, files: list[di
             want_face_match(session, trx)
 
 
-def _task_outcome(code: str, task: Task, max_attempts: int) -> TaskState | None:
-    if code == "accepted":
+def _task_outcome(code: AttemptCode, task: Task, max_attempts: int) -> TaskState | None:
+    if code == AttemptCode.ACCEPTED:
         return TaskState.COMPLETED
     if code not in PAIRING_CODES and task.attempts >= max_attempts:
         return TaskState.FAILED
@@ -218,11 +206,11 @@ def fail(ctx: Container, attempt_id: str) -> None:
         if attempt is None or attempt.processed_at is not None:
             return
         trx = session.get(Transaction, attempt.transaction_id, with_for_update=True)
-        attempt.processed_at, attempt.code = utcnow(), PROCESSING_FAILED
+        attempt.processed_at, attempt.code = utcnow(), AttemptCode.PROCESSING_FAILED
         if trx is None or trx.state != TransactionState.PENDING:
             return
-        task = next(t for t in trx.tasks if t.type == TaskType.DOCUMENT_SCAN)
-        if task.state != TaskState.PENDING:
+        task = trx.task(TaskType.DOCUMENT_SCAN)
+        if task is None or task.state != TaskState.PENDING:
             return
         if not attempt.linked:
             task.attempts += 1

@@ -34,7 +34,7 @@ def load(ctx: Container, transaction_id: str) -> MatchInput | None:
         trx = session.get(Transaction, transaction_id)
         if trx is None or trx.state != TransactionState.PENDING:
             return None
-        task = next((t for t in trx.tasks if t.type == TaskType.FACE_MATCH), None)
+        task = trx.task(TaskType.FACE_MATCH)
         if task is None or task.state != TaskState.PENDING:
             return None
         portrait = _file_key(results.accepted_document_files(session, trx.id), "portrait")
@@ -64,8 +64,8 @@ def record(ctx: Container, inp: MatchInput, outcome: MatchOutcome) -> None:
         trx = session.get(Transaction, inp.transaction_id, with_for_update=True)
         if trx is None or trx.state != TransactionState.PENDING:
             return
-        task = next(t for t in trx.tasks if t.type == TaskType.FACE_MATCH)
-        if task.state != TaskState.PENDING:
+        task = trx.task(TaskType.FACE_MATCH)
+        if task is None or task.state != TaskState.PENDING:
             return
         task.attempts += 1
         task.score, task.passed = outcome.score, outcome.passed

@@ -100,8 +100,8 @@ def record(ctx: Container, inp: SessionInput, verdict: Verdict) -> None:
             live.files = [{"category": "image", "type": "selfie", "key": selfie_key, "url_sealed": sealed}]
         if trx.state != TransactionState.PENDING:
             return
-        task = next(t for t in trx.tasks if t.type == TaskType.FACE_LIVENESS)
-        if task.state != TaskState.PENDING:
+        task = trx.task(TaskType.FACE_LIVENESS)
+        if task is None or task.state != TaskState.PENDING:
             return
         task.attempts += 1
         task.score, task.passed = verdict.score, verdict.passed
@@ -124,8 +124,8 @@ def fail(ctx: Container, session_id: str) -> None:
         live.passed, live.score, live.reasons = False, 0.0, [PROCESSING_FAILED]
         if trx is None or trx.state != TransactionState.PENDING:
             return
-        task = next(t for t in trx.tasks if t.type == TaskType.FACE_LIVENESS)
-        if task.state != TaskState.PENDING:
+        task = trx.task(TaskType.FACE_LIVENESS)
+        if task is None or task.state != TaskState.PENDING:
             return
         task.attempts += 1
         task.score, task.passed = 0.0, False

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from idscan import jobs
 from idscan.container import Container
+from idscan.documents.codes import AttemptCode
 from idscan.lib.clock import utcnow
 from idscan.models import DocumentScan, Task, Transaction
 from idscan.pipeline.kinds import FACE_MATCH_JOB
@@ -17,12 +18,13 @@ from idscan.report.service import SIMPLE_JOB as SIMPLE_REPORT_JOB
 from idscan.results import assemble
 from idscan.results import service as results
 from idscan.transactions import service as transactions
+from idscan.transactions.policy import policy_of
 from idscan.transactions.states import TaskState, TaskType, TransactionState, move_task, transaction_outcome
 from idscan.webhooks import service as webhooks
 
-# The attempt code (and liveness reason) of work that failed for good inside the service: the
-# input crashed or broke the engine every time it was tried (ours, beyond the spec's codes).
-PROCESSING_FAILED = "processing_failed"
+# The liveness reason (like the attempt code) of work that failed for good inside the service:
+# the input crashed or broke the engine every time it was tried.
+PROCESSING_FAILED = AttemptCode.PROCESSING_FAILED.value
 
 
 def reading_aad(attempt_id: str) -> bytes:
@@ -61,7 +63,7 @@ def want_face_match(session: Session, trx: Transaction) -> None:
 def complete(ctx: Container, session: Session, trx: Transaction) -> None:
     """Assemble and seal the result, then complete the transaction (which emits its event)."""
     outcomes = [_task_result(ctx, session, trx, task) for task in trx.tasks]
-    extract = trx.settings.get("documentScan", {}).get("extractFields")
+    extract = policy_of(trx).extract_fields
     body = assemble.result_body(trx.id, TransactionState.COMPLETED.value, outcomes, extract)
     results.store(session, ctx.keyring, trx, body)
     trx.completed_at = utcnow()
@@ -91,7 +93,7 @@ def _task_result(ctx: Container, session: Session, trx: Transaction, task: Task)
         return assemble.TaskOutcome(type=task.type, state=task.state, attempts=task.attempts)
     accepted = session.scalars(
         select(DocumentScan)
-        .where(DocumentScan.transaction_id == trx.id, DocumentScan.code == "accepted")
+        .where(DocumentScan.transaction_id == trx.id, DocumentScan.code == AttemptCode.ACCEPTED)
         .order_by(DocumentScan.created_at.desc())
         .limit(1)
     ).one()

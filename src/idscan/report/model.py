@@ -15,17 +15,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from idscan.documents.redact import hidden_result_fields
 from idscan.report.messages import canonical_locale
+from idscan.transactions.policy import DocumentScanPolicy
 
 REDACTED = "redacted"
-
-# Redacting one of these also hides the raw MRZ lines (they carry the same value) and, for the
-# personal number, the optional-data field, where e.g. Dutch passports print the BSN.
-_ALSO_REDACTS: dict[str, frozenset[str]] = {
-    "personal_number": frozenset({"mrz", "optional_data"}),
-    "document_number": frozenset({"mrz"}),
-    "date_of_birth": frozenset({"mrz"}),
-}
 
 
 class ReportKind(StrEnum):
@@ -156,11 +150,17 @@ class ReportSource:
 
 
 def build_report(source: ReportSource, kind: ReportKind, *, generated: dt.datetime) -> Report:
-    scan = source.settings.get("documentScan") or {}
-    redact = tuple(scan.get("redactFields") or ())
-    extract_raw = scan.get("extractFields")
-    extract = tuple(extract_raw) if extract_raw else None
-    hidden = set(redact).union(*(_ALSO_REDACTS.get(name, frozenset()) for name in redact))
+    policy = DocumentScanPolicy.from_settings(source.settings)
+    # The settings as the integrator sent them (API names), for the report's settings table.
+    scan: Mapping[str, Any] = source.settings.get("documentScan") or {}
+    redact: tuple[str, ...] = policy.redact_fields
+    extract = policy.extract_fields
+    raw_fields = [raw for task in source.result.get("tasks") or () for raw in task.get("result") or ()]
+    hidden = hidden_result_fields(
+        policy.redact_fields,
+        _first_value(raw_fields, "optional_data"),
+        _first_value(raw_fields, "personal_number"),
+    )
     tasks = tuple(_task(raw) for raw in source.result.get("tasks") or ())
     fields = tuple(
         _field(raw, redacted=raw["field"] in hidden or _base(raw["field"]) in hidden)
@@ -192,6 +192,14 @@ def build_report(source: ReportSource, kind: ReportKind, *, generated: dt.dateti
         images=images,
         withheld_images=withheld,
     )
+
+
+def _first_value(fields: Sequence[Mapping[str, Any]], name: str) -> str | None:
+    for raw in fields:
+        if raw.get("field") == name:
+            for value in raw.get("values") or ():
+                return str(value["value"])
+    return None
 
 
 def _base(name: str) -> str:

@@ -36,7 +36,11 @@ def get_report(
     report_type: Annotated[ReportKind, Query(alias="type")] = ReportKind.SIMPLE,
 ) -> Response:
     # A sync route on purpose: sealing blocks (pyHanko runs its own event loop).
-    pdf = service.fetch(c, principal.account_id, transaction_id, result_id, report_type)
+    with c.session_factory() as session:
+        prepared = service.prepare(
+            session, c.keyring, c.blobs, principal.account_id, transaction_id, result_id, report_type
+        )
+    pdf = service.produce(prepared, c.blobs, c.seal)
     name = f"idscan-{transaction_id}-{report_type.value}.pdf"
     return Response(
         pdf,

@@ -153,6 +153,26 @@ def seal(
     return SealedPdf(out.getvalue(), level)
 
 
+class OperatorSeal:
+    """The operator's seal with its timestamp authority, as the service uses it."""
+
+    def __init__(self, identity: SealIdentity, tsa: TimestampClient | None = None) -> None:
+        self._identity = identity
+        self._tsa = tsa
+
+    @property
+    def certificate(self) -> bytes:
+        return self._identity.certificate
+
+    def seal(self, pdf: bytes, *, reason: str) -> bytes:
+        return seal(pdf, self._identity, tsa=self._tsa, reason=reason).data
+
+    def close(self) -> None:
+        closer = getattr(self._tsa, "close", None)
+        if closer is not None:
+            closer()
+
+
 def verify(pdf: bytes, trust_roots: Sequence[bytes] = ()) -> SealStatus:
     """Check the first signature of `pdf`. Never raises on a damaged file: it reports it broken."""
     roots = [x509.Certificate.load(der) for blob in trust_roots for der in _certificates(blob)]

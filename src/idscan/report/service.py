@@ -3,18 +3,22 @@ extended one, sealed on request while the transaction is within its validity per
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from idscan import jobs
-from idscan.container import Container
+from idscan.container import Sealer
 from idscan.errors import GoneError
+from idscan.lib.aead import Keyring
 from idscan.lib.clock import utcnow
 from idscan.models import Account, DocumentScan, LivenessSession, Transaction
-from idscan.report import render, seal
+from idscan.report import render
 from idscan.report.model import Attempt, ImageKind, ReportImage, ReportKind, ReportSource, build_report
 from idscan.results import service as results
-from idscan.storage.blobstore import BlobNotFoundError
+from idscan.storage.blobstore import BlobNotFoundError, BlobStore
 
 SIMPLE_JOB = jobs.Kind("report.simple", jobs.Queue.PIPELINE)
 MEDIA_TYPE = "application/pdf"
@@ -53,7 +57,7 @@ _IMAGE_KINDS = {
 }
 
 
-def _images(ctx: Container, session: Session, transaction_id: str) -> list[ReportImage]:
+def _images(session: Session, blobs: BlobStore, transaction_id: str) -> list[ReportImage]:
     """The files as served: redacted document sides, the portrait, the selfie."""
     files = [
         *results.accepted_document_files(session, transaction_id),
@@ -65,16 +69,18 @@ def _images(ctx: Container, session: Session, transaction_id: str) -> list[Repor
         if kind is None:
             continue
         try:
-            images.append(ReportImage(kind, ctx.blobs.get(str(item["key"]))))
+            images.append(ReportImage(kind, blobs.get(str(item["key"]))))
         except BlobNotFoundError:
             continue
     return images
 
 
-def _source(ctx: Container, session: Session, trx: Transaction, *, with_images: bool) -> ReportSource:
+def _source(
+    session: Session, keyring: Keyring, trx: Transaction, images: Sequence[ReportImage] = ()
+) -> ReportSource:
     assert trx.result_id is not None
     account = session.get(Account, trx.account_id)
-    result = results.read(session, ctx.keyring, trx.account_id, trx.id, trx.result_id)
+    result = results.read(session, keyring, trx.account_id, trx.id, trx.result_id)
     return ReportSource(
         account_name=account.name if account else trx.account_id,
         transaction_id=trx.id,
@@ -87,41 +93,69 @@ def _source(ctx: Container, session: Session, trx: Transaction, *, with_images: 
         settings=trx.settings,
         result=result,
         attempts=_attempts(session, trx.id),
-        images=_images(ctx, session, trx.id) if with_images else (),
+        images=images,
     )
 
 
-def make_simple(ctx: Container, transaction_id: str) -> bytes | None:
-    """Render and store the simple report (idempotent: the same key is written again)."""
-    with ctx.session_factory() as session:
-        trx = session.get(Transaction, transaction_id)
-        if trx is None or trx.result_id is None or trx.erased_at is not None:
-            return None
-        source = _source(ctx, session, trx, with_images=False)
+def simple_source(session: Session, keyring: Keyring, transaction_id: str) -> ReportSource | None:
+    """What the simple report is made from; None once there is nothing to report (erased)."""
+    trx = session.get(Transaction, transaction_id)
+    if trx is None or trx.result_id is None or trx.erased_at is not None:
+        return None
+    return _source(session, keyring, trx)
+
+
+def store_simple(blobs: BlobStore, source: ReportSource) -> bytes:
+    """Render and store the simple report (idempotent: the same key is written again). No session:
+    rendering takes a while and needs nothing from the database."""
     pdf = render.render_pdf(build_report(source, ReportKind.SIMPLE, generated=utcnow()))
-    ctx.blobs.put(simple_key(transaction_id), pdf)
+    blobs.put(simple_key(source.transaction_id), pdf)
     return pdf
 
 
-def fetch(ctx: Container, account_id: str, transaction_id: str, result_id: str, kind: ReportKind) -> bytes:
-    """The report for the integrator; raises NotFound/409/410 exactly like the result itself."""
-    with ctx.session_factory() as session:
-        results.read(session, ctx.keyring, account_id, transaction_id, result_id)  # tenancy and states
-        trx = session.get(Transaction, transaction_id)
-        assert trx is not None
-        if kind is ReportKind.SIMPLE:
-            try:
-                return ctx.blobs.get(simple_key(transaction_id))
-            except BlobNotFoundError:
-                pass  # not made yet (its job is queued): make it now
-        elif trx.expires_at <= utcnow():
-            raise GoneError("The extended report is available only until the transaction expires.")
-        else:
-            source = _source(ctx, session, trx, with_images=True)
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A report request after the database has answered: the stored simple report, or what to make."""
+
+    kind: ReportKind
+    stored: bytes | None = None
+    source: ReportSource | None = None
+
+
+def prepare(
+    session: Session,
+    keyring: Keyring,
+    blobs: BlobStore,
+    account_id: str,
+    transaction_id: str,
+    result_id: str,
+    kind: ReportKind,
+) -> Prepared:
+    """Check the request exactly like the result itself (404/409/410) and gather what the report
+    needs, so that rendering and sealing (`produce`) run after the session is closed."""
+    results.read(session, keyring, account_id, transaction_id, result_id)  # tenancy and states
+    trx = session.get(Transaction, transaction_id)
+    assert trx is not None
     if kind is ReportKind.SIMPLE:
-        pdf = make_simple(ctx, transaction_id)
-        if pdf is None:
+        try:
+            return Prepared(kind, stored=blobs.get(simple_key(transaction_id)))
+        except BlobNotFoundError:
+            pass  # not made yet (its job is queued): make it now
+        source = simple_source(session, keyring, transaction_id)
+        if source is None:
             raise GoneError("The report is no longer available.")
-        return pdf
-    unsealed = render.render_pdf(build_report(source, ReportKind.EXTENDED, generated=utcnow()))
-    return seal.seal(unsealed, ctx.seal, tsa=ctx.timestamps, reason="idscan audit report").data
+        return Prepared(kind, source=source)
+    if trx.expires_at <= utcnow():
+        raise GoneError("The extended report is available only until the transaction expires.")
+    return Prepared(kind, source=_source(session, keyring, trx, _images(session, blobs, trx.id)))
+
+
+def produce(prepared: Prepared, blobs: BlobStore, sealer: Sealer) -> bytes:
+    """The PDF: the stored simple report, a simple one made now (and stored), or a sealed extended one."""
+    if prepared.stored is not None:
+        return prepared.stored
+    assert prepared.source is not None
+    if prepared.kind is ReportKind.SIMPLE:
+        return store_simple(blobs, prepared.source)
+    unsealed = render.render_pdf(build_report(prepared.source, ReportKind.EXTENDED, generated=utcnow()))
+    return sealer.seal(unsealed, reason="idscan audit report")

@@ -11,4 +11,7 @@ from idscan.report import service
 
 @jobs.handler(service.SIMPLE_JOB)
 def simple_report(ctx: Container, payload: dict[str, Any]) -> None:
-    service.make_simple(ctx, str(payload["transaction_id"]))
+    with ctx.session_factory() as session:
+        source = service.simple_source(session, ctx.keyring, str(payload["transaction_id"]))
+    if source is not None:
+        service.store_simple(ctx.blobs, source)

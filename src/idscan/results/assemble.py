@@ -79,23 +79,3 @@ def result_body(
             item["files"] = [ref.body() for ref in select_files(task.files, extract)]
         body_tasks.append(item)
     return {"id": transaction_id, "state": state, "tasks": body_tasks}
-
-
-def field_body(
-    field: str,
-    values: Sequence[tuple[str, str, str | None]],
-    validity: str,
-    comparison: str,
-    locale: str | None,
-) -> dict[str, Any]:
-    """One entry of `result`: values as (source, value, locale-or-None)."""
-    return {
-        "field": field,
-        "validity": validity,
-        "comparison": comparison,
-        "locale": locale,
-        "values": [
-            {"source": source, "value": value, **({"locale": loc} if loc else {})}
-            for source, value, loc in values
-        ],
-    }

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from idscan.documents.codes import AttemptCode
 from idscan.errors import GoneError, NotFoundError, TransactionNotCompletedError
 from idscan.lib.aead import Keyring
 from idscan.lib.clock import utcnow
@@ -117,7 +118,7 @@ def accepted_document_files(session: Session, transaction_id: str) -> list[dict[
     """The files of the latest accepted document attempt: redacted sides and the portrait."""
     files = session.scalars(
         select(DocumentScan.files)
-        .where(DocumentScan.transaction_id == transaction_id, DocumentScan.code == "accepted")
+        .where(DocumentScan.transaction_id == transaction_id, DocumentScan.code == AttemptCode.ACCEPTED)
         .order_by(DocumentScan.created_at.desc())
     ).first()
     return list(files or [])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from itertools import permutations
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -20,30 +20,15 @@ from pydantic import (
     model_validator,
 )
 
+from idscan.documents.rules import Level, ValidateField
+from idscan.documents.vocabulary import RedactField
 from idscan.lib import clock, urls
+from idscan.transactions.policy import CaptureSource, ExtractField
 from idscan.transactions.states import ALLOWED_TASK_SETS, TaskType, canonical_tasks
 
 LOCALES = ("en-US", "nl-NL", "fr-FR")
 _LOCALE_BY_KEY = {loc.lower(): loc for loc in LOCALES}
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
-
-RedactField = Literal[
-    "personal_number", "signature", "document_number", "date_of_birth", "place_of_birth", "address",
-    "portrait", "mrz",
-]  # fmt: skip
-CaptureSource = Literal["camera", "file"]
-ValidateField = Literal["personal_number", "document_number"]
-RESULT_FIELDS = (
-    "document_type", "document_number", "issuing_country", "nationality", "surname", "given_names",
-    "date_of_birth", "age", "sex", "date_of_issue", "date_of_expiry", "personal_number",
-    "place_of_birth", "optional_data", "mrz", "issuing_country_code", "nationality_code",
-)  # fmt: skip
-ExtractField = Literal[
-    "document_type", "document_number", "issuing_country", "nationality", "surname", "given_names",
-    "date_of_birth", "age", "sex", "date_of_issue", "date_of_expiry", "personal_number",
-    "place_of_birth", "optional_data", "mrz", "issuing_country_code", "nationality_code",
-    "document_image", "portrait",
-]  # fmt: skip
 
 
 def _whole(value: object) -> object:
@@ -118,7 +103,7 @@ LOCALE_PATTERN = (
 
 
 def _both_sources() -> list[CaptureSource]:
-    return ["camera", "file"]
+    return list(CaptureSource)
 
 
 class DocumentScanSettings(_Strict):
@@ -129,7 +114,7 @@ class DocumentScanSettings(_Strict):
     capture_sources: Annotated[
         list[CaptureSource], Field(alias="captureSources", min_length=1, json_schema_extra=_UNIQUE)
     ] = Field(default_factory=_both_sources)
-    level: Literal["basic", "advanced"] = "basic"
+    level: Level = Level.BASIC
     minimum_age: Annotated[Age | None, Field(alias="minimumAge", description="At most maximumAge.")] = None
     maximum_age: Annotated[Age | None, Field(alias="maximumAge", description="At least minimumAge.")] = None
     validate_fields: Annotated[

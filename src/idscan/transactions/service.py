@@ -16,6 +16,7 @@ from idscan.lib.ids import capability_token, new_uuid, token_digest
 from idscan.models import DocumentScan, Download, Result, Task, Transaction
 from idscan.results import service as results
 from idscan.transactions import schemas
+from idscan.transactions.policy import DocumentScanPolicy
 from idscan.transactions.states import TaskState, TaskType, TransactionState, move_transaction
 from idscan.webhooks import service as webhooks
 
@@ -240,7 +241,7 @@ def read_detail(
         # audit trail. An expired one still answers, as its state is the news.
         raise GoneError("The transaction's personal data was erased; the list keeps its stub.")
     pending = row.state == TransactionState.PENDING
-    level: Any = row.settings.get("documentScan", {}).get("level", "basic")
+    level = DocumentScanPolicy.from_settings(row.settings).level
     # Attempts are listed only while pending; once finished, the result carries the final files.
     scans = _document_scans(session, keyring, transaction_id) if pending else []
     return schemas.TransactionOut(

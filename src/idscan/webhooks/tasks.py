@@ -74,7 +74,7 @@ def run_delivery(ctx: Container, delivery_id: str, number: int | None = None) ->
         body=body,
         now=started,
     )
-    ctx.metrics.webhook_deliveries.labels(outcome.outcome).inc()
+    ctx.metrics.count_delivery(outcome.outcome)
     with transaction(ctx.session_factory) as session:
         record = session.get(WebhookDelivery, delivery_id, with_for_update=True)
         if record is None or record.state != DeliveryState.PENDING:

@@ -20,7 +20,3 @@ def char_value(char: str) -> int:
 
 def check_digit(text: str) -> str:
     return str(sum(char_value(c) * _WEIGHTS[i % 3] for i, c in enumerate(text)) % 10)
-
-
-def weight_at(index: int) -> int:
-    return _WEIGHTS[index % 3]
