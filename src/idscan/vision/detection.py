@@ -15,8 +15,14 @@ from idscan.vision.sessions import DetectorSession
 
 @dataclass(frozen=True, slots=True)
 class DetectParams:
-    max_side: int = 640  # YuNet is trained near this scale; larger inputs cost time, not accuracy
+    max_side: int = 640  # the first pass finds faces on a copy this big: cheap, and YuNet's sweet spot
     score_threshold: float = 0.6
+    # Landmarks found on a downscaled copy are off by a few pixels of the original, which costs SFace
+    # more than the downscale saves (bench/faces.py, stage table): each face found there is detected
+    # again in a window around it at full resolution, at most `refine_faces` of them, largest first.
+    refine_faces: int = 2
+    refine_context: float = 2.0  # window side, in face-box sides
+    refine_max_side: int = 960  # a bigger window (a face over ~480 px) is downscaled to this
     small_side: int = 320  # images smaller than this (card portraits) are padded and upscaled
     quality: QualityParams = field(default_factory=QualityParams)
 
@@ -46,13 +52,44 @@ def _rows_in_original(
     return out
 
 
+def _refined_row(
+    image: NDArray[np.uint8], row: NDArray[np.float32], session: DetectorSession, params: DetectParams
+) -> NDArray[np.float32]:
+    """The face of `row` (found on a downscaled copy) detected again at full resolution."""
+    x, y, w, h = (float(v) for v in row[:4])
+    side = max(8, round(params.refine_context * max(w, h)))
+    x0, y0 = round(x + w / 2 - side / 2), round(y + h / 2 - side / 2)
+    ih, iw = image.shape[:2]
+    # integer offsets: the window holds the original pixels, not resampled ones
+    pad = (max(0, -y0), max(0, y0 + side - ih), max(0, -x0), max(0, x0 + side - iw))
+    window = image[max(0, y0) : min(ih, y0 + side), max(0, x0) : min(iw, x0 + side)]
+    if any(pad):
+        window = np.asarray(cv2.copyMakeBorder(window, *pad, cv2.BORDER_REPLICATE), np.uint8)
+    window, scale = limit_size(window, params.refine_max_side)
+    found = session.detect(window, params.score_threshold)
+    if not len(found):
+        return row
+    found = _rows_in_original(found, scale, (-x0, -y0))
+    centres = found[:, 0:2] + found[:, 2:4] / 2
+    inside = (np.abs(centres[:, 0] - (x + w / 2)) < w / 2) & (np.abs(centres[:, 1] - (y + h / 2)) < h / 2)
+    if not inside.any():
+        return row
+    best = int(np.argmax(np.where(inside, found[:, 2] * found[:, 3], -1.0)))
+    return np.asarray(found[best], np.float32)
+
+
 def _detect_rows(
     image: NDArray[np.uint8], session: DetectorSession, params: DetectParams
 ) -> NDArray[np.float32]:
     small, scale = limit_size(image, params.max_side)
     rows = session.detect(small, params.score_threshold)
     if len(rows):
-        return _rows_in_original(rows, scale, (0.0, 0.0))
+        rows = _rows_in_original(rows, scale, (0.0, 0.0))
+        if scale < 1.0:
+            order = np.argsort(-(rows[:, 2] * rows[:, 3]))[: params.refine_faces]
+            for i in order:
+                rows[i] = _refined_row(image, rows[i], session, params)
+        return rows
     h, w = image.shape[:2]
     if min(h, w) >= params.small_side:
         return rows
