@@ -28,6 +28,9 @@ def test_every_attempt_code_has_a_hint() -> None:
         "comparison_mismatch", "image_too_blurry", "image_glare", "image_too_small",
         "document_not_fully_visible", "portrait_not_found", "unsupported_file",
     }  # fmt: skip
+    from idscan.vision.enrol import EnrolProblem
+
+    codes |= {p.value for p in EnrolProblem}
     assert codes <= set(i18n.HINTS)
 
 

@@ -28,6 +28,10 @@ class AttemptCode(StrEnum):
     IMAGE_TOO_SMALL = "image_too_small"
     DOCUMENT_NOT_FULLY_VISIBLE = "document_not_fully_visible"
     PORTRAIT_NOT_FOUND = "portrait_not_found"
+    # The portrait is there but too poor for the face match that follows (idscan.vision.enrol).
+    PORTRAIT_TOO_SMALL = "portrait_too_small"
+    PORTRAIT_BLURRY = "portrait_blurry"
+    PORTRAIT_OBSCURED = "portrait_obscured"
     # The file itself, and the service.
     UNSUPPORTED_FILE = "unsupported_file"
     PROCESSING_FAILED = "processing_failed"  # the input broke the engine every time it was tried

@@ -16,6 +16,8 @@ import numpy as np
 
 from idscan.documents.ocr import RGBImage
 from idscan.vision import model_files
+from idscan.vision.enrol import check_portrait
+from idscan.vision.sessions import shared_models
 
 DETECT_SIDE = 640
 MIN_SCORE = 0.6
@@ -34,6 +36,9 @@ class Portrait:
     face_box: Box
     score: float
     mask_box: Box  # what redaction fills: the snapped photo and the generous framing together
+    # why the face cannot be compared (idscan.vision.enrol.EnrolProblem: portrait_too_small,
+    # portrait_blurry, portrait_obscured), or None when it can
+    problem: str | None = None
 
     @property
     def size(self) -> tuple[int, int]:
@@ -91,7 +96,9 @@ def find_portrait(image: RGBImage) -> Portrait | None:
     box = snap_to_photo_edges(image, (x0, y0, x1, y1), frame)
     crop = np.ascontiguousarray(image[box[1] : box[3], box[0] : box[2]])
     mask = (min(box[0], frame[0]), min(box[1], frame[1]), max(box[2], frame[2]), max(box[3], frame[3]))
-    return Portrait(crop, box, (x0, y0, x1, y1), score, mask)
+    verdict = check_portrait(np.ascontiguousarray(crop[:, :, ::-1]), shared_models())
+    problem = str(verdict.problem) if verdict is not None and verdict.problem is not None else None
+    return Portrait(crop, box, (x0, y0, x1, y1), score, mask, problem)
 
 
 def snap_to_photo_edges(image: RGBImage, face: Box, frame: Box) -> Box:

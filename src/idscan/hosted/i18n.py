@@ -54,6 +54,9 @@ HINTS: dict[str, str] = {
     "image_too_small": "The document is too small in the photo. Move closer.",
     "document_not_fully_visible": "Part of the document is missing. Keep all four corners in the photo.",
     "portrait_not_found": "We could not find the photo of the holder on the document. Use the side with the photo.",
+    "portrait_too_small": "The photo of the holder is too small to compare. Move closer to the document.",
+    "portrait_blurry": "The photo of the holder is blurry. Hold still and make sure the photo on the document is in focus.",
+    "portrait_obscured": "The photo of the holder is hard to see because of glare or a reflection. Tilt the document slightly.",
     "unsupported_file": "This file cannot be used. Send a JPEG, PNG, WebP or HEIC photo.",
     "processing_failed": "We could not process this photo, so this verification cannot be completed. Please contact the company that asked you to verify.",
 }

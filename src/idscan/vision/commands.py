@@ -102,6 +102,7 @@ def comparison_dict(comparison: FaceComparison) -> dict[str, Any]:
         "problem": comparison.problem,
         "faceA": _face_dict(comparison.face_a),
         "faceB": _face_dict(comparison.face_b),
+        "enrol": dataclasses.asdict(comparison.enrol) if comparison.enrol else None,
     }
 
 
@@ -112,12 +113,13 @@ def run_compare(args: argparse.Namespace) -> int:
         return _error(str(exc))
     comparison = compare_faces(a, b, _models(args), MatchParams(threshold=args.threshold))
     r = comparison.result
-    text = (
-        f"no face found in {'A' if comparison.problem == 'no_face_a' else 'B'}"
-        if r is None
-        else f"{'MATCH' if r.passed else 'NO MATCH'}: score {r.score:.3f} (threshold 0.5), "
-        f"cosine {r.similarity:.3f}"
-    )
+    if r is not None:
+        verdict = "MATCH" if r.passed else "NO MATCH"
+        text = f"{verdict}: score {r.score:.3f} (threshold 0.5), cosine {r.similarity:.3f}"
+    elif comparison.problem in ("no_face_a", "no_face_b"):
+        text = f"no face found in {'A' if comparison.problem == 'no_face_a' else 'B'}"
+    else:
+        text = f"portrait A is too poor to compare: {comparison.problem}"
     _emit(args, comparison_dict(comparison), text)
     return 0 if r and r.passed else 1
 

@@ -36,6 +36,15 @@ class EmbedderSession(Protocol):
         """Unit-length embedding of the face described by a detector row."""
         ...
 
+    def align(self, image: Image, face_row: NDArray[np.float32]) -> Image:
+        """The face cut out and aligned on its five landmarks, as the embedder takes it (112x112)."""
+        ...
+
+    def features(self, aligned: Image) -> NDArray[np.float32]:
+        """The raw embedding of an aligned face (from `align`, possibly edited). Not normalised: its
+        length falls as the face gets poorer (blur, glare, heavy print patterns), a quality cue."""
+        ...
+
 
 class LandmarkTracker(Protocol):
     def landmarks(self, image: Image) -> list[NDArray[np.float32]]:
@@ -70,11 +79,17 @@ class SFaceSession:
         self._lock = threading.Lock()
 
     def embed(self, image: Image, face_row: NDArray[np.float32]) -> NDArray[np.float32]:
-        with self._lock:
-            crop = self._net.alignCrop(image, face_row)
-            feature = np.asarray(self._net.feature(crop), np.float32).reshape(-1)
+        feature = self.features(self.align(image, face_row))
         norm = float(np.linalg.norm(feature))
         return feature / norm if norm > 0 else feature
+
+    def align(self, image: Image, face_row: NDArray[np.float32]) -> Image:
+        with self._lock:
+            return np.asarray(self._net.alignCrop(image, face_row), np.uint8)
+
+    def features(self, aligned: Image) -> NDArray[np.float32]:
+        with self._lock:
+            return np.asarray(self._net.feature(aligned), np.float32).reshape(-1)
 
 
 class FaceMeshTracker:
