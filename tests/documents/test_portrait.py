@@ -28,6 +28,26 @@ def test_portrait_crop_matches_the_printed_photo(seed: int, kind: str) -> None:
     assert found.large_enough  # the synthetic cards print photos of at least 240 x 300 px
     assert found.size[0] >= MIN_PORTRAIT[0]
     assert found.image.shape[:2] == (found.size[1], found.size[0])
+    assert found.problem is None  # a sharp printed photo can be compared
+
+
+@pytest.mark.parametrize(("damage", "problem"), [("glare", "portrait_obscured"), ("blur", "portrait_blurry")])
+def test_a_portrait_too_poor_to_compare_is_flagged_for_a_retake(damage: str, problem: str) -> None:
+    need_fonts()
+    need_faces()
+    import cv2
+
+    side = make_document(3, kind="identity_card").sides[0]
+    x0, y0, x1, y1 = side.regions["portrait"]
+    card = side.image.copy()
+    if damage == "glare":
+        centre = ((x0 + x1) // 2, y0 + int(0.42 * (y1 - y0)))
+        cv2.ellipse(card, centre, ((x1 - x0) // 4, (y1 - y0) // 7), 0, 0, 360, (250, 250, 250), -1)
+    else:
+        card[y0:y1, x0:x1] = cv2.GaussianBlur(card[y0:y1, x0:x1], (0, 0), 9)
+    found = find_portrait(card)
+    assert found is not None  # still a face, but not one to compare
+    assert found.problem == problem
 
 
 def test_small_portraits_are_reported_as_such() -> None:

@@ -147,6 +147,21 @@ def test_driving_licence_has_no_mrz_and_is_read_from_print() -> None:
     assert surname.value("visual") == doc.identity.surname
 
 
+def test_a_portrait_too_blurred_to_compare_asks_for_a_new_photo() -> None:
+    need_fonts()
+    need_faces()
+    import cv2
+
+    doc = make_document(31, kind="passport", country="NLD")
+    side = doc.sides[0]
+    x0, y0, x1, y1 = side.regions["portrait"]
+    side.image[y0:y1, x0:x1] = cv2.GaussianBlur(side.image[y0:y1, x0:x1], (0, 0), 10)
+    data = photos(doc, "easy", 1)[0]  # read "accepted" in test_rules_give_their_attempt_codes
+    params = ReadParams(today=TODAY, require_portrait=True)  # a face match would follow
+    assert read_document(data, None, params).code == "portrait_blurry"
+    assert read(data).code == "accepted"  # without a face match the portrait does not matter
+
+
 @pytest.mark.parametrize(
     "data",
     [b"", b"\xff\xd8\xff\xe0 truncated jpeg", b"GIF89a" + b"\x00" * 20, b"%PDF-1.4 not an image"],
