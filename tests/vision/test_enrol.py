@@ -6,12 +6,13 @@ import cv2
 import numpy as np
 import pytest
 
-from idscan.vision.enrol import EnrolProblem, check_portrait
-from idscan.vision.matching import compare_faces
+from idscan.vision.enrol import EnrolParams, EnrolProblem, check_portrait
+from idscan.vision.matching import MatchParams, compare_faces
 from idscan.vision.sessions import VisionModels
 from tests.vision.synth.portraits import card_portrait
 
 OBAMA, OBAMA2 = "faces/facerec__obama__obama.jpg", "faces/facerec__obama__obama2.jpg"
+BIDEN = "faces/facerec__biden__biden.jpg"
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +56,17 @@ def test_a_tiny_portrait_is_refused_as_too_small(portrait: Any, models: VisionMo
     if verdict is None:
         pytest.skip("YuNet no longer finds a face this small: nothing to judge")
     assert verdict.problem == EnrolProblem.PORTRAIT_TOO_SMALL
+
+
+def test_only_a_failed_comparison_is_blamed_on_the_portrait(
+    portrait: Any, load: Any, models: VisionModels
+) -> None:
+    # every portrait counts as poor here: a match despite that stands; a non-match names the problem
+    strict = MatchParams(enrol=EnrolParams(min_feature_norm=100.0))
+    same = compare_faces(portrait, load(OBAMA), models, strict)
+    assert same.result is not None
+    assert same.result.passed
+    assert same.problem is None
+    other = compare_faces(portrait, load(BIDEN), models, strict)
+    assert other.result is None
+    assert other.problem == EnrolProblem.PORTRAIT_OBSCURED

@@ -1,10 +1,9 @@
 """Face matching: SFace embeddings, cosine similarity, and the spec's score (0.5 = operating threshold).
 
 A document portrait is compared like with like: when either face has no colour (laser-engraved
-portraits are grey, as are old photos), both are embedded in grey; and each face is embedded with its
-mirror image (flip test-time augmentation). Both measured in bench/faces.py on printed, photographed
-card portraits: they raised the genuine cosine on grey portraits by ~0.03 at an unchanged impostor
-distribution.
+portraits are grey, as are old photos), both are embedded in grey. On printed, photographed card
+portraits (bench/faces.py) that raised the genuine cosine of grey portraits by ~0.02-0.03 with an
+unchanged impostor distribution. Mirror-image test-time augmentation is available (`flip`) but off.
 """
 
 from __future__ import annotations
@@ -30,7 +29,9 @@ class MatchParams:
     floor: float = 0.0  # similarity mapped to score 0
     ceiling: float = 0.85  # similarity mapped to score 1
     detect: DetectParams = field(default_factory=DetectParams)
-    flip: bool = True  # embed each face with its mirror image too (one more SFace run per face)
+    # embed each face with its mirror image too: one more SFace run per face (+~25 ms CPU each) for no
+    # gain that the bench could separate from noise, so off
+    flip: bool = False
     # median HSV saturation (0-255) of the aligned face below which it counts as grey: skin in colour
     # photos measures 40-190, grey engravings photographed under tinted light 10-35
     grey_saturation: float = 40.0
@@ -139,8 +140,11 @@ def compare_faces(
         embedder.align(portrait, a.row), embedder.align(selfie, b.row), params
     )
     vector_a, raw_a = embed_aligned(aligned_a, embedder, params)
-    enrol = judge_portrait(a, aligned_a, raw_a, params.enrol)
-    if enrol.problem is not None:
-        return FaceComparison(None, a, b, str(enrol.problem), enrol)
     vector_b, _ = embed_aligned(aligned_b, embedder, params)
-    return FaceComparison(match_embeddings(vector_a, vector_b, params), a, b, None, enrol)
+    result = match_embeddings(vector_a, vector_b, params)
+    enrol = judge_portrait(a, aligned_a, raw_a, params.enrol)
+    if enrol.problem is not None and not result.passed:
+        # a low score from a portrait this poor says nothing about the person: name the problem
+        # instead (a match despite it is evidence enough, so it stands)
+        return FaceComparison(None, a, b, str(enrol.problem), enrol)
+    return FaceComparison(result, a, b, None, enrol)
