@@ -17,8 +17,8 @@ def test_golden_box_landmarks_and_score(load: Any, models: VisionModels) -> None
     faces = detect_faces(load(OBAMA), models.detector())
     assert len(faces) == 1
     face = faces[0]
-    # Recorded with YuNet 2023mar int8bq on OpenCV 4.11, refined at full resolution (the 910 px photo is
-    # searched at 640 px first); a few pixels of drift are tolerated.
+    # Recorded with YuNet 2023mar int8bq on OpenCV 4.11, refined at full resolution (the face is under
+    # 160 px on the 640 px copy searched first); a few pixels of drift are tolerated.
     np.testing.assert_allclose(face.box, (369.2, 86.1, 239.8, 322.4), atol=4)
     assert face.score == pytest.approx(0.946, abs=0.02)
     (lx, ly), (rx, ry) = face.landmarks[0], face.landmarks[1]

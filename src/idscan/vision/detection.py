@@ -21,6 +21,7 @@ class DetectParams:
     # more than the downscale saves (bench/faces.py, stage table): each face found there is detected
     # again in a window around it at full resolution, at most `refine_faces` of them, largest first.
     refine_faces: int = 2
+    refine_below: int = 160  # px on the small copy; larger faces keep their landmarks (precise enough)
     refine_context: float = 2.0  # window side, in face-box sides
     refine_max_side: int = 960  # a bigger window (a face over ~480 px) is downscaled to this
     small_side: int = 320  # images smaller than this (card portraits) are padded and upscaled
@@ -88,7 +89,8 @@ def _detect_rows(
         if scale < 1.0:
             order = np.argsort(-(rows[:, 2] * rows[:, 3]))[: params.refine_faces]
             for i in order:
-                rows[i] = _refined_row(image, rows[i], session, params)
+                if min(rows[i, 2], rows[i, 3]) * scale < params.refine_below:
+                    rows[i] = _refined_row(image, rows[i], session, params)
         return rows
     h, w = image.shape[:2]
     if min(h, w) >= params.small_side:
