@@ -58,6 +58,23 @@ def test_compare(fixtures: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert out.startswith("NO MATCH")
 
 
+def test_compare_names_a_portrait_too_poor_to_compare(
+    fixtures: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import cv2
+
+    face = cv2.imread(str(fixtures / "faces/facerec__obama__obama2.jpg"))
+    blurred = tmp_path / "blurred.jpg"
+    cv2.imwrite(str(blurred), cv2.GaussianBlur(face, (0, 0), 22))
+    other = fixtures / "faces/facerec__biden__biden.jpg"
+    status, out = _run(["face", "compare", str(blurred), str(other), "--json"], capsys)
+    data = json.loads(out)
+    assert status == 1
+    assert data["problem"] == "portrait_blurry"
+    assert data["score"] is None  # no score rather than a meaningless low one
+    assert data["enrol"]["sharpness"] < 15
+
+
 def test_liveness_from_a_frames_folder(
     rig_of: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
