@@ -189,9 +189,16 @@ def build(root: Path, seeds: int, quick: bool, use_dlib: bool) -> Corpus:
         assert frame is not None
         corpus.selfies[j] = describe(frame, models, dl, params, gate=False)
         corpus.selfies[j].vectors["plain"] = plain.embed(frame)
+    emb = models.embedder()
+
+    def idscan_embed(bgr: Vec, detect: DetectParams) -> Vec | None:
+        found = detect_faces(bgr, models.detector(), detect)
+        return _unit(emb.features(emb.align(bgr, found[0].row))) if found else None
+
     for i, img in enumerate(images):
         box = detect_faces(img, models.detector())[0].box
         framed = passport_framing(np.ascontiguousarray(img[:, :, ::-1]), box)
+        original = idscan_embed(np.ascontiguousarray(np.asarray(framed)[:, :, ::-1]), params.detect)
         for level in LEVELS:
             for k in range(seeds):
                 shot = make_card(framed, 1000 * i + 17 * k + LEVELS.index(level), level)
@@ -206,8 +213,22 @@ def build(root: Path, seeds: int, quick: bool, use_dlib: bool) -> Corpus:
                     if found
                     else None
                 )
-                portrait = find_portrait(locate(shot.photo).image)
+                flat = locate(shot.photo).image
+                portrait = find_portrait(flat)
                 crop = decode_image(jpeg(portrait.image)) if portrait is not None else None
+                flat_bgr = np.ascontiguousarray(flat[:, :, ::-1])
+                raw_crop = np.ascontiguousarray(portrait.image[:, :, ::-1]) if portrait is not None else None
+                entry["stages"] = {
+                    "printed original (no camera)": original,
+                    "plain: whole photo, native": entry["plain"],
+                    "idscan before: photo, 640 px": entry["before"],
+                    "idscan now: photo, refined": idscan_embed(bgr, params.detect),
+                    "plain: flattened card, native": plain.embed(flat_bgr),
+                    "portrait crop": None if raw_crop is None else idscan_embed(raw_crop, params.detect),
+                    "portrait crop as stored (JPEG)": None
+                    if crop is None
+                    else idscan_embed(crop, params.detect),
+                }
                 entry["idscan"] = (
                     describe(crop, models, dl, params, gate=True)
                     if crop is not None
@@ -339,6 +360,57 @@ def fused(
     return run, stats
 
 
+def stage_report(corpus: Corpus) -> dict[str, Any]:
+    """Per level and stage: genuine cosine (median, 10th percentile), its paired difference to the plain
+    path on the same card and selfie, and the cosine to the printed original (what the camera and
+    each stage kept of the face). Colour as is, no flip: the stages themselves, both identity halves."""
+    out: dict[str, Any] = {}
+    ref = "plain: whole photo, native"
+    for level in LEVELS:
+        rows: dict[str, Any] = {}
+        entries = [(k, e) for k, e in corpus.cards.items() if k[1] == level]
+        for stage in entries[0][1]["stages"]:
+            gen, diff, kept, missing = [], [], [], 0
+            for (i, _, _), e in entries:
+                v, r, o = e["stages"][stage], e["stages"][ref], e["stages"]["printed original (no camera)"]
+                if v is None:
+                    missing += 1
+                    continue
+                if o is not None:
+                    kept.append(float(v @ o))
+                for j, sel in corpus.selfies.items():
+                    sv = sel.vectors["plain"]
+                    if j == i or corpus.ids[j] != corpus.ids[i] or sv is None:
+                        continue
+                    gen.append(float(v @ sv))
+                    if r is not None:
+                        diff.append(float(v @ sv) - float(r @ sv))
+            rows[stage] = {
+                "no_face": missing,
+                "genuine_median": float(np.median(gen)),
+                "genuine_p10": float(np.percentile(gen, 10)),
+                "paired_diff_mean": float(np.mean(diff)),
+                "paired_diff_se": float(np.std(diff) / np.sqrt(len(diff))),
+                "kept_median": float(np.median(kept)),
+                "pairs": len(gen),
+            }
+        out[level] = rows
+    return out
+
+
+def print_stages(stages: dict[str, Any]) -> None:
+    print("\nWhere the portrait loses, stage by stage (genuine cosine against the selfie; diff = paired")
+    print("difference to the plain path on the same card and selfie; kept = cosine to the printed original)")
+    for level, rows in stages.items():
+        print(f"[{level}] {'stage':34} {'no face':>7} {'median':>7} {'p10':>6} {'vs plain':>15} {'kept':>6}")
+        for stage, r in rows.items():
+            d = f"{r['paired_diff_mean']:+.4f}±{r['paired_diff_se']:.4f}"
+            print(
+                f"{'':8}{stage:34} {r['no_face']:>7} {r['genuine_median']:7.3f} {r['genuine_p10']:6.3f} "
+                f"{d:>15} {r['kept_median']:6.3f}"
+            )
+
+
 def matching_report(root: Path, seeds: int, quick: bool, use_dlib: bool) -> dict[str, Any]:
     corpus = build(root, seeds, quick, use_dlib)
     dl_ok = any(s.dlib is not None for s in corpus.selfies.values())
@@ -368,6 +440,7 @@ def matching_report(root: Path, seeds: int, quick: bool, use_dlib: bool) -> dict
         "cards_per_image_and_level": seeds,
         "product_threshold": DEFAULT_THRESHOLD,
         "systems": table,
+        "stages": stage_report(corpus),
         "match_ms": match_speed(corpus, root, quick),
     }
 
@@ -400,6 +473,7 @@ def _pct(v: float | None) -> str:
 
 
 def print_matching(m: dict[str, Any]) -> None:
+    print_stages(m["stages"])
     print(
         f"\nDocument portrait <-> selfie: {m['images']} fixture photos, {m['identities']} identities "
         f"({m['dev_identities']} development), {m['cards_per_image_and_level']} card(s) per photo and level"
