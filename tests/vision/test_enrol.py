@@ -70,3 +70,9 @@ def test_only_a_failed_comparison_is_blamed_on_the_portrait(
     other = compare_faces(portrait, load(BIDEN), models, strict)
     assert other.result is None
     assert other.problem == EnrolProblem.PORTRAIT_OBSCURED
+
+
+def test_every_enrol_problem_is_an_attempt_code() -> None:
+    from idscan.documents.codes import AttemptCode
+
+    assert {p.value for p in EnrolProblem} <= {c.value for c in AttemptCode}

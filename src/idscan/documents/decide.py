@@ -102,10 +102,10 @@ def decide(
             return AttemptCode.MRZ_INVALID, checks
     if params.require_portrait and all(s.portrait is None for s in sides if s.side == "front"):
         return AttemptCode.PORTRAIT_NOT_FOUND, checks
-    portraits = [s.portrait for s in sides if s.side == "front" and s.portrait is not None]
-    if params.require_portrait and all(p.problem for p in portraits):
+    problems = [s.portrait.problem for s in sides if s.side == "front" and s.portrait is not None]
+    if params.require_portrait and problems and all(problems):
         # too poor for the face match that follows: a new photo now beats a failed match later
-        return AttemptCode(portraits[0].problem), checks
+        return AttemptCode(str(problems[0])), checks
     if params.rules is None:
         return AttemptCode.ACCEPTED, checks
     failures = evaluate(params.rules, extracted(fields, rec))
