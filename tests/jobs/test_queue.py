@@ -106,8 +106,9 @@ def test_a_delayed_job_waits_without_a_slot_then_runs(container: Container) -> N
     with running_jobs(container):
         with transaction(container.session_factory) as session:
             jobs.enqueue(session, RECORD, {"n": "now"})
-        eventually(lambda: [r["n"] for r in ran] == ["now", "late"])
+        eventually(lambda: sorted(r["n"] for r in ran) == ["late", "now"])
     late = next(r for r in ran if r["n"] == "late")
+    # Not before its time (the order of the two depends on how busy the machine is).
     assert late["at"] - enqueued_at >= 1.4
 
 
@@ -120,7 +121,7 @@ def test_one_queue_full_of_blocked_jobs_does_not_hold_up_another(container: Cont
             eventually(lambda: list(workflows(container).values()).count("PENDING") >= 1)
             with transaction(container.session_factory) as session:
                 jobs.enqueue(session, RECORD, {"n": "pipeline"})
-            eventually(lambda: [r["n"] for r in ran] == ["pipeline"], timeout=10)
+            eventually(lambda: [r["n"] for r in ran] == ["pipeline"], timeout=30)
             # The partition (one webhook) holds at most its share of the delivery slots.
             stats = {s.queue: s for s in jobs.queue_stats(container.session_factory)}
             running = stats[jobs.Queue.DELIVERIES].depth.get("PENDING", 0)
