@@ -31,6 +31,7 @@ from idscan.documents.mrz_reader import mrz_model_path
 from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.viz import normalise
+from idscan.engines import shared_engines
 from idscan.errors import UnsupportedImageError
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -98,7 +99,7 @@ def timed_read(
 ) -> tuple[DocumentReading | None, float, float]:
     t0, c0 = time.perf_counter(), time.process_time()
     try:
-        reading = read_document(front, back, ReadParams(today=today, threads=2))
+        reading = read_document(front, back, ReadParams(today=today), shared_engines(2))
     except UnsupportedImageError:
         reading = None
     return reading, time.perf_counter() - t0, time.process_time() - c0

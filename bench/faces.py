@@ -30,13 +30,13 @@ from bench.faces_matching import matching_report, print_matching  # noqa: E402
 from tests.vision.synth import sequences  # noqa: E402
 from tests.vision.synth.stills import fixture_faces, fixtures_dir, make_rig  # noqa: E402
 
+from idscan.engines import shared_engines  # noqa: E402
 from idscan.vision.detection import detect_faces  # noqa: E402
 from idscan.vision.face_measures import measure  # noqa: E402
 from idscan.vision.images import decode_image  # noqa: E402
 from idscan.vision.liveness import judge  # noqa: E402
 from idscan.vision.liveness_plan import new_challenge  # noqa: E402
 from idscan.vision.liveness_track import track  # noqa: E402
-from idscan.vision.sessions import shared_models  # noqa: E402
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 FMR_TARGETS = (0.01, 0.001, 0.0001)
@@ -48,7 +48,7 @@ DLIB_THRESHOLD = -0.6  # face_recognition's default tolerance, as a similarity (
 def usable_stills(root: Path, limit: int | None) -> tuple[list[tuple[str, str, Any]], dict[str, str]]:
     """Fixture faces that can play a genuine user: one face, frontal (within 12 degrees), and a blink
     and a smile the renderer can draw so that FaceMesh sees them. Returns them and why others were not."""
-    models = shared_models()
+    models = shared_engines().vision
     out, skipped = [], {}
     for rel, identity in fixture_faces(root):
         rig = make_rig(decode_image((root / rel).read_bytes()), models)
@@ -70,7 +70,7 @@ def usable_stills(root: Path, limit: int | None) -> tuple[list[tuple[str, str, A
 
 
 def liveness_bench(root: Path, quick: bool, seeds: int) -> dict[str, Any]:
-    models = shared_models()
+    models = shared_engines().vision
     models.warm_up()
     stills, skipped = usable_stills(root, 4 if quick else None)
     genuine: list[dict[str, Any]] = []

@@ -30,13 +30,14 @@ from tests.vision.synth.stills import fixture_faces, selfie_frame
 
 from idscan.documents.locate import locate
 from idscan.documents.portrait import find_portrait
+from idscan.engines import shared_engines
+from idscan.lib import model_files
 from idscan.pipeline.images import jpeg
-from idscan.vision import model_files
 from idscan.vision.detection import DetectParams, detect_faces
 from idscan.vision.enrol import judge_portrait
 from idscan.vision.images import decode_image
 from idscan.vision.matching import DEFAULT_THRESHOLD, MatchParams, colour_matched, compare_faces
-from idscan.vision.sessions import VisionModels, shared_models
+from idscan.vision.sessions import VisionModels
 
 Vec = NDArray[Any]
 Z_FMR_0_1 = 3.090  # one-sided normal quantile of 0.1 %
@@ -175,7 +176,7 @@ class Corpus:
 
 
 def build(root: Path, seeds: int, quick: bool, use_dlib: bool) -> Corpus:
-    models = shared_models()
+    models = shared_engines().vision
     dl = load_dlib() if use_dlib else None
     plain = Plain()
     faces = fixture_faces(root)
@@ -214,7 +215,7 @@ def build(root: Path, seeds: int, quick: bool, use_dlib: bool) -> Corpus:
                     else None
                 )
                 flat = locate(shot.photo).image
-                portrait = find_portrait(flat)
+                portrait = find_portrait(flat, models)
                 crop = decode_image(jpeg(portrait.image)) if portrait is not None else None
                 flat_bgr = np.ascontiguousarray(flat[:, :, ::-1])
                 raw_crop = np.ascontiguousarray(portrait.image[:, :, ::-1]) if portrait is not None else None
@@ -448,7 +449,7 @@ def matching_report(root: Path, seeds: int, quick: bool, use_dlib: bool) -> dict
 def match_speed(corpus: Corpus, root: Path, quick: bool) -> dict[str, float]:
     """Wall and CPU time of one product comparison (portrait crop JPEG <-> 640x480 selfie JPEG, both
     decoded, detected, aligned, gated and embedded), models warm."""
-    models = shared_models()
+    models = shared_engines().vision
     faces = fixture_faces(root)
     images = [decode_image((root / rel).read_bytes()) for rel, _ in faces]
     wall, cpu = [], []
@@ -456,7 +457,7 @@ def match_speed(corpus: Corpus, root: Path, quick: bool) -> dict[str, float]:
         selfie = selfie_frame(images[(i + 1) % len(images)], models)
         box = detect_faces(images[i], models.detector())[0].box
         shot = make_card(passport_framing(np.ascontiguousarray(images[i][:, :, ::-1]), box), 7 + i, "mild")
-        portrait = find_portrait(locate(shot.photo).image)
+        portrait = find_portrait(locate(shot.photo).image, models)
         if portrait is None or selfie is None:
             continue
         data_a, data_b = jpeg(portrait.image), jpeg(np.ascontiguousarray(selfie[:, :, ::-1]))

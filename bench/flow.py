@@ -74,13 +74,14 @@ class Flow:
         self.base, self.kid, self.secret, self.arrivals = base, kid, secret, arrivals
         doc = make_document(31, kind="passport", country="NLD")
         self.photo = photograph(doc.sides[0].image, "medium", random.Random(31), turns=2).data
+        from idscan.engines import shared_engines
         from idscan.vision.images import decode_image
-        from idscan.vision.sessions import shared_models
 
         root = fixtures_dir()
         assert root is not None, "../shared/fixtures is needed"
         self.rig = make_rig(
-            decode_image((root / "faces" / "facerec__biden__biden2.jpg").read_bytes()), shared_models()
+            decode_image((root / "faces" / "facerec__biden__biden2.jpg").read_bytes()),
+            shared_engines().vision,
         )
 
     def headers(self) -> dict[str, str]:

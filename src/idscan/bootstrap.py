@@ -13,6 +13,7 @@ from idscan import jobs
 from idscan.config import Settings
 from idscan.container import Container
 from idscan.db import make_engine, make_session_factory
+from idscan.engines import shared_engines
 from idscan.errors import ConfigurationError
 from idscan.lib.aead import Keyring, encode_key, generate_master_key, parse_keyring
 from idscan.lib.files import private_dir
@@ -22,7 +23,6 @@ from idscan.report.seal import OperatorSeal, SealIdentity, load_identity_pem, lo
 from idscan.report.selfsigned import ensure_seal_identity
 from idscan.report.tsa import HttpTimestampClient
 from idscan.storage.factory import build_blob_store
-from idscan.vision.sessions import ModelConfig, shared_models
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def build_container(settings: Settings) -> Container:
         ),
         metrics=metrics,
         # Nothing loads here: each model loads on first use, once per process.
-        vision=shared_models(ModelConfig(threads=settings.vision.threads)),
+        engines=shared_engines(settings.vision.threads),
         seal=OperatorSeal(
             load_seal(settings),
             HttpTimestampClient(settings.report.tsa_url, settings.report.tsa_timeout_seconds)

@@ -18,8 +18,8 @@ from idscan.lib.aead import Keyring
 from idscan.lib.http import OutboundClient
 
 if TYPE_CHECKING:
+    from idscan.engines import Engines
     from idscan.storage.blobstore import BlobStore
-    from idscan.vision.sessions import VisionModels
 
 
 class Metrics(Protocol):
@@ -61,7 +61,7 @@ class Container:
     blobs: BlobStore
     outbound: OutboundClient
     metrics: Metrics
-    vision: VisionModels
+    engines: Engines  # every model, loaded lazily once per process
     seal: Sealer
 
     def close(self) -> None:

@@ -13,10 +13,10 @@ from idscan.documents.mrz_reader import (
     mrz_likeness,
     mrz_model_path,
     read_mrz,
-    tesseract_session,
 )
-from idscan.documents.ocr import TextLine, ocr_session
+from idscan.documents.ocr import TextLine
 from tests.documents.synth import make_document, need_fonts
+from tests.support.factories import engines
 
 
 def line(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
@@ -66,8 +66,8 @@ def test_both_readers_read_a_clean_card(kind: str) -> None:
     need_fonts()
     doc = make_document(5, kind=kind, with_face=False)
     side = next(s for s in doc.sides if s.mrz)
-    session = ocr_session(2)
-    reads = read_mrz(side.image, session.read(side.image), session)
+    session = engines().ocr()
+    reads = read_mrz(side.image, session.read(side.image), session, engines().mrz())
     assert list(reads.tesseract) == doc.mrz
     # RapidOCR alone confuses O/0 in letter positions; the corrector fixes that, not the reader
     assert [r.replace("0", "O") for r in reads.rapid] == [t.replace("0", "O") for t in doc.mrz]
@@ -88,12 +88,12 @@ def test_band_fallback_finds_the_mrz_rows() -> None:
 
 def test_no_mrz_on_a_blank_page() -> None:
     blank = np.full((500, 800, 3), 240, np.uint8)
-    reads = read_mrz(blank, [], ocr_session(2))
+    reads = read_mrz(blank, [], engines().ocr(), engines().mrz())
     assert not reads.found
 
 
 def test_tesseract_reads_an_empty_crop_as_nothing() -> None:
-    assert tesseract_session().read_line(np.zeros((0, 0, 3), np.uint8)) == ""
+    assert engines().mrz().read_line(np.zeros((0, 0, 3), np.uint8)) == ""
 
 
 @pytest.mark.parametrize("missing", [0, 1])
@@ -101,7 +101,7 @@ def test_a_line_the_detector_missed_is_read_beside_the_one_it_found(missing: int
     need_fonts()
     doc = make_document(5, kind="passport", with_face=False)
     image = doc.sides[0].image
-    session = ocr_session(2)
+    session = engines().ocr()
     found = find_mrz_lines(session.read(image))
     assert len(found) == 2
     rows = complete_block(image, found[1 - missing], session)
@@ -115,7 +115,7 @@ def test_a_line_the_detector_missed_is_read_beside_the_one_it_found(missing: int
 def test_no_neighbour_is_invented_beside_a_lone_line() -> None:
     need_fonts()
     image = make_document(5, kind="passport", with_face=False).sides[0].image.copy()
-    session = ocr_session(2)
+    session = engines().ocr()
     first, second = find_mrz_lines(session.read(image))
     x0, y0, x1, y1 = second.box
     image[y0 - 4 : y1 + 4, x0 - 4 : x1 + 4] = np.median(image[y0:y1, x0:x1].reshape(-1, 3), axis=0)

@@ -9,8 +9,9 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from idscan.documents import ocr
-from idscan.vision import model_files
+from idscan.lib import model_files
 from tests.documents.synth import OCRB, need_fonts
+from tests.support.factories import engines
 
 
 def text_image(text: str, size: int = 40) -> np.ndarray:
@@ -21,18 +22,18 @@ def text_image(text: str, size: int = 40) -> np.ndarray:
 
 
 def test_models_are_the_packaged_ones_with_their_pinned_digests() -> None:
-    for model in (ocr.DET, ocr.REC, ocr.CLS):
+    for model in (model_files.DET, model_files.REC, model_files.CLS):
         assert model_files.verified_path(model).is_file()
 
 
 def test_one_session_per_thread_count() -> None:
-    assert ocr.ocr_session(2) is ocr.ocr_session(2)
+    assert engines().ocr() is engines().ocr()
 
 
 def test_reads_a_line_and_tells_upside_down() -> None:
     need_fonts()
     image = text_image("L898902C36NLD7408122F1204159")
-    session = ocr.ocr_session(2)
+    session = engines().ocr()
     upright = session.read(image)
     assert [ln.text.replace(" ", "") for ln in upright] == ["L898902C36NLD7408122F1204159"]
     assert not upright[0].upside_down
@@ -43,16 +44,16 @@ def test_reads_a_line_and_tells_upside_down() -> None:
 
 def test_recognize_reads_crops_without_detection() -> None:
     need_fonts()
-    [(text, score)] = ocr.ocr_session(2).recognize([text_image("ERIKSSON", 30)])
+    [(text, score)] = engines().ocr().recognize([text_image("ERIKSSON", 30)])
     assert text == "ERIKSSON"
     assert score > 0.8
 
 
 def test_an_empty_image_has_no_lines() -> None:
-    assert ocr.ocr_session(2).read(np.full((200, 300, 3), 255, np.uint8)) == []
+    assert engines().ocr().read(np.full((200, 300, 3), 255, np.uint8)) == []
 
 
 def test_an_altered_model_is_refused_not_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ocr, "DET", dataclasses.replace(ocr.DET, sha256="0" * 64))
+    monkeypatch.setattr(model_files, "DET", dataclasses.replace(model_files.DET, sha256="0" * 64))
     with pytest.raises(model_files.ModelIntegrityError):
         ocr.OcrSession(1)

@@ -7,6 +7,7 @@ import pytest
 
 from idscan.documents.portrait import MIN_PORTRAIT, find_portrait
 from tests.documents.synth import make_document, need_faces, need_fonts
+from tests.support.factories import engines
 
 
 def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -22,7 +23,7 @@ def test_portrait_crop_matches_the_printed_photo(seed: int, kind: str) -> None:
     need_fonts()
     need_faces()
     side = make_document(seed, kind=kind).sides[0]
-    found = find_portrait(side.image)
+    found = find_portrait(side.image, engines().vision)
     assert found is not None
     assert iou(found.box, side.regions["portrait"]) > 0.7
     assert found.large_enough  # the synthetic cards print photos of at least 240 x 300 px
@@ -45,7 +46,7 @@ def test_a_portrait_too_poor_to_compare_is_flagged_for_a_retake(damage: str, pro
         cv2.ellipse(card, centre, ((x1 - x0) // 4, (y1 - y0) // 7), 0, 0, 360, (250, 250, 250), -1)
     else:
         card[y0:y1, x0:x1] = cv2.GaussianBlur(card[y0:y1, x0:x1], (0, 0), 9)
-    found = find_portrait(card)
+    found = find_portrait(card, engines().vision)
     assert found is not None  # still a face, but not one to compare
     assert found.problem == problem
 
@@ -57,12 +58,15 @@ def test_small_portraits_are_reported_as_such() -> None:
 
     side = make_document(2, kind="passport").sides[0]
     small = cv2.resize(side.image, (side.image.shape[1] // 3, side.image.shape[0] // 3))
-    found = find_portrait(small)
+    found = find_portrait(small, engines().vision)
     assert found is not None
     assert not found.large_enough
 
 
 def test_no_face_no_portrait() -> None:
     need_fonts()
-    assert find_portrait(make_document(2, kind="passport", with_face=False).sides[0].image) is None
-    assert find_portrait(np.full((300, 400, 3), 128, np.uint8)) is None
+    assert (
+        find_portrait(make_document(2, kind="passport", with_face=False).sides[0].image, engines().vision)
+        is None
+    )
+    assert find_portrait(np.full((300, 400, 3), 128, np.uint8), engines().vision) is None

@@ -19,6 +19,7 @@ from idscan.documents.rules import DocumentRules
 from idscan.errors import UnsupportedImageError
 from tests.documents.mrz.factory import Holder, td3
 from tests.documents.synth import Document, make_document, need_faces, need_fonts, photograph
+from tests.support.factories import engines
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -29,7 +30,7 @@ def photos(doc: Document, level: str, seed: int, turns: int | None = None) -> li
 
 
 def read(front: bytes, back: bytes | None = None, rules: DocumentRules | None = None) -> DocumentReading:
-    return read_document(front, back, ReadParams(today=TODAY, rules=rules))
+    return read_document(front, back, ReadParams(today=TODAY, rules=rules), engines())
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +139,7 @@ def test_driving_licence_has_no_mrz_and_is_read_from_print() -> None:
     need_fonts()
     doc = make_document(6, kind="driving_license", country="NLD", with_face=False)
     params = ReadParams(today=TODAY, require_portrait=True)  # a face match would follow
-    reading = read_document(photos(doc, "easy", 6)[0], None, params)
+    reading = read_document(photos(doc, "easy", 6)[0], None, params, engines())
     assert reading.code == "portrait_not_found"  # the generator drew no face on this one
     assert reading.document_type == "driving_license"
     assert reading.mrz_lines == ()
@@ -158,7 +159,7 @@ def test_a_portrait_too_blurred_to_compare_asks_for_a_new_photo() -> None:
     side.image[y0:y1, x0:x1] = cv2.GaussianBlur(side.image[y0:y1, x0:x1], (0, 0), 10)
     data = photos(doc, "easy", 1)[0]  # read "accepted" in test_rules_give_their_attempt_codes
     params = ReadParams(today=TODAY, require_portrait=True)  # a face match would follow
-    assert read_document(data, None, params).code == "portrait_blurry"
+    assert read_document(data, None, params, engines()).code == "portrait_blurry"
     assert read(data).code == "accepted"  # without a face match the portrait does not matter
 
 

@@ -13,6 +13,7 @@ from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.redact import FILL, UnknownRedactionFieldError, mrz_char_boxes, redact
 from tests.documents.synth import Document, make_document, need_faces, need_fonts, photograph
+from tests.support.factories import engines
 
 FIELDS = ["personal_number", "document_number", "date_of_birth", "signature", "portrait"]
 
@@ -40,7 +41,7 @@ def passport() -> tuple[Document, np.ndarray, DocumentReading]:
     need_faces()
     doc = make_document(21, kind="passport", country="NLD")
     photo = photograph(doc.sides[0].image, "easy", random.Random(5))
-    reading = read_document(photo.data, None, ReadParams(today=dt.date(2026, 11, 25)))
+    reading = read_document(photo.data, None, ReadParams(today=dt.date(2026, 11, 25)), engines())
     return doc, photo.homography, reading
 
 

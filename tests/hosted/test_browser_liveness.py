@@ -18,10 +18,10 @@ from playwright.sync_api import sync_playwright
 
 from idscan.vision.images import decode_image
 from idscan.vision.liveness_plan import FLASH_COLOURS, Challenge, ChallengeKind, ChallengePlan, Flash
-from idscan.vision.sessions import shared_models
 from tests.conftest import Caller
 from tests.documents.synth import fixtures_dir, make_document, need_faces, need_fonts, photograph
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, need_chromium, screenshot
+from tests.support.factories import engines
 from tests.vision.synth.performer import camera, flash_at, follow, pose_at
 from tests.vision.synth.stills import make_rig
 from tests.vision.synth.warp import colour_cast
@@ -64,7 +64,7 @@ def plan_of(data: dict[str, Any]) -> ChallengePlan:
 
 def write_y4m(path: Path, plan: ChallengePlan, face: Path) -> None:
     """Frames at a steady rate, the performance shifted by the page's start-up lag."""
-    rig = make_rig(decode_image(face.read_bytes()), shared_models())
+    rig = make_rig(decode_image(face.read_bytes()), engines().vision)
     assert rig is not None
     rng = random.Random(5)
     actions = follow(plan, rng)

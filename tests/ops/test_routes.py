@@ -153,8 +153,8 @@ def test_logs_hold_no_secrets_tokens_or_bodies(
 def test_readyz_fails_when_a_model_file_is_missing(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from idscan.lib import model_files
     from idscan.ops import routes
-    from idscan.vision import model_files
 
     def missing(model: model_files.ModelFile) -> None:
         raise model_files.ModelIntegrityError(f"{model.name} missing")

@@ -91,7 +91,7 @@ def perform(client: TestClient, container: Container, path: str, face_file: str,
     assert client.post(f"{path}/liveness").json()["nonce"] == plan_data["nonce"]  # the open plan is reused
     root = document_fixtures()
     assert root is not None
-    rig = make_rig(decode_image((root / "faces" / face_file).read_bytes()), container.vision)
+    rig = make_rig(decode_image((root / "faces" / face_file).read_bytes()), container.engines.vision)
     assert rig is not None
     frames = jpeg_frames(sequences.genuine(rig, plan_from_client(plan_data), random.Random(seed)))
     response = client.post(

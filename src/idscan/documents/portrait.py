@@ -1,23 +1,19 @@
 """The holder's printed photo: YuNet finds the face on the flattened document, we frame the portrait.
 
-YuNet comes from the face engine's pinned model file (`idscan.vision.model_files.YUNET`, sha256
-checked before OpenCV sees it). The detector runs on a copy at most 640 px wide (its sweet spot).
+The detector is the face engine's own YuNet session (one per process, from the model registry). It
+runs on a copy at most 640 px wide (its sweet spot).
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 import cv2
 import numpy as np
 
 from idscan.documents.ocr import RGBImage
-from idscan.vision import model_files
 from idscan.vision.enrol import check_portrait
-from idscan.vision.sessions import shared_models
+from idscan.vision.sessions import DetectorSession, VisionModels
 
 DETECT_SIDE = 640
 MIN_SCORE = 0.6
@@ -50,37 +46,23 @@ class Portrait:
         return self.size[0] >= MIN_PORTRAIT[0] and self.size[1] >= MIN_PORTRAIT[1]
 
 
-class FaceFinder:
-    def __init__(self) -> None:
-        path = model_files.verified_path(model_files.YUNET)
-        self._net: Any = cv2.FaceDetectorYN.create(str(path), "", (320, 320), MIN_SCORE, 0.3, 20)
-        self._lock = threading.Lock()
-
-    def faces(self, image: RGBImage) -> list[tuple[Box, float]]:
-        h, w = image.shape[:2]
-        scale = min(1.0, DETECT_SIDE / max(h, w))
-        small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
-        bgr = cv2.cvtColor(small, cv2.COLOR_RGB2BGR)
-        with self._lock:
-            self._net.setInputSize((bgr.shape[1], bgr.shape[0]))
-            found: Any = self._net.detect(bgr)[1]
-        if found is None:
-            return []
-        out = []
-        for row in np.asarray(found, np.float32):
-            x, y, fw, fh = (float(v) / scale for v in row[:4])
-            out.append(((int(x), int(y), int(x + fw), int(y + fh)), float(row[-1])))
-        return sorted(out, key=lambda f: -(f[0][2] - f[0][0]) * (f[0][3] - f[0][1]))
+def find_faces(image: RGBImage, detector: DetectorSession) -> list[tuple[Box, float]]:
+    """Faces on the document, largest first, found on a copy at most `DETECT_SIDE` px wide."""
+    h, w = image.shape[:2]
+    scale = min(1.0, DETECT_SIDE / max(h, w))
+    small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    bgr = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2BGR), np.uint8)
+    rows = detector.detect(bgr, MIN_SCORE)
+    out = []
+    for row in rows:
+        x, y, fw, fh = (float(v) / scale for v in row[:4])
+        out.append(((int(x), int(y), int(x + fw), int(y + fh)), float(row[-1])))
+    return sorted(out, key=lambda f: -(f[0][2] - f[0][0]) * (f[0][3] - f[0][1]))
 
 
-@lru_cache(maxsize=1)
-def face_finder() -> FaceFinder:
-    return FaceFinder()
-
-
-def find_portrait(image: RGBImage) -> Portrait | None:
+def find_portrait(image: RGBImage, models: VisionModels) -> Portrait | None:
     """The largest face on the document (ghost images are smaller), framed as a portrait."""
-    faces = face_finder().faces(image)
+    faces = find_faces(image, models.detector())
     if not faces:
         return None
     (x0, y0, x1, y1), score = faces[0]
@@ -96,7 +78,7 @@ def find_portrait(image: RGBImage) -> Portrait | None:
     box = snap_to_photo_edges(image, (x0, y0, x1, y1), frame)
     crop = np.ascontiguousarray(image[box[1] : box[3], box[0] : box[2]])
     mask = (min(box[0], frame[0]), min(box[1], frame[1]), max(box[2], frame[2]), max(box[3], frame[3]))
-    verdict = check_portrait(np.ascontiguousarray(crop[:, :, ::-1]), shared_models())
+    verdict = check_portrait(np.ascontiguousarray(crop[:, :, ::-1]), models)
     problem = str(verdict.problem) if verdict is not None and verdict.problem is not None else None
     return Portrait(crop, box, (x0, y0, x1, y1), score, mask, problem)
 

@@ -11,17 +11,17 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 
-import cv2
 import numpy as np
 
 from idscan.documents.classify import Classification, Side, classify
 from idscan.documents.decide import decide
+from idscan.documents.engines import DocumentEngines
 from idscan.documents.fields import build_fields
 from idscan.documents.imageio import DOCUMENT_PHOTO, assess_quality, decode_image
 from idscan.documents.locate import Located, locate
 from idscan.documents.mrz import Reconciled, reconcile
 from idscan.documents.mrz_reader import MRZ_LENGTHS, MrzReads, read_mrz
-from idscan.documents.ocr import OcrSession, RGBImage, TextLine, ocr_session
+from idscan.documents.ocr import OcrSession, RGBImage, TextLine
 from idscan.documents.portrait import find_portrait
 from idscan.documents.reading import DocumentReading, ReadParams, SideReading
 from idscan.documents.redact import MRZ_STRETCHES, carries, mrz_char_boxes
@@ -95,30 +95,32 @@ class _SideWork:
         self.visual = visual
 
 
-def read_side(data: bytes, params: ReadParams, timings: dict[str, float], tag: str) -> _SideWork:
+def read_side(
+    data: bytes, params: ReadParams, engines: DocumentEngines, timings: dict[str, float], tag: str
+) -> _SideWork:
     t0 = time.perf_counter()
     # raises UnsupportedImageError: the caller maps it to unsupported_file
     decoded = decode_image(data, replace(DOCUMENT_PHOTO, working_side=2 * params.max_width))
     quality = tuple(q.code for q in assess_quality(decoded.pixels))
     t1 = time.perf_counter()
-    ocr = ocr_session(params.threads)
+    ocr, tess = engines.ocr(), engines.mrz()
     located = locate(decoded.pixels, params.max_width)
     located, lines, turns = _upright(located, ocr, max_side=960)
     t2 = time.perf_counter()
-    mrz = read_mrz(located.image, lines, ocr)
+    mrz = read_mrz(located.image, lines, ocr, tess)
     cut = mrz_cut_short(mrz, located.image.shape[1])
     if located.found and (cut or (not mrz.found and not located.fully_visible)):
         # an outline that cuts the MRZ, or one that runs into the photo's border with no MRZ inside,
         # may be a printed frame inside a document that fills the photo: read the whole photo too
         whole = locate(decoded.pixels, params.max_width, outline=False)
         whole, whole_lines, whole_turns = _upright(whole, ocr, max_side=960)
-        retry = read_mrz(whole.image, whole_lines, ocr)
+        retry = read_mrz(whole.image, whole_lines, ocr, tess)
         if retry.found and not mrz_cut_short(retry, whole.image.shape[1]):
             located, lines, turns, mrz = whole, whole_lines, whole_turns, retry
     t3 = time.perf_counter()
     mrz_lines = set(map(id, _mrz_text_lines(lines, mrz.boxes)))
     visual = read_visual_zone(lines, [ln for ln in lines if id(ln) in mrz_lines], _probe(located.image, ocr))
-    portrait = find_portrait(located.image)
+    portrait = find_portrait(located.image, engines.vision)
     t4 = time.perf_counter()
     regions: dict[str, tuple[tuple[int, int, int, int], ...]] = {k: (v.box,) for k, v in visual.items()}
     if mrz.boxes:
@@ -231,14 +233,16 @@ def _mrz_regions(work: _SideWork, rec: Reconciled) -> None:
     work.reading = replace(work.reading, regions=regions)
 
 
-def read_document(front: bytes, back: bytes | None, params: ReadParams) -> DocumentReading:
-    """Read one document from its front (and optional back) photo. Raises `UnsupportedImageError`."""
-    cv2.setNumThreads(params.threads)
+def read_document(
+    front: bytes, back: bytes | None, params: ReadParams, engines: DocumentEngines
+) -> DocumentReading:
+    """Read one document from its front (and optional back) photo with the models of `engines`.
+    Raises `UnsupportedImageError`."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    works = [read_side(front, params, timings, "front")]
+    works = [read_side(front, params, engines, timings, "front")]
     if back is not None:
-        works.append(read_side(back, params, timings, "back"))
+        works.append(read_side(back, params, engines, timings, "back"))
     recs = [
         _reconcile(w, params, {k: v.text for o in works if o is not w for k, v in o.visual.items()})
         for w in works

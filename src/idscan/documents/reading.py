@@ -21,7 +21,6 @@ class ReadParams:
 
     today: date
     rules: DocumentRules | None = None  # None: read only, apply no acceptance rules
-    threads: int = 2
     require_portrait: bool = False  # a face match will follow: a front without a portrait fails
     max_width: int = 1280  # of the flattened document
 

@@ -12,12 +12,11 @@ from sqlalchemy import text
 
 from idscan import jobs
 from idscan.container import Container, get_container
-from idscan.documents.mrz_reader import MRZ_MODEL
+from idscan.engines import verify_model_files
 from idscan.errors import ConfigurationError, IdscanError
 from idscan.lib.clock import utcnow
 from idscan.ops.access import require_metrics_access
 from idscan.ops.openapi import PROBLEM_RESPONSES
-from idscan.vision import model_files
 
 router = APIRouter(tags=["operations"])
 ContainerDep = Annotated[Container, Depends(get_container)]
@@ -90,8 +89,7 @@ def _jobs_check(c: Container) -> str:
 @cache
 def models_verified() -> None:
     """Every model file present with its pinned digest (checked once per process when it holds)."""
-    for model in (*model_files.ALL_MODELS, MRZ_MODEL):
-        model_files.verified_path(model)
+    verify_model_files()
 
 
 @router.get(

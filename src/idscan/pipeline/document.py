@@ -103,7 +103,7 @@ def analyse(ctx: Container, inp: AttemptInput) -> Analysis:
         require_portrait=TaskType.FACE_MATCH in inp.tasks,
     )
     try:
-        reading = read_document(front, back, params)
+        reading = read_document(front, back, params, ctx.engines)
     except UnsupportedImageError:
         return Analysis(code=AttemptCode.UNSUPPORTED_FILE)
     return Analysis(

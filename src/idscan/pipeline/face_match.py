@@ -52,7 +52,7 @@ def analyse(ctx: Container, inp: MatchInput) -> MatchOutcome:
     portrait = decode_image(ctx.blobs.get(inp.portrait_key))
     selfie = decode_image(ctx.blobs.get(inp.selfie_key))
     comparison = compare_faces(
-        portrait, selfie, ctx.vision, MatchParams(threshold=ctx.settings.vision.match_threshold)
+        portrait, selfie, ctx.engines.vision, MatchParams(threshold=ctx.settings.vision.match_threshold)
     )
     if comparison.result is None:
         return MatchOutcome(score=0.0, passed=False, problem=comparison.problem)

@@ -68,7 +68,7 @@ def analyse(ctx: Container, inp: SessionInput) -> Verdict:
     frames = readable(EncodedFrame(item.timestamp_ms, item.data) for item in uploaded)
     if not frames:
         return Verdict(passed=False, score=0.0, reasons=["no_frames"])
-    verdict = judge(inp.plan, frames, ctx.vision, now=inp.submitted_at)
+    verdict = judge(inp.plan, frames, ctx.engines.vision, now=inp.submitted_at)
     selfie = None
     if verdict.best_frame_index is not None:
         bgr = frames[verdict.best_frame_index].image

