@@ -18,6 +18,7 @@ from typing import Any
 from idscan.documents.redact import hidden_result_fields
 from idscan.report.messages import canonical_locale
 from idscan.transactions.policy import DocumentScanPolicy
+from idscan.transactions.states import TaskState, TransactionState
 
 REDACTED = "redacted"
 
@@ -124,7 +125,9 @@ class Report:
 
     @property
     def passed(self) -> bool:
-        return self.state == "completed" and all(t.state == "completed" for t in self.tasks)
+        return self.state == TransactionState.COMPLETED and all(
+            t.state == TaskState.COMPLETED for t in self.tasks
+        )
 
     @property
     def sealed(self) -> bool:

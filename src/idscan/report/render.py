@@ -41,6 +41,7 @@ from idscan.report.layout import (
 )
 from idscan.report.messages import datetime_text, field_label, label, number_text, text
 from idscan.report.model import Report, ReportField, ReportImage, ReportKind, Setting
+from idscan.transactions.states import TaskState
 
 IMAGE_BOX = (70 * mm, 60 * mm)
 
@@ -141,7 +142,7 @@ def _summary(report: Report, styles: dict[str, ParagraphStyle]) -> list[Flowable
     for task in report.tasks:
         passed = text(loc, "none") if task.passed is None else text(loc, "yes" if task.passed else "no")
         state = Paragraph(
-            f'<font color="{hex_color(PASS if task.state == "completed" else FAIL)}">'
+            f'<font color="{hex_color(PASS if task.state == TaskState.COMPLETED else FAIL)}">'
             f"{escape(label(loc, 'state', task.state))}</font>",
             cell,
         )

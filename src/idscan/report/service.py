@@ -19,6 +19,7 @@ from idscan.report import render
 from idscan.report.model import Attempt, ImageKind, ReportImage, ReportKind, ReportSource, build_report
 from idscan.results import service as results
 from idscan.storage.blobstore import BlobNotFoundError, BlobStore
+from idscan.transactions.states import TaskType
 
 SIMPLE_JOB = jobs.Kind("report.simple", jobs.Queue.PIPELINE)
 MEDIA_TYPE = "application/pdf"
@@ -35,7 +36,9 @@ def _attempts(session: Session, transaction_id: str) -> list[Attempt]:
         .order_by(DocumentScan.created_at)
     )
     attempts = [
-        Attempt("document_scan", s.created_at, s.code, s.score, s.source, s.linked) for s in scans if s.code
+        Attempt(TaskType.DOCUMENT_SCAN, s.created_at, s.code, s.score, s.source, s.linked)
+        for s in scans
+        if s.code
     ]
     for live in session.scalars(
         select(LivenessSession)
@@ -44,7 +47,7 @@ def _attempts(session: Session, transaction_id: str) -> list[Attempt]:
     ):
         code = "passed" if live.passed else (live.reasons[0] if live.reasons else "failed")
         attempts.append(
-            Attempt("face_liveness", live.submitted_at or live.created_at, code, live.score, "camera")
+            Attempt(TaskType.FACE_LIVENESS, live.submitted_at or live.created_at, code, live.score, "camera")
         )
     return attempts
 

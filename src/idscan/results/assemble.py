@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from idscan.transactions.states import TaskType
+
 IMAGE_KINDS = ("document_image", "portrait")
 
 
@@ -70,12 +72,12 @@ def result_body(
         if task.attempts is not None:
             item["attempts"] = task.attempts
         item["score"] = task.score
-        if task.type == "document_scan":
+        if task.type == TaskType.DOCUMENT_SCAN:
             item["result"] = select_fields(task.fields, extract)
         if task.threshold is not None:
             item["threshold"] = task.threshold
             item["passed"] = task.passed
-        if task.type != "face_match":
+        if task.type != TaskType.FACE_MATCH:
             item["files"] = [ref.body() for ref in select_files(task.files, extract)]
         body_tasks.append(item)
     return {"id": transaction_id, "state": state, "tasks": body_tasks}
