@@ -193,7 +193,9 @@ def _schema(seeded: Seeded) -> Any:
         scan = settings.get("documentScan") if isinstance(settings, dict) else None
         if isinstance(scan, dict):
             low, high = scan.get("minimumAge"), scan.get("maximumAge")
-            if type(low) is int and type(high) is int and low > high:
+            # Whole floats count: JSON has one number type, and the server takes 59.0 as 59.
+            numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high))
+            if numbers and low > high:  # type: ignore[operator]
                 scan["minimumAge"], scan["maximumAge"] = high, low
         return case
 

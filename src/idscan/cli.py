@@ -175,6 +175,14 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_webhooks(args: argparse.Namespace) -> int:
+    from idscan.webhooks.verify import describe, verify
+
+    verdict = verify(args.secret, sys.stdin.buffer.read())
+    print(describe(verdict))
+    return 0 if verdict.valid else 1
+
+
 def cmd_config(args: argparse.Namespace) -> int:
     from idscan import config_docs
 
@@ -247,6 +255,15 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = creds_sub.add_parser("revoke", help="revoke a credential")
     revoke.add_argument("kid")
     creds.set_defaults(func=cmd_credentials)
+
+    hooks = sub.add_parser("webhooks", help="webhook tools for integrators")
+    hooks_sub = hooks.add_subparsers(dest="action", required=True)
+    check = hooks_sub.add_parser(
+        "verify",
+        help="check the signature of a delivery read on standard input (headers, a blank line, the body)",
+    )
+    check.add_argument("--secret", required=True, help="the webhook's signing secret (whsec_...)")
+    hooks.set_defaults(func=cmd_webhooks)
 
     token = sub.add_parser("token", help="print a bearer token for a credential")
     token.add_argument("--kid", required=True)

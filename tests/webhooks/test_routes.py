@@ -6,12 +6,15 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from standardwebhooks.webhooks import Webhook as Verifier
 
 from idscan.config import Settings
 from idscan.container import Container
 from idscan.webhooks.tasks import run_delivery
 from tests.conftest import Caller
 from tests.support.rawdb import assert_not_stored
+from tests.support.receiver import running_receiver
 
 URL = "/id-scan/v1/webhooks"
 
@@ -170,3 +173,68 @@ def test_custom_header_values_are_stored_sealed(
     }
     cleared = client.patch(f"{URL}/{created['id']}", json={"headers": {}}, headers=caller.headers()).json()
     assert cleared["headers"] == {}
+
+
+def test_a_ping_is_sent_at_once_signed_and_answered_with_its_delivery(
+    client: TestClient, caller: Caller
+) -> None:
+    with running_receiver([200]) as receiver:
+        hook = client.post(URL, json={"url": receiver.url}, headers=caller.headers()).json()
+        response = client.post(f"{URL}/{hook['id']}/test", headers=caller.headers())
+        (received,) = receiver.requests
+    assert response.status_code == 200, response.text
+    sent = response.json()
+    assert (sent["eventType"], sent["state"], sent["failureReason"]) == ("webhook.ping", "succeeded", None)
+    (attempt,) = sent["attempts"]
+    assert (attempt["responseStatus"], attempt["outcome"], attempt["error"]) == (200, "success", None)
+    body = Verifier(hook["secret"]).verify(received.body, received.headers)
+    assert body == {"id": sent["eventId"], "type": "webhook.ping", "webhook": {"id": hook["id"]}} | {
+        "created": body["created"]
+    }
+    listed = client.get(f"{URL}/{hook['id']}/deliveries", headers=caller.headers()).json()["items"]
+    assert [d["id"] for d in listed] == [sent["id"]]
+
+
+def test_a_failed_ping_is_not_retried(client: TestClient, caller: Caller) -> None:
+    with running_receiver([503]) as receiver:
+        hook = client.post(URL, json={"url": receiver.url}, headers=caller.headers()).json()
+        sent = client.post(f"{URL}/{hook['id']}/test", headers=caller.headers()).json()
+    assert (sent["state"], sent["failureReason"], sent["nextAttempt"]) == ("failed", "not_retried", None)
+    assert sent["attempts"][0]["responseStatus"] == 503
+
+
+def schema(container: Container) -> str:
+    return "" if container.settings.is_sqlite else "dbos."
+
+
+def test_retry_sends_a_delivery_again_now(
+    client: TestClient, container: Container, caller: Caller, make_caller: Callable[..., Caller]
+) -> None:
+    with running_receiver([500, 500, 200]) as receiver:
+        hook = client.post(URL, json={"url": receiver.url}, headers=caller.headers()).json()
+        trx = client.post(
+            "/id-scan/v1/transactions", json={"tasks": ["document_scan"]}, headers=caller.headers()
+        ).json()
+        client.delete(f"/id-scan/v1/transactions/{trx['id']}", headers=caller.headers())
+        (pending,) = client.get(f"{URL}/{hook['id']}/deliveries", headers=caller.headers()).json()["items"]
+        run_delivery(container, pending["id"], 1)  # 500: a retry is scheduled
+        path = f"{URL}/{hook['id']}/deliveries/{pending['id']}/retry"
+        other = make_caller("other")
+        assert client.post(path, headers=other.headers()).status_code == 404
+        failed_again = client.post(path, headers=caller.headers()).json()  # 500 again
+        assert failed_again["state"] == "pending"
+        assert failed_again["nextAttempt"] is not None  # it keeps its schedule
+        with container.session_factory() as session:
+            jobs_now = {
+                str(j)
+                for j in session.scalars(
+                    text(f"SELECT workflow_uuid FROM {schema(container)}workflow_status")
+                )
+            }
+        assert f"delivery:{pending['id']}:3" in jobs_now  # the schedule moved to the next attempt
+        done = client.post(path, headers=caller.headers()).json()  # 200
+        run_delivery(container, pending["id"], 3)  # the scheduled job finds it settled
+        assert len(receiver.requests) == 3
+    assert (done["state"], done["failureReason"], done["nextAttempt"]) == ("succeeded", None, None)
+    assert [a["responseStatus"] for a in done["attempts"]] == [500, 500, 200]
+    assert len({r.headers["webhook-id"] for r in receiver.requests}) == 1  # one event, sent again

@@ -11,7 +11,7 @@ from idscan.auth.dependencies import Principal, require_principal
 from idscan.container import Container, get_container
 from idscan.db import transaction
 from idscan.ops.openapi import PROBLEM_RESPONSES
-from idscan.webhooks import schemas, service
+from idscan.webhooks import dispatch, schemas, service
 
 router = APIRouter(prefix="/id-scan/v1", tags=["webhooks"], responses=PROBLEM_RESPONSES)
 
@@ -83,3 +83,43 @@ def list_deliveries(
 ) -> schemas.DeliveryPage:
     with c.session_factory() as session:
         return service.list_deliveries(session, principal.account_id, webhook_id, cursor=cursor, limit=limit)
+
+
+def _after_send(c: Container, account_id: str, webhook_id: str, delivery_id: str) -> schemas.DeliveryOut:
+    with c.session_factory() as session:
+        return service.delivery_out(
+            session, service.get_delivery(session, account_id, webhook_id, delivery_id)
+        )
+
+
+@router.post(
+    "/webhooks/{webhook_id}/test",
+    response_model=schemas.DeliveryOut,
+    summary="Send a signed test event now",
+    description="Sends a signed `webhook.ping` event to the webhook's URL at once (whatever events it "
+    "subscribes to) and answers with the delivery: state, response status or error, duration. A "
+    "failed ping is not retried.",
+)
+def test_webhook(webhook_id: str, principal: PrincipalDep, c: ContainerDep) -> schemas.DeliveryOut:
+    # A sync route: the attempt blocks this worker thread for at most the delivery timeout.
+    with transaction(c.session_factory) as session:
+        delivery_id = service.create_ping(session, principal.account_id, webhook_id).id
+    dispatch.send(c, delivery_id, why=dispatch.Send.PING)
+    return _after_send(c, principal.account_id, webhook_id, delivery_id)
+
+
+@router.post(
+    "/webhooks/{webhook_id}/deliveries/{delivery_id}/retry",
+    response_model=schemas.DeliveryOut,
+    summary="Send a delivery's event again now",
+    description="One more attempt at once, with the same event body and ID (receivers de-duplicate by "
+    "it). Success settles the delivery; after a failure a pending delivery keeps its retry schedule "
+    "and a failed one stays failed.",
+)
+def retry_delivery(
+    webhook_id: str, delivery_id: str, principal: PrincipalDep, c: ContainerDep
+) -> schemas.DeliveryOut:
+    with c.session_factory() as session:
+        service.get_delivery(session, principal.account_id, webhook_id, delivery_id)  # tenancy, 404
+    dispatch.send(c, delivery_id, why=dispatch.Send.RETRY)
+    return _after_send(c, principal.account_id, webhook_id, delivery_id)

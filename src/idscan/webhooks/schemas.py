@@ -158,11 +158,13 @@ class DeliveryOut(_Out):
     created: str
     next_attempt: str | None = Field(alias="nextAttempt")
     completed: str | None
-    failure_reason: Literal["refused", "invalid_url", "gone", "exhausted", "crashed", "error"] | None = Field(
+    failure_reason: (
+        Literal["refused", "invalid_url", "gone", "exhausted", "crashed", "error", "not_retried"] | None
+    ) = Field(
         alias="failureReason",
         description="Why a failed delivery stopped: the target is refused (private address), the URL "
-        "is no longer valid, the receiver answered 410 Gone, the retries ran out, or the delivery "
-        "job itself kept failing.",
+        "is no longer valid, the receiver answered 410 Gone, the retries ran out, the delivery "
+        "job itself kept failing, or a test ping failed (pings are not retried).",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from idscan.webhooks import schemas
 from idscan.webhooks.states import DeliveryState
 
 DELIVER_JOB = jobs.Kind("webhooks.deliver", jobs.Queue.DELIVERIES)
+PING_EVENT = "webhook.ping"  # ours: the integrator's test of an endpoint
 RESCHEDULE_JOB = jobs.Kind("webhooks.reschedule_overdue", jobs.Queue.MAINTENANCE)
 
 
@@ -194,6 +196,52 @@ def list_deliveries(
     )
     rows = list(session.execute(query))
     page = rows[:limit]
+    items = _deliveries_out(session, [(d, str(event_type)) for d, event_type in page])
+    last = page[-1][0] if page else None
+    next_cursor = pagination.next_cursor(last.created_at, last.id, more=len(rows) > limit) if last else None
+    return schemas.DeliveryPage(items=items, next_cursor=next_cursor)
+
+
+def get_delivery(session: Session, account_id: str, webhook_id: str, delivery_id: str) -> WebhookDelivery:
+    get(session, account_id, webhook_id)
+    record = session.get(WebhookDelivery, delivery_id)
+    if record is None or record.webhook_id != webhook_id:
+        raise NotFoundError("Delivery not found.")
+    return record
+
+
+def delivery_out(session: Session, record: WebhookDelivery) -> schemas.DeliveryOut:
+    event = session.get(Event, record.event_id)
+    assert event is not None
+    (out,) = _deliveries_out(session, [(record, event.type)])
+    return out
+
+
+def create_ping(session: Session, account_id: str, webhook_id: str) -> WebhookDelivery:
+    """A `webhook.ping` event for one webhook, whatever it subscribes to, with its delivery: the
+    integrator's test of an endpoint. It is sent at once by the caller and never retried."""
+    webhook = get(session, account_id, webhook_id)
+    now = utcnow()
+    event_id = new_uuid()
+    body = {"id": event_id, "type": PING_EVENT, "webhook": {"id": webhook.id}, "created": iso(now)}
+    session.add(Event(id=event_id, account_id=account_id, type=PING_EVENT, body=body, created_at=now))
+    record = WebhookDelivery(
+        id=new_uuid(),
+        webhook_id=webhook.id,
+        event_id=event_id,
+        state=DeliveryState.PENDING,
+        attempts=0,
+        created_at=now,
+        next_attempt_at=None,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def _deliveries_out(
+    session: Session, page: Sequence[tuple[WebhookDelivery, str]]
+) -> list[schemas.DeliveryOut]:
     attempts: dict[str, list[WebhookAttempt]] = {}
     if page:
         ids = [d.id for d, _ in page]
@@ -201,7 +249,7 @@ def list_deliveries(
             select(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(ids)).order_by(WebhookAttempt.number)
         ):
             attempts.setdefault(attempt.delivery_id, []).append(attempt)
-    items = [
+    return [
         schemas.DeliveryOut(
             id=d.id,
             event_id=d.event_id,
@@ -226,9 +274,6 @@ def list_deliveries(
         )
         for d, event_type in page
     ]
-    last = page[-1][0] if page else None
-    next_cursor = pagination.next_cursor(last.created_at, last.id, more=len(rows) > limit) if last else None
-    return schemas.DeliveryPage(items=items, next_cursor=next_cursor)
 
 
 def to_out(keyring: Keyring, webhook: Webhook) -> schemas.WebhookOut:
