@@ -97,8 +97,8 @@ def _settle(
         # The delivery keeps its state and its schedule. A pending one's next job was for the
         # attempt this one took: schedule the one after it for the same time.
         if record.state == DeliveryState.PENDING and record.next_attempt_at is not None:
-            wait = max(0.0, (record.next_attempt_at - utcnow()).total_seconds())
-            service.schedule_attempt(session, record, record.attempts + 1, delay_seconds=wait)
+            remaining = max(0.0, (record.next_attempt_at - utcnow()).total_seconds())
+            service.schedule_attempt(session, record, record.attempts + 1, delay_seconds=remaining)
         return
     if outcome.final_reason is not None:
         fail(record, outcome.final_reason)
