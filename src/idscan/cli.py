@@ -38,10 +38,11 @@ def load_settings() -> Settings:
         raise SystemExit("\n".join(lines)) from None
 
 
-def _configure_logging(settings: Settings) -> None:
+def _configure_logging(settings: Settings, *, service: bool = False) -> None:
     from idscan.ops import logging as ops_logging
 
-    ops_logging.configure(settings.log_level, as_json=settings.log_json)
+    # The long-running processes also route what native libraries print into the JSON log.
+    ops_logging.configure(settings.log_level, as_json=settings.log_json, route_native=service)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -71,7 +72,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from idscan.app import create_app
 
     settings = load_settings()
-    _configure_logging(settings)
+    _configure_logging(settings, service=True)
     host, port = args.host or settings.host, args.port or settings.port
     settings = settings.model_copy(update={"host": host, "port": port})
     app = create_app(settings)
@@ -120,7 +121,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from idscan.bootstrap import build_container
 
     settings = load_settings()
-    _configure_logging(settings)
+    _configure_logging(settings, service=True)
     container = build_container(settings)
     runtime = build_runtime(container, default_executor_id(settings, embedded=False))
     ops = _start_ops_listener(container)

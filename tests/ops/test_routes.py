@@ -165,3 +165,15 @@ def test_readyz_fails_when_a_model_file_is_missing(
     routes.models_verified.cache_clear()
     assert response.status_code == 503
     assert response.json()["checks"]["models"] == "missing or altered"
+
+
+def test_the_access_log_names_an_unmatched_path_with_tokens_masked(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "A" * 50
+    with caplog.at_level(logging.INFO):
+        client.get(f"/en-us/identification/{token}/x?secret=1")
+        client.get("/wp-login.php")
+    paths = [r.__dict__.get("path") for r in caplog.records if r.getMessage() == "request"]
+    assert paths == ["/en-us/identification/…/x", "/wp-login.php"]
+    assert not [r for r in caplog.records if r.name.startswith("idscan") and token in r.getMessage()]

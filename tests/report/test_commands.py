@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,24 @@ def test_a_trust_file_without_a_certificate_is_bad_input(
     junk.write_bytes(b"not a certificate")
     code, _ = _run(capsys, str(sealed_file), "--trust", str(junk))
     assert code == 2
+
+
+def test_a_simple_report_is_said_to_be_unsealed_by_design(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    simple = tmp_path / "simple.pdf"
+    simple.write_bytes(render_pdf(build_report(make_source(), ReportKind.SIMPLE, generated=T0)))
+    code, out = _run(capsys, str(simple))
+    assert code == 1
+    assert "this report is not sealed (only extended reports carry a seal)" in out
+
+
+def test_summary_headers_never_break_inside_a_word() -> None:
+    from pypdf import PdfReader
+
+    for locale in ("en-US", "nl-NL", "fr-FR"):
+        source = make_source(locale=locale)
+        pdf = render_pdf(build_report(source, ReportKind.SIMPLE, generated=T0))
+        words = (PdfReader(io.BytesIO(pdf)).pages[0].extract_text() or "").split()
+        for header in {"en-US": "Threshold", "nl-NL": "Drempel", "fr-FR": "Seuil"}[locale].split():
+            assert header in words, (locale, header)

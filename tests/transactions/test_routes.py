@@ -419,3 +419,16 @@ def test_unknown_route_is_a_problem(client: TestClient) -> None:
     response = client.get("/id-scan/v1/nothing-here")
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_an_invalid_task_set_names_the_valid_ones(client: TestClient, caller: Caller) -> None:
+    response = client.post(URL, json={"tasks": ["face_liveness"]}, headers=caller.headers())
+    assert response.status_code == 422
+    (problem,) = response.json()["errors"]
+    assert problem["path"] == "tasks"
+    for valid in (
+        "[document_scan]",
+        "[document_scan, face_liveness]",
+        "[document_scan, face_liveness, face_match]",
+    ):
+        assert valid in problem["message"]

@@ -8,6 +8,8 @@ from typing import Any
 
 import orjson
 
+from idscan.ops.stderr_router import route_native_stderr
+
 SAFE_KEYS = frozenset(
     {
         "method", "route", "status", "ms", "error", "kind", "count", "executor_id", "path",
@@ -34,7 +36,11 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
-def configure(level: str, *, as_json: bool) -> None:
+def configure(level: str, *, as_json: bool, route_native: bool = False) -> None:
+    """The process's logging. `route_native`: also wrap what native libraries print to stderr (a
+    long-running service with JSON logs; see `stderr_router`)."""
+    if as_json and route_native:
+        route_native_stderr()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         JsonFormatter() if as_json else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -36,6 +36,14 @@ class BodyRule:
         return any(media == t or (t.startswith("+") and media.endswith(t)) for t in self.media_types)
 
 
+_TOKENISH = re.compile(r"[A-Za-z0-9_-]{20,}")
+
+
+def masked_path(path: str) -> str:
+    """The path without its query, at most 200 characters, long token-like segments masked."""
+    return "/".join(_TOKENISH.sub("…", part) for part in path.split("/"))[:200]
+
+
 class RequestGuard:
     """The one place for request body sizes: refuse a declared size over the path's limit at once,
     count a streamed body as it arrives and stop it at the limit, and refuse a wrong media type.
@@ -89,15 +97,17 @@ class RequestGuard:
             template = getattr(scope.get("route"), "path", None) or "unmatched"
             self.metrics.observe_request(method, template, status, elapsed)
             if self.access_log:
-                log.info(
-                    "request",
-                    extra={
-                        "method": method,
-                        "route": template,
-                        "status": status,
-                        "ms": round(elapsed * 1000, 2),
-                    },
-                )
+                extra = {
+                    "method": method,
+                    "route": template,
+                    "status": status,
+                    "ms": round(elapsed * 1000, 2),
+                }
+                if template == "unmatched":
+                    # Which path was asked for tells an operator what is probing or mistyped; a
+                    # segment that could be a link token is masked (a mistyped hosted link holds one).
+                    extra["path"] = masked_path(scope["path"])
+                log.info("request", extra=extra)
 
     @staticmethod
     def _reject(rule: BodyRule, body: _Body) -> Response | None:

@@ -44,7 +44,11 @@ def run_verify(args: argparse.Namespace) -> int:
         sys.stderr.write(f"error: --trust: {exc}\n")
         return 2
     if status.signer is None:
-        print(f"{args.file}: no readable seal (the file is not sealed, or it was changed)")
+        if b"/ByteRange" not in pdf:
+            # No signature dictionary at all: a simple report, which is never sealed.
+            print(f"{args.file}: this report is not sealed (only extended reports carry a seal)")
+        else:
+            print(f"{args.file}: the seal cannot be read: the file was changed after sealing")
         return 1
 
     def yes(flag: bool) -> str:

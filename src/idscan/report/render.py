@@ -17,6 +17,7 @@ from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.lib.utils import ImageReader  # type: ignore[import-untyped]
+from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     Flowable,
     Image,
@@ -29,6 +30,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 
 from idscan.report.fonts import FontSet, report_fonts
 from idscan.report.layout import (
+    CELL_PADDING,
     FAIL,
     MARGIN,
     PASS,
@@ -157,7 +159,12 @@ def _summary(report: Report, styles: dict[str, ParagraphStyle]) -> list[Flowable
                 para("\n".join(task.documents) or text(loc, "none"), cell),
             ]
         )
-    widths = [m * mm for m in (39, 20, 13, 18, 19, 20)]
+    # Each column at least as wide as its header word ("Threshold", "Tentatives"), so no header
+    # breaks inside a word; the document names take what is left.
+    widths = [
+        max(base * mm, stringWidth(text(loc, key), head.fontName, head.fontSize) + 2 * CELL_PADDING + 1)
+        for base, key in zip((39, 20, 13, 18, 19, 20), keys, strict=False)
+    ]
     return [grid(rows, [*widths, WIDTH - sum(widths)])]
 
 

@@ -186,7 +186,11 @@ class TransactionCreate(_Strict):
             raise ValueError(f"Unknown task: {unknown[0]}.")
         canonical = canonical_tasks(value)
         if canonical is None:
-            raise ValueError("Invalid task combination.")
+            raise ValueError(
+                "Invalid task combination. Use one of: "
+                + "; ".join("[" + ", ".join(t.value for t in s) + "]" for s in ALLOWED_TASK_SETS)
+                + "."
+            )
         return [t.value for t in canonical]
 
     @field_validator("locale")
