@@ -12,9 +12,11 @@ random one.
 
 from __future__ import annotations
 
+import base64
 import copy
 import os
 import random
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +35,9 @@ from idscan.app import create_app
 from idscan.auth import service as auth_service
 from idscan.auth.tokens import issue
 from idscan.bootstrap import build_container
+from idscan.branding import colours
+from idscan.branding.look import DEFAULT_TEXT
+from idscan.branding.schemas import LOGO_PATTERN
 from idscan.container import Container
 from idscan.db import transaction
 from idscan.pipeline import document
@@ -138,6 +143,37 @@ def _document(seeded: Seeded) -> dict[str, Any]:
     return document
 
 
+TINY_SVG = base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>').decode()
+
+
+def _readable_on(colour: str) -> str:
+    # White or black: one of them always reaches 4.5:1 on any colour.
+    return "#ffffff" if colours.contrast(colour, "#ffffff") >= colours.AA_TEXT else "#000000"
+
+
+def _valid_branding(body: dict[str, Any]) -> None:
+    """The rules of PUT /branding that JSON Schema cannot state (documented in the descriptions):
+    the text colour must contrast with the primary colour (or its default), and the logo must be a
+    real image."""
+    primary, text = body.get("primaryColor"), body.get("textColor")
+
+    def valid(value: object) -> bool:
+        return isinstance(value, str) and re.fullmatch(colours.HEX_PATTERN, value) is not None
+
+    # Only schema-valid values are changed: a negative case keeps what makes it invalid.
+    if primary is None and valid(text):
+        body["primaryColor"] = _readable_on(text)
+    elif (
+        valid(primary)
+        and (text is None or valid(text))
+        and colours.contrast(primary, text or DEFAULT_TEXT) < colours.AA_TEXT
+    ):
+        body["textColor"] = _readable_on(primary)
+    logo = body.get("logo")
+    if isinstance(logo, str) and re.fullmatch(LOGO_PATTERN, logo):
+        body["logo"] = f"data:image/svg+xml;base64,{TINY_SVG}"
+
+
 def _schema(seeded: Seeded) -> Any:
     config = SchemathesisConfig.from_dict(
         {
@@ -189,6 +225,8 @@ def _schema(seeded: Seeded) -> Any:
     def map_case(context: Any, case: Any) -> Any:
         # The one rule between two fields that JSON Schema cannot state: minimumAge <= maximumAge
         # (documented in their descriptions).
+        if case.path.endswith("/branding") and isinstance(case.body, dict):
+            _valid_branding(case.body)
         settings = case.body.get("settings") if isinstance(case.body, dict) else None
         scan = settings.get("documentScan") if isinstance(settings, dict) else None
         if isinstance(scan, dict):

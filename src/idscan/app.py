@@ -17,6 +17,8 @@ from idscan import __version__, http_errors
 from idscan.auth.dependencies import Authenticator
 from idscan.auth.tokens import TokenPolicy
 from idscan.bootstrap import build_container
+from idscan.branding import routes as branding_routes
+from idscan.branding import schemas as branding_schemas
 from idscan.config import Settings
 from idscan.container import Container
 from idscan.hosted import routes as hosted_routes
@@ -81,6 +83,13 @@ def body_rules(settings: Settings) -> list[BodyRule]:
     frames = settings.vision.max_liveness_frames
     paths = hosted_routes.UPLOAD_PATHS
     return [
+        # A logo is larger than the other JSON bodies: this one path takes it (branding/schemas.py).
+        BodyRule(
+            re.compile(re.escape(API_PREFIX) + "/branding"),
+            max(settings.request_limits.max_json_bytes, branding_schemas.MAX_BODY_BYTES),
+            ("application/json", "+json"),
+            "Send the body as application/json.",
+        ),
         BodyRule(
             re.compile(re.escape(API_PREFIX) + "(/.*)?"),
             settings.request_limits.max_json_bytes,
@@ -151,6 +160,7 @@ def create_app(
     app.include_router(webhook_routes.router)
     app.include_router(result_routes.router)
     app.include_router(report_routes.router)
+    app.include_router(branding_routes.router)
     app.include_router(hosted_routes.router)
     app.mount("/static/idscan", StaticFiles(directory=hosted_routes.STATIC_DIR), name="static")
     app.include_router(ops_routes.router)

@@ -169,6 +169,51 @@ def cmd_credentials(args: argparse.Namespace) -> int:
     return 0
 
 
+def _logo_uri(path: Path) -> str:
+    import base64
+
+    data = path.read_bytes()
+    kind = "png" if data.startswith(b"\x89PNG") else "svg+xml"
+    return f"data:image/{kind};base64,{base64.b64encode(data).decode()}"
+
+
+def cmd_branding(args: argparse.Namespace) -> int:
+    """Show, change or clear an account's branding. `set` changes only the options given."""
+    from idscan.branding import schemas, service
+    from idscan.db import transaction
+
+    settings = load_settings()
+    factory, _ = _session_factory(settings)
+    with transaction(factory) as session:
+        account_id = service.account_named(session, args.account)
+        if args.action == "clear":
+            service.clear(session, account_id)
+        elif args.action == "set":
+            current = service.to_out(service.get(session, account_id)).model_dump(by_alias=False)
+            changes = {
+                "display_name": args.display_name,
+                "primary_color": args.primary_color,
+                "text_color": args.text_color,
+                "support_url": args.support_url,
+                "logo": _logo_uri(args.logo) if args.logo else None,
+            }
+            current.pop("updated_at")
+            current.update({key: value for key, value in changes.items() if value is not None})
+            for name in args.unset or ():
+                current[name.replace("-", "_")] = None
+            try:
+                body = schemas.BrandingIn.model_validate(current)
+            except PydanticValidationError as exc:
+                problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+                raise IdscanError(problems) from None
+            service.put(session, account_id, body)
+        shown = service.to_out(service.get(session, account_id)).model_dump(by_alias=True)
+    logo = shown.pop("logo")
+    shown["logo"] = None if logo is None else f"{logo.split(';', 1)[0].removeprefix('data:')}"
+    print(json.dumps(shown, indent=2))
+    return 0
+
+
 def cmd_token(args: argparse.Namespace) -> int:
     from idscan.auth.tokens import issue
 
@@ -265,6 +310,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--secret", required=True, help="the webhook's signing secret (whsec_...)")
     hooks.set_defaults(func=cmd_webhooks)
+
+    branding = sub.add_parser("branding", help="an account's look: logo, colours, support link")
+    branding_sub = branding.add_subparsers(dest="action", required=True)
+    for action, text in (
+        ("show", "print the branding"),
+        ("set", "change the options given (the rest stays)"),
+        ("clear", "back to the neutral default"),
+    ):
+        parser_ = branding_sub.add_parser(action, help=text)
+        parser_.add_argument("--account", required=True, help="account (tenant) name")
+        if action == "set":
+            parser_.add_argument("--display-name")
+            parser_.add_argument("--primary-color", help="#rrggbb: buttons, current step, progress")
+            parser_.add_argument("--text-color", help="#rrggbb: text on the primary colour (WCAG AA)")
+            parser_.add_argument("--support-url", help="https link to help for the end user")
+            parser_.add_argument("--logo", type=Path, help="a PNG or SVG file (cleaned, at most 128 KiB)")
+            parser_.add_argument(
+                "--unset",
+                action="append",
+                choices=["display-name", "primary-color", "text-color", "support-url", "logo"],
+                help="back to the default for this option; may be repeated",
+            )
+    branding.set_defaults(func=cmd_branding)
 
     token = sub.add_parser("token", help="print a bearer token for a credential")
     token.add_argument("--kid", required=True)

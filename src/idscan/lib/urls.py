@@ -19,11 +19,14 @@ _REST = r"(?:[/?#][!-~]*)?"  # path, query and fragment: visible ASCII, no space
 # https anywhere; plain http only to this machine (development).
 ORIGIN_PATTERN = rf"^(?:https://{LOWER_HOST}|http://{LOCAL_HOST}){PORT}$"
 URL_PATTERN = rf"^(?:https://{HOST}|http://{LOCAL_HOST}){PORT}{_REST}$"
+# Links shown to the end user (a support page): https only, even for localhost.
+HTTPS_URL_PATTERN = rf"^https://{HOST}{PORT}{_REST}$"
 MAX_URL_LENGTH = 2048
 MAX_ORIGIN_LENGTH = 300
 
 _ORIGIN = re.compile(ORIGIN_PATTERN)
 _URL = re.compile(URL_PATTERN)
+_HTTPS_URL = re.compile(HTTPS_URL_PATTERN)
 
 
 def is_origin(value: str) -> bool:
@@ -33,3 +36,7 @@ def is_origin(value: str) -> bool:
 
 def is_url(value: str) -> bool:
     return len(value) <= MAX_URL_LENGTH and _URL.fullmatch(value) is not None
+
+
+def is_https_url(value: str) -> bool:
+    return len(value) <= MAX_URL_LENGTH and _HTTPS_URL.fullmatch(value) is not None

@@ -1,6 +1,6 @@
 """SQLAlchemy tables, one module per aggregate. Import this package to register them all."""
 
-from idscan.models.accounts import Account, Credential
+from idscan.models.accounts import Account, Branding, Credential
 from idscan.models.attempts import DocumentScan, Download, Handoff, LivenessSession, Result
 from idscan.models.base import Base
 from idscan.models.jobs import WorkerHeartbeat
@@ -10,6 +10,7 @@ from idscan.models.webhooks import Event, Webhook, WebhookAttempt, WebhookDelive
 __all__ = [
     "Account",
     "Base",
+    "Branding",
     "DocumentScan",
     "Download",
     "Credential",

@@ -27,3 +27,19 @@ class Credential(Base):
     secret_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class Branding(Base):
+    """How an account's hosted pages and simple reports look; a missing row or a null is the default."""
+
+    __tablename__ = "brandings"
+
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    display_name: Mapped[str | None] = mapped_column(String(80), default=None)
+    primary_color: Mapped[str | None] = mapped_column(String(7), default=None)
+    text_color: Mapped[str | None] = mapped_column(String(7), default=None)
+    support_url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    # Stored as cleaned by `branding.logo` (written anew), never as uploaded.
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    logo_type: Mapped[str | None] = mapped_column(String(20), default=None)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

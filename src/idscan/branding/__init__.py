@@ -1,0 +1,1 @@
+"""Branding per account: the look of the hosted pages and the simple report."""
