@@ -7,7 +7,7 @@ PORT ?=  # `make run PORT=8080`; empty: IDSCAN_PORT or 8000
 RUN_PACKAGES := fonts-dejavu-core
 SYSTEM_PACKAGES := $(RUN_PACKAGES) fonts-ocr-b chromium poppler-utils
 
-.PHONY: run test install install-dev run-deps system-deps postgres lint typecheck imports pytest docs bench clean
+.PHONY: run test install install-dev run-deps system-deps postgres axe lint typecheck imports pytest docs bench clean
 
 run: install run-deps
 	$(BIN)/idscan migrate
@@ -21,7 +21,7 @@ run: install run-deps
 	@echo
 	$(BIN)/idscan serve $(if $(PORT),--port $(PORT))
 
-test: install-dev system-deps postgres lint typecheck imports pytest
+test: install-dev system-deps postgres axe lint typecheck imports pytest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,17 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# axe-core (MPL-2.0) audits the hosted pages in the browser tests: installed from the npm registry
+# into .cache/axe (git-ignored), never committed; tests/support/axe.py names the same version.
+AXE_VERSION := 4.14.1
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+
+$(AXE):
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="nodejs npm"
+	npm install --silent --no-audit --no-fund --no-save --no-package-lock --prefix .cache/axe axe-core@$(AXE_VERSION)
+
+axe: $(AXE)
+
 # The suite runs against a real PostgreSQL at 127.0.0.1:5432; start the local cluster if it is down.
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
@@ -93,4 +104,4 @@ bench: install-dev system-deps
 	$(BIN)/python bench/hostile.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .cache

@@ -6,7 +6,13 @@ from idscan.hosted import i18n
 
 
 def sources() -> set[str]:
-    return {*i18n.MESSAGES.values(), *i18n.HINTS.values(), *i18n.PROMPTS.values(), *i18n.REASONS.values()}
+    return {
+        *i18n.MESSAGES.values(),
+        *i18n.GUIDE.values(),
+        *i18n.HINTS.values(),
+        *i18n.PROMPTS.values(),
+        *i18n.REASONS.values(),
+    }
 
 
 @pytest.mark.parametrize("locale", ["nl-NL", "fr-FR"])

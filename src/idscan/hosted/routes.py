@@ -17,8 +17,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from idscan.branding import service as branding
+from idscan.branding.look import NEUTRAL, Look
 from idscan.container import Container, get_container
 from idscan.db import transaction
+from idscan.documents.codes import AttemptCode
 from idscan.errors import GoneError, NotFoundError, Problem, ValidationError
 from idscan.hosted import i18n, liveness, service, uploads
 from idscan.hosted.i18n import reason_hint
@@ -142,40 +145,95 @@ def _snapshot_of(session: Session, trx: Transaction, locale: str, phone: bool) -
     }
 
 
+KINDS = ("passport", "id_card", "driving_licence")
+_STEP_KEYS = ((TaskType.DOCUMENT_SCAN, "document"), (TaskType.FACE_LIVENESS, "liveness"))
+_STEP_LABELS = {"document": "step_document", "liveness": "step_selfie", "done": "step_done"}
+
+
+def _steps(trx: Transaction, step: str) -> list[dict[str, str]]:
+    """The stepper: one step per task the end user does, then "done"; each done, current or todo."""
+    keys = [key for task_type, key in _STEP_KEYS if trx.task(task_type) is not None] + ["done"]
+    current = keys.index(step) if step in keys else len(keys) - 1
+    finished = trx.state == TransactionState.COMPLETED
+    return [
+        {
+            "key": key,
+            "label": _STEP_LABELS[key],
+            "status": "done" if i < current or finished else "current" if i == current else "todo",
+        }
+        for i, key in enumerate(keys)
+    ]
+
+
+def _render(
+    locale: str,
+    *,
+    state: str,
+    state_message: str,
+    look: Look = NEUTRAL,
+    trx: Transaction | None = None,
+    snapshot: dict[str, Any] | None = None,
+    config: dict[str, Any] | None = None,
+    phone: bool = False,
+    upload_url: str = "",
+) -> str:
+    last = snapshot["lastAttempt"] if snapshot else None
+    policy = policy_of(trx) if trx is not None else None
+    step = snapshot["step"] if snapshot else "done"
+    return _templates.get_template("identification.html").render(
+        lang=locale.split("-", maxsplit=1)[0],
+        t=lambda key: i18n.text(key, locale),
+        state=state,
+        state_message=state_message,
+        hint=last["hint"] if last else None,
+        back_side=bool(last and last["code"] == AttemptCode.FRONT_SIDE_PROVIDED_BACK_SIDE_REQUIRED),
+        upload_url=upload_url,
+        config=json.dumps(config or {}).replace("</", "<\\/"),
+        mobile_only=bool(config and config["mobileOnly"] and not phone),
+        phone=phone,
+        allow_file=policy is not None and CaptureSource.FILE in policy.capture_sources,
+        allow_camera=policy is not None and CaptureSource.CAMERA in policy.capture_sources,
+        step=step,
+        steps=_steps(trx, step) if trx is not None and state in ("pending", "completed") else [],
+        kinds=KINDS,
+        look=look,
+        logo_uri=look.logo_data_uri(),
+    )
+
+
 @router.get("/{path_locale}/identifications/{token}", response_class=HTMLResponse)
 def page(request: Request, path_locale: str, token: str, c: ContainerDep) -> HTMLResponse:
     locale = _locale(path_locale)
+    phone = _is_phone(request)
     with c.session_factory() as session:
         try:
             trx: Transaction | None = service.resolve(session, token)
         except NotFoundError:
             trx = None
-        snapshot = _snapshot_of(session, trx, locale, _is_phone(request)) if trx is not None else None
+        snapshot = _snapshot_of(session, trx, locale, phone) if trx is not None else None
+        look = branding.look_of(session, trx.account_id) if trx is not None else NEUTRAL
     state = "unknown" if snapshot is None else str(snapshot["state"])
     base = f"/{path_locale.lower()}/identifications/{token}"
     config = {
         "locale": locale,
         "base": base,
-        "phone": _is_phone(request),
+        "phone": phone,
         "mobileOnly": bool(trx and trx.mobile_only),
         "allowedOrigins": _origins(trx),
         "maxUploadBytes": c.settings.request_limits.max_upload_bytes,
         "state": snapshot,
         "texts": {key: i18n.text(key, locale) for key in i18n.SCRIPT_KEYS},
     }
-    last = snapshot["lastAttempt"] if snapshot else None
-    html = _templates.get_template("identification.html").render(
-        lang=locale.split("-")[0],
-        t=lambda key: i18n.text(key, locale),
+    html = _render(
+        locale,
         state=state,
         state_message=_STATE_MESSAGES.get(state, "unknown"),
-        hint=last["hint"] if last else None,
+        look=look,
+        trx=trx,
+        snapshot=snapshot,
+        config=config,
+        phone=phone,
         upload_url=f"{base}/documents",
-        config=json.dumps(config).replace("</", "<\\/"),
-        mobile_only=config["mobileOnly"] and not config["phone"],
-        allow_file=trx is not None and CaptureSource.FILE in policy_of(trx).capture_sources,
-        allow_camera=trx is not None and CaptureSource.CAMERA in policy_of(trx).capture_sources,
-        step=snapshot["step"] if snapshot else "done",
     )
     return HTMLResponse(html, status_code=404 if trx is None else 200, headers=_security_headers(trx))
 
@@ -323,18 +381,6 @@ def redeem_handoff(path_locale: str, handoff_token: str, c: ContainerDep) -> Res
             token = service.redeem_handoff(session, handoff_token)
     except (NotFoundError, GoneError) as exc:
         used = isinstance(exc, GoneError)
-        html = _templates.get_template("identification.html").render(
-            lang=locale.split("-")[0],
-            t=lambda key: i18n.text(key, locale),
-            state="unknown",
-            state_message="handoff_used" if used else "unknown",
-            hint=None,
-            upload_url="",
-            config="{}",
-            mobile_only=False,
-            allow_file=False,
-            allow_camera=False,
-            step="done",
-        )
+        html = _render(locale, state="unknown", state_message="handoff_used" if used else "unknown")
         return HTMLResponse(html, status_code=410 if used else 404, headers=_security_headers(None))
     return RedirectResponse(f"/{locale.lower()}/identifications/{token}?device=phone", status_code=303)

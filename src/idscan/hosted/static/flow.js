@@ -1,23 +1,14 @@
-// The hosted page: the document step (camera or file), the liveness step, live status over
+// The hosted page: the steps of the transaction (document, liveness, waiting), live status over
 // server-sent events, the QR hand-off to a phone, and telling the integrator when done
 // (postMessage to the allowed origins, then the return URL).
-import { cameraAvailable, closeCamera, grab, openCamera } from "./camera.js";
-import { runLiveness } from "./liveness.js";
+import * as documentStep from "./document.js";
+import * as livenessStep from "./liveness.js";
 import { refusal } from "./problem.js";
+import { byId, config, estimate, say, texts, updateStepper } from "./ui.js";
 
-const config = JSON.parse(document.getElementById("idscan-config").textContent || "{}");
-const statusBox = document.getElementById("status");
 let finished = false;
-let documentStream = null;
-
-function say(text) {
-  statusBox.textContent = text || "";
-  statusBox.hidden = !text;
-}
-
-function byId(id) {
-  return document.getElementById(id);
-}
+let stopWaiting = () => {};
+let currentStep = null;
 
 function notifyParent(event, snapshot) {
   if (window.parent === window) return;
@@ -27,42 +18,65 @@ function notifyParent(event, snapshot) {
 }
 
 function showStep(step) {
-  const capture = byId("capture");
-  const liveness = byId("liveness");
-  if (capture) capture.hidden = step !== "document";
-  if (liveness) liveness.hidden = step !== "liveness";
-  if (step !== "document" && documentStream) {
-    closeCamera(documentStream);
-    documentStream = null;
+  const sections = { document: byId("capture"), liveness: byId("liveness"), waiting: byId("waiting") };
+  const handingOff = byId("phone") && !byId("phone").hidden;
+  for (const [name, node] of Object.entries(sections)) {
+    if (node) node.hidden = name !== step || (handingOff && name !== "waiting");
+  }
+  if (step === "waiting") {
+    if (!byId("waiting").dataset.started) {
+      byId("waiting").dataset.started = "1";
+      stopWaiting = estimate(byId("waiting"), 30000);
+    }
+  } else {
+    stopWaiting();
+  }
+  const usePhone = byId("use-phone");
+  if (usePhone && step !== "document" && step !== "liveness") usePhone.hidden = true;
+}
+
+function finish(snapshot) {
+  finished = true;
+  stopWaiting();
+  documentStep.leave();
+  for (const id of ["capture", "liveness", "waiting", "phone", "use-phone"]) {
+    const node = byId(id);
+    if (node) node.hidden = true;
+  }
+  const stepper = byId("stepper");
+  if (stepper && snapshot.state !== "completed") stepper.closest("nav").hidden = true;
+  document.body.dataset.state = snapshot.state;
+  const done = snapshot.state === "completed";
+  byId("outcome").hidden = false;
+  for (const icon of document.querySelectorAll(".outcome-icon")) icon.hidden = icon.dataset.icon !== (done ? "done" : "closed");
+  const title = byId("outcome-title");
+  title.textContent = done ? title.dataset.done : title.dataset.closed;
+  if (done) {
+    say(config.phone ? texts.done_here : texts.completed);
+    byId("next").hidden = Boolean(config.phone);
+    notifyParent("completed", snapshot);
+    if (snapshot.redirectUrl) {
+      byId("done-return").hidden = false;
+      byId("return-link").href = snapshot.redirectUrl;
+      window.location.assign(snapshot.redirectUrl);
+    }
+  } else {
+    say(texts[snapshot.state] || "");
+    if (snapshot.state === "expired") notifyParent("expired", snapshot);
   }
 }
 
 function show(snapshot) {
   if (!snapshot || finished) return;
-  if (snapshot.state === "pending") {
-    showStep(snapshot.step);
-    const last = snapshot.lastAttempt;
-    const live = snapshot.liveness;
-    if (snapshot.step === "liveness" && live) say(live.processing ? config.texts.checking : live.hints.join(" "));
-    else if (snapshot.step === "waiting") say(config.texts.checking);
-    else if (last) say(last.code ? last.hint : config.texts.checking);
-    const busy = Boolean(last && !last.code);
-    for (const button of document.querySelectorAll("#capture button")) button.disabled = busy;
-    return;
-  }
-  finished = true;
-  for (const id of ["capture", "liveness", "phone", "use-phone"]) {
-    const node = byId(id);
-    if (node) node.hidden = true;
-  }
-  if (snapshot.state === "completed") {
-    say(config.phone ? config.texts.done_here : config.texts.completed);
-    notifyParent("completed", snapshot);
-    if (snapshot.redirectUrl) window.location.assign(snapshot.redirectUrl);
-  } else {
-    say(config.texts[snapshot.state] || "");
-    if (snapshot.state === "expired") notifyParent("expired", snapshot);
-  }
+  updateStepper(snapshot);
+  if (snapshot.state !== "pending") return finish(snapshot);
+  currentStep = snapshot.step;
+  showStep(snapshot.step);
+  documentStep.onSnapshot(snapshot);
+  livenessStep.onSnapshot(snapshot);
+  const last = snapshot.lastAttempt;
+  if (snapshot.step === "liveness" && !snapshot.liveness && last && last.code) say(last.hint);
+  else if (snapshot.step === "waiting") say("");
 }
 
 function follow() {
@@ -75,78 +89,49 @@ function follow() {
   };
 }
 
-async function send(body) {
-  // A photo over the limit is refused here, not after an upload the server would cut short.
-  const photo = body.get("file");
-  if (photo && photo.size > config.maxUploadBytes) return say(config.texts.too_large);
-  say(config.texts.checking);
-  const response = await fetch(`${config.base}/documents`, {
-    method: "POST",
-    body,
-    headers: { Accept: "application/json" },
-  }).catch(() => null);
-  if (!response) return say(config.texts.upload_failed);
-  if (response.status === 413) return say(config.texts.too_large);
-  if (!response.ok) say(await refusal(response, config.texts.upload_failed));
-}
-
-async function useCamera() {
-  byId("use-camera").hidden = true;
-  try {
-    documentStream = await openCamera(byId("document-video"), "environment");
-    byId("camera").hidden = false;
-  } catch {
-    say(config.texts.camera_denied);
-  }
-}
-
-async function takePhoto() {
-  const blob = await grab(byId("document-video"), 2400, 0.92);
-  if (!blob) return;
-  const body = new FormData();
-  body.append("file", blob, "camera.jpg");
-  body.append("source", "camera");
-  await send(body);
-}
-
 async function showQr() {
+  const phoneButton = byId("use-phone");
   const response = await fetch(`${config.base}/handoff`, { method: "POST" }).catch(() => null);
   if (!response || !response.ok) {
     if (phoneButton && !config.phone) phoneButton.hidden = false; // let the user try again later
-    return say(await refusal(response, config.texts.upload_failed));
+    return say(await refusal(response, texts.upload_failed));
   }
   const handoff = await response.json();
   const image = byId("qr");
   image.src = handoff.qr;
   image.dataset.url = handoff.url;
   image.hidden = false;
+  for (const id of ["capture", "liveness"]) if (byId(id)) byId(id).hidden = true;
   byId("phone").hidden = false;
+  byId("phone-title").setAttribute("tabindex", "-1");
+  if (!config.mobileOnly) byId("phone-title").focus();
 }
 
-const form = byId("upload");
-if (form) {
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const body = new FormData(form);
-    form.reset();
-    send(body);
-  });
+function setUpPhone() {
+  const phoneButton = byId("use-phone");
+  if (phoneButton && !config.phone) {
+    phoneButton.hidden = false;
+    phoneButton.addEventListener("click", () => {
+      phoneButton.hidden = true;
+      documentStep.leave();
+      showQr();
+    });
+  }
+  const back = byId("phone-back");
+  if (back) {
+    back.addEventListener("click", () => {
+      byId("phone").hidden = true;
+      if (phoneButton) phoneButton.hidden = false;
+      showStep(currentStep);
+      if (phoneButton) phoneButton.focus();
+    });
+  }
+  if (config.mobileOnly && !config.phone) showQr();
 }
-if (byId("use-camera") && cameraAvailable()) {
-  byId("use-camera").hidden = false;
-  byId("use-camera").addEventListener("click", useCamera);
-  byId("take-photo").addEventListener("click", takePhoto);
-}
-if (byId("start-liveness")) byId("start-liveness").addEventListener("click", () => runLiveness(config, say));
-const phoneButton = byId("use-phone");
-if (phoneButton && !config.phone) {
-  phoneButton.hidden = false;
-  phoneButton.addEventListener("click", () => {
-    phoneButton.hidden = true;
-    showQr();
-  });
-}
-if (config.mobileOnly && !config.phone) showQr();
+
+documentStep.setUp();
+livenessStep.setUp();
+if (config.state && config.state.state === "pending") setUpPhone();
 if (config.state) {
   show(config.state);
   if (config.state.state === "pending") follow();
