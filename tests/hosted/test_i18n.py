@@ -4,6 +4,9 @@ import pytest
 
 from idscan.hosted import i18n
 
+# Words these languages write as English does.
+SAME = {"nl-NL": {"Document", "Selfie"}, "fr-FR": {"Document", "Selfie"}}
+
 
 def sources() -> set[str]:
     return {
@@ -23,7 +26,8 @@ def test_catalog_translates_every_string(locale: str) -> None:
     assert sources() - ids == set(), "untranslated strings: run the extraction and translate"
     assert ids - sources() == set(), "stale entries in the catalog"
     for english in sources():
-        assert i18n.translate(english, locale) != english or english.isupper(), english
+        same = english.isupper() or english in SAME[locale]
+        assert i18n.translate(english, locale) != english or same, english
 
 
 def test_every_attempt_code_has_a_hint() -> None:
