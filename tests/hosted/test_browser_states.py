@@ -10,6 +10,7 @@ page, which is the same on either database)."""
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import cv2
+import numpy as np
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
@@ -28,6 +30,7 @@ from idscan.lib.clock import utcnow
 from idscan.lib.ids import new_uuid
 from idscan.models import DocumentScan, LivenessSession, Transaction
 from tests.conftest import Caller, make_settings, migrated_database
+from tests.documents.synth import fixtures_dir, make_document, need_faces, need_fonts
 from tests.documents.synth.camera import background
 from tests.support.axe import audit, axe_script
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, need_chromium, screenshot, serving
@@ -259,3 +262,139 @@ def audit_states(site: Site, page: Page, locale: str, tag: str, report: Audit) -
     page.click("#use-phone")
     page.wait_for_selector("#qr:not([hidden])")
     report.check(page, f"handoff-qr-{tag}")
+
+
+# --- the camera states: Chromium's fake camera plays a still picture ------------------------------
+
+VIDEO_SIZE = (720, 960)  # portrait, as the phone's 3:4 viewfinder shows it (no cropping)
+# Where the page's frame falls on that picture at 390 px wide: 7 % from each side, the passport
+# page's proportions (125 x 88 mm), centred (flow.css .viewfinder .frame).
+FRAME = (50, 262, 670, 698)
+
+
+def write_still(path: Path, image: np.ndarray, frames: int = 5) -> Path:
+    """A short Y4M file of one picture (BGR); Chromium loops it."""
+    height, width = image.shape[:2]
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F25:1 Ip A1:1 C420jpeg\n".encode())
+        planes = cv2.cvtColor(image, cv2.COLOR_BGR2YUV_I420).tobytes()
+        for _ in range(frames):
+            out.write(b"FRAME\n" + planes)
+    return path
+
+
+def document_still(path: Path, box: tuple[int, int, int, int]) -> Path:
+    """The passport's photo page lying on a table, filling `box` of the picture."""
+    need_fonts()
+    need_faces()
+    page = make_document(31, kind="passport", country="NLD").sides[0].image
+    table = background(*VIDEO_SIZE, random.Random(8))
+    x0, y0, x1, y1 = box
+    table[y0:y1, x0:x1] = cv2.resize(cv2.cvtColor(page, cv2.COLOR_RGB2BGR), (x1 - x0, y1 - y0))
+    return write_still(path, table)
+
+
+def face_still(path: Path) -> Path:
+    root = fixtures_dir()
+    if root is None:
+        pytest.skip("no fixture faces")
+    face = cv2.imread(str(root / "faces" / "facerec__biden__biden2.jpg"))
+    height, width = face.shape[:2]
+    side = min(width, height * 3 // 4)
+    crop = face[:, (width - side) // 2 : (width + side) // 2]
+    return write_still(path, cv2.resize(crop, (480, 640)))
+
+
+def source_of_last_attempt(site: Site, trx: dict[str, Any]) -> str | None:
+    with site.container.session_factory() as session:
+        scans = session.query(DocumentScan).filter_by(transaction_id=trx["id"]).all()
+        return scans[-1].source if scans else None
+
+
+def test_the_camera_frame_waits_until_the_document_is_inside(site: Site, tmp_path: Path) -> None:
+    """Camera view in every language and size (a document beside the frame: no auto-capture);
+    the shutter takes the photo anyway, and "Use this photo" sends it as a camera photo."""
+    video = document_still(tmp_path / "beside.y4m", (20, 40, 300, 237))
+    report = Audit(site.base)
+    with sync_playwright() as playwright:
+        browser = launch(playwright, video)
+        try:
+            for size in SIZES:
+                context = open_context(browser, size)
+                page = context.new_page()
+                report.watch(page)
+                for locale in LOCALES:
+                    trx = site.create(locale)
+                    page.goto(trx["url"])
+                    page.click("input[value=id_card]")
+                    page.click("#use-camera")
+                    page.wait_for_function("() => document.getElementById('document-video').readyState >= 2")
+                    page.wait_for_timeout(1500)  # five checks: none sees the document inside
+                    assert page.is_visible("#camera")
+                    assert not page.is_visible("#preview")
+                    report.check(page, f"document-camera-{size}-{locale}")
+                page.click("#take-photo")
+                page.wait_for_selector("#preview:not([hidden])")
+                with page.expect_response(lambda r: r.url.endswith("/documents")) as sent:
+                    page.click("#upload button[type=submit]")
+                assert sent.value.status == 202
+                assert source_of_last_attempt(site, trx) == "camera"
+                context.close()
+        finally:
+            browser.close()
+    report.assert_clean()
+
+
+def test_auto_capture_when_the_document_is_steady_inside_the_frame(site: Site, tmp_path: Path) -> None:
+    video = document_still(tmp_path / "inside.y4m", FRAME)
+    report = Audit(site.base)
+    with sync_playwright() as playwright:
+        browser = launch(playwright, video)
+        try:
+            context = open_context(browser, "phone")
+            page = context.new_page()
+            report.watch(page)
+            trx = site.create("en-US")
+            page.goto(trx["url"])
+            page.click("#use-camera")
+            started = time.monotonic()
+            page.wait_for_selector("#preview:not([hidden])", timeout=15_000)  # nobody pressed the shutter
+            assert time.monotonic() - started < 10
+            assert page.get_attribute("#preview-image", "src").startswith("blob:")  # type: ignore[union-attr]
+            assert not page.is_visible("#camera")  # the camera is off once the photo is taken
+            report.check(page, "document-auto-captured-phone-en-US")
+            with page.expect_response(lambda r: r.url.endswith("/documents")) as sent:
+                page.click("#upload button[type=submit]")
+            assert sent.value.status == 202
+            assert source_of_last_attempt(site, trx) == "camera"
+            context.close()
+        finally:
+            browser.close()
+    report.assert_clean()
+
+
+def test_liveness_oval_prompt_and_ring_in_every_language(site: Site, tmp_path: Path) -> None:
+    video = face_still(tmp_path / "face.y4m")
+    report = Audit(site.base)
+    with sync_playwright() as playwright:
+        browser = launch(playwright, video)
+        try:
+            for size in SIZES:
+                context = open_context(browser, size)
+                for locale in LOCALES:
+                    page = context.new_page()
+                    report.watch(page)
+                    trx = site.create(locale)
+                    site.change(trx, tasks_done("document_scan"))
+                    page.goto(trx["url"])
+                    page.click("#start-liveness")
+                    page.wait_for_selector("#prompt:not(:empty)")
+                    page.wait_for_function(
+                        "() => Number(document.getElementById('ring-progress').ariaValueNow) > 5"
+                    )
+                    report.check(page, f"liveness-running-{size}-{locale}")
+                    page.close()  # mid-check: nothing is sent
+                context.close()
+        finally:
+            browser.close()
+    report.assert_clean()

@@ -215,6 +215,7 @@ export function setUp() {
     });
   }
   if (form) {
+    form.noValidate = true; // a camera photo is not in the file input that the plain form requires
     fileInput.addEventListener("change", () => {
       const file = fileInput.files && fileInput.files[0];
       if (file) toPreview(file, "file");
