@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -10,7 +13,7 @@ from idscan.config import Settings
 from idscan.container import Container
 from idscan.db import transaction
 from idscan.lib.ids import token_digest
-from idscan.models import Handoff
+from idscan.models import Handoff, Transaction
 from tests.conftest import Caller
 from tests.support.factories import create_transaction
 from tests.support.rawdb import assert_not_stored
@@ -34,7 +37,7 @@ def test_page_speaks_the_transaction_language(
     assert page.status_code == 200
     assert title in page.text
     assert f'lang="{locale[:2]}"' in page.text
-    assert '<label for="document">' in page.text
+    assert '<label for="document"' in page.text  # the file input has a visible label
 
 
 def test_framing_is_limited_to_allowed_origins(client: TestClient, caller: Caller) -> None:
@@ -256,3 +259,84 @@ def test_a_phone_link_that_was_tampered_with_leads_nowhere(
         a.capability_sealed = b.capability_sealed
     assert client.get(one, follow_redirects=False).status_code == 404
     assert client.get(two, follow_redirects=False).headers["location"] == f"{second}?device=phone"
+
+
+def _page(client: TestClient, trx: dict[str, object]) -> str:
+    response = client.get(str(trx["url"]).removeprefix("http://testserver"))
+    assert response.status_code == 200
+    return response.text
+
+
+def test_the_page_wears_the_account_branding(
+    client: TestClient, make_caller: Callable[..., Caller], container: Container
+) -> None:
+    import base64
+
+    from tests.branding.test_logo import GOOD_SVG
+
+    acme, other = make_caller("acme"), make_caller("other")
+    logo = "data:image/svg+xml;base64," + base64.b64encode(GOOD_SVG).decode()
+    body = {
+        "displayName": "Acme <Bank>",
+        "primaryColor": "#0B6E4F",
+        "textColor": "#FFFFFF",
+        "supportUrl": "https://help.acme.example/id?a=1&b=2",
+        "logo": logo,
+    }
+    assert client.put(f"{API}/branding", json=body, headers=acme.headers()).status_code == 200
+    branded = _page(client, create_transaction(client, acme, locale="nl-NL"))
+    assert "--brand: #0b6e4f; --on-brand: #ffffff;" in branded
+    assert 'src="data:image/svg+xml;base64,' in branded
+    assert b"inkscape" not in base64.b64decode(
+        branded.split('src="data:image/svg+xml;base64,')[1].split('"')[0]
+    )
+    assert 'alt="Logo van Acme &lt;Bank&gt;"' in branded  # escaped, in the page's language
+    assert 'href="https://help.acme.example/id?a=1&amp;b=2"' in branded
+    assert "Hulp nodig? Neem contact op" in branded
+    # Another account's page keeps the neutral look.
+    neutral = _page(client, create_transaction(client, other))
+    assert "--brand: #1f4e99; --on-brand: #ffffff;" in neutral
+    assert "data:image" not in neutral
+    assert "help.acme.example" not in neutral
+    # The finished page names the integrator in what happens next.
+    trx = create_transaction(client, acme, locale="en-US")
+    with transaction(container.session_factory) as session:
+        row = session.get(Transaction, trx["id"])
+        assert row is not None
+        row.state = "completed"
+    assert "Acme &lt;Bank&gt; will tell you the outcome." in _page(client, trx)
+
+
+@pytest.mark.parametrize(
+    ("tasks", "steps"),
+    [
+        (["document_scan"], ["document", "done"]),
+        (["document_scan", "face_liveness", "face_match"], ["document", "liveness", "done"]),
+    ],
+)
+def test_the_stepper_follows_the_tasks(
+    client: TestClient, caller: Caller, tasks: list[str], steps: list[str]
+) -> None:
+    page = _page(client, create_transaction(client, caller, tasks=tasks))
+    assert re.findall(r'data-step="(\w+)"', page) == steps
+    assert re.findall(r'class="step (\w+)" data-step="(\w+)" aria-current="step"', page) == [
+        ("current", "document")
+    ]
+
+
+def test_the_stepper_marks_what_is_done(client: TestClient, caller: Caller, container: Container) -> None:
+    trx = create_transaction(client, caller, tasks=["document_scan", "face_liveness", "face_match"])
+    with transaction(container.session_factory) as session:
+        row = session.get(Transaction, trx["id"])
+        assert row is not None
+        task = row.task("document_scan")
+        assert task is not None
+        task.state = "completed"
+    page = _page(client, trx)
+    assert re.findall(r'class="step (\w+)" data-step="(\w+)"', page) == [
+        ("done", "document"),
+        ("current", "liveness"),
+        ("todo", "done"),
+    ]
+    assert 'id="liveness" aria-labelledby="liveness-title" data-view="intro">' in page  # shown
+    assert 'id="capture" aria-labelledby="capture-title" data-view="choose" hidden>' in page
