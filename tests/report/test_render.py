@@ -160,3 +160,29 @@ def test_page_one_rendered_to_png(artifacts: Path) -> None:
         png = path.with_suffix(".png")
         assert png.read_bytes().startswith(b"\x89PNG")
         assert png.stat().st_size > 10_000
+
+
+def test_the_simple_report_wears_the_account_branding(artifacts: Path) -> None:
+    from idscan.branding.logo import PNG, Logo
+    from idscan.branding.look import Look
+    from tests.branding.test_logo import png
+
+    look = Look(primary="#0b6e4f", on_primary="#ffffff", display_name="Acme Bank", logo=Logo(PNG, png()))
+    source = dataclasses.replace(make_source(), look=look)
+    simple = render_pdf(build_report(source, ReportKind.SIMPLE, generated=T0))
+    (artifacts / "simple-branded.pdf").write_bytes(simple)
+    assert "Acme Bank" in _text(simple)
+    page = PdfReader(io.BytesIO(simple)).pages[0]
+    content = page.get_contents()
+    assert content is not None
+    # The band is filled with the primary colour (0b6e4f = 0.043 0.431 0.310 in PDF RGB).
+    assert re.search(rb"\.0431\d* \.4313\d* \.3098\d* rg", content.get_data())
+    assert cast(DictionaryObject, page["/Resources"])["/XObject"]  # the logo
+    # The sealed extended report keeps the service's neutral look.
+    extended = render_pdf(build_report(source, ReportKind.EXTENDED, generated=T0))
+    assert "Acme Bank" not in _text(extended)
+    # Neutral branding adds no band.
+    plain = render_pdf(
+        build_report(dataclasses.replace(source, look=Look()), ReportKind.SIMPLE, generated=T0)
+    )
+    assert "Acme Bank" not in _text(plain)

@@ -113,3 +113,15 @@ def test_reports_follow_the_result_rules(
     assert client.get(url, headers=caller.headers()).status_code == 409
     assert client.get(url, headers=make_caller("globex").headers()).status_code == 404
     assert client.get(f"{url}?type=fancy", headers=caller.headers()).status_code == 422
+
+
+def test_the_simple_report_is_made_in_the_account_branding(
+    client: TestClient, container: Container, caller: Caller, passport: tuple[Any, bytes]
+) -> None:
+    branding = {"displayName": "Acme Bank", "primaryColor": "#0b6e4f", "textColor": "#ffffff"}
+    assert client.put(f"{API}/branding", json=branding, headers=caller.headers()).status_code == 200
+    detail = completed(client, container, caller, passport[1])
+    simple = client.get(report_url(detail, "simple"), headers=caller.headers())
+    extended = client.get(report_url(detail, "extended"), headers=caller.headers())
+    assert "Acme Bank" in text_of(simple.content)
+    assert "Acme Bank" not in text_of(extended.content)

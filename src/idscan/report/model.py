@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from idscan.branding.look import Look
 from idscan.documents.redact import hidden_result_fields
 from idscan.report.messages import canonical_locale
 from idscan.transactions.policy import DocumentScanPolicy
@@ -122,6 +123,7 @@ class Report:
     attempts: tuple[Attempt, ...]
     images: tuple[ReportImage, ...] = ()
     withheld_images: tuple[WithheldImage, ...] = ()
+    look: Look | None = None  # the account's branding (the simple report only)
 
     @property
     def passed(self) -> bool:
@@ -150,6 +152,7 @@ class ReportSource:
     result: Mapping[str, Any]  # the result body (section 3)
     attempts: Sequence[Attempt] = ()
     images: Sequence[ReportImage] = ()
+    look: Look | None = None
 
 
 def build_report(source: ReportSource, kind: ReportKind, *, generated: dt.datetime) -> Report:
@@ -194,6 +197,9 @@ def build_report(source: ReportSource, kind: ReportKind, *, generated: dt.dateti
         attempts=tuple(sorted(source.attempts, key=lambda a: a.created)),
         images=images,
         withheld_images=withheld,
+        # The simple report is the integrator's to hand on, in its colours; the sealed extended
+        # report is evidence and keeps the service's own neutral look.
+        look=source.look if kind is ReportKind.SIMPLE else None,
     )
 
 

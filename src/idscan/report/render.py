@@ -13,6 +13,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config  # type: ignore[import-untyped]
+from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
@@ -108,6 +109,7 @@ def _title(report: Report, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
         header=False,
     )
     flow: list[Flowable] = [
+        *_brand_band(report, styles),
         Paragraph(escape(text(loc, "title")), styles["title"]),
         Paragraph(escape(text(loc, f"kind.{report.kind.value}")), styles["subtitle"]),
         Spacer(1, 6),
@@ -116,6 +118,38 @@ def _title(report: Report, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     if report.sealed:
         flow += [Spacer(1, 4), para(text(loc, "seal_note"), styles["muted"])]
     return flow
+
+
+BAND_HEIGHT = 14 * mm
+
+
+def _brand_band(report: Report, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The account's band across the top: its logo (PNG; an SVG logo is named by the display name
+    instead, as reportlab draws no SVG) and name, in its primary colour with its text colour (a
+    pair checked against WCAG AA when it was set)."""
+    look = report.look
+    if look is None or not look.branded:
+        return []
+    cells: list[Any] = []
+    if look.logo is not None and look.logo.media_type == "image/png":
+        width, height = ImageReader(io.BytesIO(look.logo.data)).getSize()
+        scale = min((BAND_HEIGHT - 4 * mm) / height, 60 * mm / width)
+        cells.append(Image(io.BytesIO(look.logo.data), width=width * scale, height=height * scale))
+    name = look.display_name or report.account_name
+    style = ParagraphStyle("band", styles["subtitle"], textColor=colors.HexColor(look.on_primary))
+    cells.append(Paragraph(escape(name), style))
+    widths = [64 * mm, WIDTH - 64 * mm] if len(cells) == 2 else [WIDTH]
+    band = Table([cells], colWidths=widths, rowHeights=[BAND_HEIGHT], hAlign="LEFT")
+    band.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(look.primary)),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    return [band, Spacer(1, 8)]
 
 
 def _verdict(report: Report, styles: dict[str, ParagraphStyle], fonts: FontSet) -> list[Flowable]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from idscan import jobs
+from idscan.branding import service as branding
 from idscan.container import Sealer
 from idscan.errors import GoneError
 from idscan.lib.aead import Keyring
@@ -97,6 +98,7 @@ def _source(
         result=result,
         attempts=_attempts(session, trx.id),
         images=images,
+        look=branding.look_of(session, trx.account_id),
     )
 
 
