@@ -53,3 +53,19 @@ def test_json_round_trip_and_client_view() -> None:
     assert client["nonce"] == plan.nonce
     assert [c["kind"] for c in client["challenges"]] == [str(c.kind) for c in plan.challenges]
     assert client["flashes"][0]["rgb"] == list(FLASH_COLOURS[plan.flashes[0].colour][::-1])
+
+
+def test_flashes_stay_below_three_a_second() -> None:
+    """WCAG 2.3.1: no more than three flashes in any one second. Every colour change (on or off) of
+    every plan, over many draws: at most six changes, three flashes, in any one-second window."""
+    for seed in range(500):
+        plan = new_challenge(random.Random(seed), NOW)
+        changes = sorted(t for f in plan.flashes for t in (f.start_ms, f.end_ms))
+        for i, start in enumerate(changes):
+            assert sum(1 for t in changes[i:] if t < start + 1000) <= 6, (seed, changes)
+        starts = [f.start_ms for f in plan.flashes]
+        for i, start in enumerate(starts):
+            assert sum(1 for t in starts[i:] if t < start + 1000) <= 3, (seed, starts)
+    # The bounds themselves: the shortest flash plus the shortest gap lasts more than a third of a second.
+    params = PlanParams()
+    assert params.flash_ms[0] + params.flash_gap_ms[0] > 1000 / 3
