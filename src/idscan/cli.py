@@ -280,28 +280,8 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="idscan", description="Self-hosted identity verification.")
-    parser.add_argument("--version", action="version", version=__version__)
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    serve = sub.add_parser("serve", help="run the API and hosted pages (and the embedded worker)")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
-    serve.set_defaults(func=cmd_serve)
-    sub.add_parser("worker", help="run a durable job worker").set_defaults(func=cmd_worker)
-    sub.add_parser("migrate", help="create or upgrade the database").set_defaults(func=cmd_migrate)
-
-    creds = sub.add_parser("credentials", help="manage API credentials")
-    creds_sub = creds.add_subparsers(dest="action", required=True)
-    create = creds_sub.add_parser("create", help="create a key ID and secret (printed once)")
-    create.add_argument("--account", required=True, help="account (tenant) name; created if new")
-    listing = creds_sub.add_parser("list", help="list credentials")
-    listing.add_argument("--account")
-    revoke = creds_sub.add_parser("revoke", help="revoke a credential")
-    revoke.add_argument("kid")
-    creds.set_defaults(func=cmd_credentials)
-
+def _add_account_tools(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`idscan webhooks` and `idscan branding`: what an integrator's account uses."""
     hooks = sub.add_parser("webhooks", help="webhook tools for integrators")
     hooks_sub = hooks.add_subparsers(dest="action", required=True)
     check = hooks_sub.add_parser(
@@ -333,6 +313,31 @@ def build_parser() -> argparse.ArgumentParser:
                 help="back to the default for this option; may be repeated",
             )
     branding.set_defaults(func=cmd_branding)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="idscan", description="Self-hosted identity verification.")
+    parser.add_argument("--version", action="version", version=__version__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the API and hosted pages (and the embedded worker)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("worker", help="run a durable job worker").set_defaults(func=cmd_worker)
+    sub.add_parser("migrate", help="create or upgrade the database").set_defaults(func=cmd_migrate)
+
+    creds = sub.add_parser("credentials", help="manage API credentials")
+    creds_sub = creds.add_subparsers(dest="action", required=True)
+    create = creds_sub.add_parser("create", help="create a key ID and secret (printed once)")
+    create.add_argument("--account", required=True, help="account (tenant) name; created if new")
+    listing = creds_sub.add_parser("list", help="list credentials")
+    listing.add_argument("--account")
+    revoke = creds_sub.add_parser("revoke", help="revoke a credential")
+    revoke.add_argument("kid")
+    creds.set_defaults(func=cmd_credentials)
+
+    _add_account_tools(sub)
 
     token = sub.add_parser("token", help="print a bearer token for a credential")
     token.add_argument("--kid", required=True)
