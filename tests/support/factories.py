@@ -41,7 +41,9 @@ def new_transaction(container: Container, caller: Caller, **body: Any) -> str:
     """A transaction made by the service directly (no HTTP); returns its ID."""
     data = schemas.TransactionCreate.model_validate({"tasks": ["document_scan"], **body})
     with transaction(container.session_factory) as session:
-        return transactions.create(session, caller.account_id, data, "http://testserver").id
+        return transactions.create(
+            session, container.keyring, caller.account_id, data, "http://testserver"
+        ).id
 
 
 def new_attempt(container: Container, caller: Caller, data: bytes, **body: Any) -> tuple[str, str]:

@@ -10,8 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from idscan.container import Container
+from idscan.db import transaction
+from idscan.models import Transaction
 from tests.conftest import Caller
 from tests.support.factories import create_transaction
+from tests.support.rawdb import assert_not_stored
 
 URL = "/id-scan/v1/transactions"
 
@@ -281,6 +284,7 @@ def test_get_shows_tasks_as_objects(client: TestClient, caller: Caller) -> None:
     assert body == {
         "id": created["id"],
         "state": "pending",
+        "url": created["url"],
         "created": created["created"],
         "expires": created["expires"],
         "completed": None,
@@ -432,3 +436,24 @@ def test_an_invalid_task_set_names_the_valid_ones(client: TestClient, caller: Ca
         "[document_scan, face_liveness, face_match]",
     ):
         assert valid in problem["message"]
+
+
+def test_the_page_url_is_answered_while_pending_and_never_after(
+    client: TestClient, caller: Caller, container: Container
+) -> None:
+    created = create(client, caller)
+    detail = client.get(f"{URL}/{created['id']}", headers=caller.headers()).json()
+    assert detail["url"] == created["url"]
+    token = created["url"].rsplit("/", 1)[1]
+    assert_not_stored(container.settings.database_url, token)  # kept sealed, never in clear
+    client.delete(f"{URL}/{created['id']}", headers=caller.headers())
+    with container.session_factory() as session:
+        stored = session.get(Transaction, created["id"])
+        assert stored is not None
+        assert stored.capability_sealed is None  # the link is closed: nothing to answer
+    other = create(client, caller)
+    with transaction(container.session_factory) as session:
+        row = session.get(Transaction, other["id"])
+        assert row is not None
+        row.capability_sealed = None  # made before the field existed
+    assert client.get(f"{URL}/{other['id']}", headers=caller.headers()).json()["url"] is None

@@ -19,7 +19,7 @@ from tests.support.runtime import eventually, running_jobs
 def make_transaction(container: Container, caller: Caller, *, overdue: bool) -> str:
     with transaction(container.session_factory) as session:
         data = schemas.TransactionCreate(tasks=["document_scan"])
-        created = service.create(session, caller.account_id, data, "http://testserver")
+        created = service.create(session, container.keyring, caller.account_id, data, "http://testserver")
         if overdue:
             stored = session.get(Transaction, created.id)
             assert stored is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from idscan.models.base import Base, UTCDateTime
@@ -31,6 +31,9 @@ class Transaction(Base):
     # The hosted page's only credential (never the transaction ID), kept as its SHA-256 digest: the
     # link is a bearer secret, and the service never needs it again (see Handoff).
     capability_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The same token sealed with the master keyring (aad: the transaction ID), so that the owner can
+    # read the page URL again while the transaction is pending; dropped when it ends.
+    capability_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     result_id: Mapped[str | None] = mapped_column(String(36), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -30,7 +30,9 @@ def create_transaction(
     body: schemas.TransactionCreate, principal: PrincipalDep, c: ContainerDep
 ) -> schemas.TransactionCreated:
     with transaction(c.session_factory) as session:
-        return service.create(session, principal.account_id, body, c.settings.effective_public_base_url)
+        return service.create(
+            session, c.keyring, principal.account_id, body, c.settings.effective_public_base_url
+        )
 
 
 @router.get(
@@ -42,7 +44,9 @@ def create_transaction(
 )
 def get_transaction(transaction_id: str, principal: PrincipalDep, c: ContainerDep) -> schemas.TransactionOut:
     with c.session_factory() as session:
-        return service.read_detail(session, c.keyring, principal.account_id, transaction_id)
+        return service.read_detail(
+            session, c.keyring, principal.account_id, transaction_id, c.settings.effective_public_base_url
+        )
 
 
 @router.get("/transactions", response_model=schemas.TransactionPage)

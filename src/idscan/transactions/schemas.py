@@ -292,6 +292,10 @@ class TaskOut(_Out):
 class TransactionOut(_Out):
     id: str
     state: str
+    url: str | None = Field(
+        description="The hosted page, while the transaction is pending (null afterwards, and for "
+        "transactions made before this field existed)."
+    )
     created: str
     expires: str
     completed: str | None

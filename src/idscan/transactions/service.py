@@ -33,14 +33,20 @@ def hosted_url(public_base_url: str, locale: str, token: str) -> str:
     return f"{public_base_url}/{locale.lower()}/identifications/{token}"
 
 
+def _capability_aad(transaction_id: str) -> bytes:
+    return f"capability:{transaction_id}".encode()
+
+
 def create(
-    session: Session, account_id: str, data: schemas.TransactionCreate, public_base_url: str
+    session: Session, keyring: Keyring, account_id: str, data: schemas.TransactionCreate, public_base_url: str
 ) -> schemas.TransactionCreated:
     """POST /transactions. Plain inserts: this is the hottest write of the API."""
     now = utcnow().replace(microsecond=0)
-    token = capability_token()  # answered once, in `url`; only its digest is kept
+    transaction_id = new_uuid()
+    # Looked up by its digest; kept sealed too, so the owner can read the url while it is pending.
+    token = capability_token()
     row: dict[str, Any] = {
-        "id": new_uuid(),
+        "id": transaction_id,
         "account_id": account_id,
         "state": TransactionState.PENDING.value,
         "task_types": list(data.tasks),
@@ -51,6 +57,7 @@ def create(
         "scan_return_url": data.scan_return_url,
         "allowed_origins": data.allowed_origins,
         "capability_hash": token_digest(token),
+        "capability_sealed": keyring.seal(token.encode(), aad=_capability_aad(transaction_id)),
         "created_at": now,
         "expires_at": now + timedelta(seconds=data.expires_in),
     }
@@ -137,6 +144,7 @@ def list_page(
 def change_state(session: Session, transaction: Transaction, target: TransactionState) -> None:
     """Move the transaction and emit its event in the same database transaction."""
     transaction.state = move_transaction(TransactionState(transaction.state), target)
+    transaction.capability_sealed = None  # the link is closed: its url is never answered again
     webhooks.emit(
         session,
         transaction.account_id,
@@ -166,6 +174,7 @@ def erase_personal_data(session: Session, transaction: Transaction) -> None:
     if transaction.erased_at is not None:
         return
     transaction.erased_at = utcnow()
+    transaction.capability_sealed = None
     session.execute(delete(Result).where(Result.transaction_id == transaction.id))
     session.execute(delete(Download).where(Download.transaction_id == transaction.id))
     session.execute(
@@ -219,8 +228,8 @@ def blob_prefix(transaction_id: str) -> str:
 _DETAIL = (
     select(
         _T.c.account_id, _T.c.state, _T.c.settings, _T.c.created_at, _T.c.expires_at, _T.c.completed_at,
-        _T.c.result_id, _T.c.erased_at, _K.c.type, _K.c.state.label("task_state"), _K.c.attempts,
-        _K.c.attempts_invoiced,
+        _T.c.result_id, _T.c.erased_at, _T.c.locale, _T.c.capability_sealed,
+        _K.c.type, _K.c.state.label("task_state"), _K.c.attempts, _K.c.attempts_invoiced,
     )
     .join_from(_T, _K, _K.c.transaction_id == _T.c.id)
     .order_by(_K.c.position)
@@ -228,7 +237,7 @@ _DETAIL = (
 
 
 def read_detail(
-    session: Session, keyring: Keyring, account_id: str, transaction_id: str
+    session: Session, keyring: Keyring, account_id: str, transaction_id: str, public_base_url: str
 ) -> schemas.TransactionOut:
     """GET /transactions/{id} in one query on plain rows: the hottest read of the API skips the ORM.
     One row per task; every transaction has at least one."""
@@ -244,9 +253,14 @@ def read_detail(
     level = DocumentScanPolicy.from_settings(row.settings).level
     # Attempts are listed only while pending; once finished, the result carries the final files.
     scans = _document_scans(session, keyring, transaction_id) if pending else []
+    url = None
+    if pending and row.capability_sealed is not None:
+        token = keyring.open(row.capability_sealed, aad=_capability_aad(transaction_id)).decode()
+        url = hosted_url(public_base_url, row.locale, token)
     return schemas.TransactionOut(
         id=transaction_id,
         state=row.state,
+        url=url,
         created=iso(row.created_at) or "",
         expires=iso(row.expires_at) or "",
         completed=iso(row.completed_at),
