@@ -21,8 +21,8 @@ from idscan.branding import routes as branding_routes
 from idscan.branding import schemas as branding_schemas
 from idscan.config import Settings
 from idscan.container import Container
+from idscan.hosted import embed_routes, uploads
 from idscan.hosted import routes as hosted_routes
-from idscan.hosted import uploads
 from idscan.jobs import JobRuntime, Queue, QueueLimits
 from idscan.ops import openapi as ops_openapi
 from idscan.ops import routes as ops_routes
@@ -162,6 +162,7 @@ def create_app(
     app.include_router(report_routes.router)
     app.include_router(branding_routes.router)
     app.include_router(hosted_routes.router)
+    app.include_router(embed_routes.router)
     app.mount("/static/idscan", StaticFiles(directory=hosted_routes.STATIC_DIR), name="static")
     app.include_router(ops_routes.router)
     app.add_middleware(
