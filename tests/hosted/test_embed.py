@@ -80,3 +80,18 @@ def test_a_shop_page_mounts_the_page_and_hears_only_its_events(
     assert ["expired", {"transactionId": created["id"], "resultId": None}] in events
     assert not [e for e in events if e[0] == "completed"]  # the forged message was ignored
     assert ["error", "idscan: the verification url must use https"] in events
+
+
+@pytest.mark.browser
+def test_the_page_asks_the_server_for_nothing_it_lacks(browser: Browser, service: tuple[str, Caller]) -> None:
+    base, caller = service
+    created = create_transaction(base, caller)
+    page = browser.new_page()
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    try:
+        page.goto(created["url"])
+        page.wait_for_load_state("networkidle")
+    finally:
+        page.close()
+    assert failed == []  # no favicon.ico 404, no missing asset
