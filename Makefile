@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?=  # `make run PORT=8080`; empty: IDSCAN_PORT or 8000
-RUN_PACKAGES := fonts-dejavu-core
+RUN_PACKAGES := fonts-dejavu-core fonts-ocr-b
 SYSTEM_PACKAGES := $(RUN_PACKAGES) fonts-ocr-b chromium poppler-utils
 
 .PHONY: run test install install-dev run-deps system-deps postgres axe lint typecheck imports pytest docs bench clean

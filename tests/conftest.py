@@ -142,9 +142,9 @@ class Caller:
 
 @pytest.fixture
 def make_caller(container: Container) -> Callable[..., Caller]:
-    def make(account: str = "acme") -> Caller:
+    def make(account: str = "acme", *, test: bool = False) -> Caller:
         with transaction(container.session_factory) as session:
-            new = auth_service.create_credential(session, container.keyring, account)
+            new = auth_service.create_credential(session, container.keyring, account, test=test)
         return Caller(account_id=new.account_id, kid=new.kid, secret=new.secret)
 
     return make
@@ -153,3 +153,9 @@ def make_caller(container: Container) -> Callable[..., Caller]:
 @pytest.fixture
 def caller(make_caller: Callable[..., Caller]) -> Caller:
     return make_caller("acme")
+
+
+@pytest.fixture
+def test_caller(make_caller: Callable[..., Caller]) -> Caller:
+    """A test-mode key of the same account name as `caller`: the account's test world."""
+    return make_caller("acme", test=True)

@@ -62,6 +62,35 @@ def test_credentials_lifecycle_and_token(capsys: pytest.CaptureFixture[str]) -> 
     assert "No credential" in err
 
 
+@pytest.mark.usefixtures("env")
+def test_a_test_credential_opens_the_accounts_test_world(
+    capsys: pytest.CaptureFixture[str], settings: Settings
+) -> None:
+    live = dict(
+        line.split(":", 1)
+        for line in run(capsys, "credentials", "create", "--account", "shop")[1].splitlines()
+    )
+    code, out, _ = run(capsys, "credentials", "create", "--account", "shop", "--test")
+    assert code == 0
+    test = dict(line.split(":", 1) for line in out.strip().splitlines())
+    assert test["account"].strip() == "shop (test mode)"
+    listed = run(capsys, "credentials", "list", "--account", "shop")[1].splitlines()
+    assert sorted(line.split()[2] for line in listed) == ["live", "test"]
+    container = build_container(settings)
+    try:
+        with container.session_factory() as session:
+            live_kid, test_kid = live["key ID"].strip(), test["key ID"].strip()
+            resolved = {
+                kid: auth_service.resolve(session, container.keyring, kid) for kid in (live_kid, test_kid)
+            }
+    finally:
+        container.close()
+    assert resolved[live_kid] is not None
+    assert resolved[test_kid] is not None
+    assert (resolved[live_kid].mode, resolved[test_kid].mode) == ("live", "test")  # type: ignore[union-attr]
+    assert resolved[live_kid].account_id != resolved[test_kid].account_id  # type: ignore[union-attr]
+
+
 def test_token_takes_a_secret_that_starts_with_a_dash(capsys: pytest.CaptureFixture[str]) -> None:
     # Secrets made before new_secret() avoided a leading "-" still work in the `--secret=` form.
     secret = "-" + "A" * 42

@@ -18,12 +18,12 @@ from fastapi.testclient import TestClient
 
 from idscan import cli, jobs, migrate
 from idscan.app import create_app
-from idscan.auth import service as auth_service
 from idscan.bootstrap import build_container
 from idscan.config import Settings
 from idscan.db import make_session_factory, make_unpooled_engine
 from idscan.errors import ConfigurationError
 from idscan.lib.aead import Keyring, parse_keyring
+from idscan.lib.ids import new_secret
 from idscan.models import Base, DocumentScan, LivenessSession, Webhook
 from idscan.models.base import UTCDateTime
 from idscan.results import service as results
@@ -121,9 +121,9 @@ def _old_table(name: str, *columns: str) -> sa.Table:
 def write_old_rows(url: str, keyring: Keyring, api_base: str) -> OldRows:
     """Rows as revision 0005 wrote them: plain tokens, plain URLs in `files`, plain headers."""
     engine = make_unpooled_engine(url)
-    with make_session_factory(engine)() as session, session.begin():
-        credential = auth_service.create_credential(session, keyring, "acme")
     now = datetime.now(UTC)
+    # As that revision's schema holds them (the model has moved on: accounts have a mode since 0009).
+    credential = Caller(str(uuid.uuid4()), str(uuid.uuid4()), new_secret())
     trx_id, scan_id, live_id, webhook_id = (str(uuid.uuid4()) for _ in range(4))
     document_key = f"transactions/{trx_id}/attempts/{scan_id}/document_front.jpg"
     selfie_key = f"transactions/{trx_id}/liveness/{live_id}/selfie.jpg"
@@ -135,6 +135,13 @@ def write_old_rows(url: str, keyring: Keyring, api_base: str) -> OldRows:
         conn.execute(_old_table(name, *values).insert().values(**values))
 
     with engine.begin() as conn:
+        accounts = _old_table("accounts", "id", "name", "created_at")
+        conn.execute(accounts.insert().values(id=credential.account_id, name="acme", created_at=now))
+        sealed = keyring.seal(credential.secret.encode(), aad=f"credential:{credential.kid}".encode())
+        insert(
+            "credentials", kid=credential.kid, account_id=credential.account_id, created_at=now,
+            secret_sealed=sealed,
+        )  # fmt: skip
         insert(
             "transactions", id=trx_id, account_id=credential.account_id, state="pending",
             task_types=["document_scan", "face_liveness"], settings={}, locale="en-US", mobile_only=False,
@@ -181,7 +188,7 @@ def write_old_rows(url: str, keyring: Keyring, api_base: str) -> OldRows:
             secret_sealed=b"opaque", created_at=now, updated_at=now,
         )  # fmt: skip
     engine.dispose()
-    caller = Caller(credential.account_id, credential.kid, credential.secret)
+    caller = credential
     return OldRows(trx_id, webhook_id, caller, document_url, selfie_url)
 
 

@@ -23,6 +23,7 @@ from idscan.config import Settings
 from idscan.container import Container
 from idscan.hosted import embed_routes, uploads
 from idscan.hosted import routes as hosted_routes
+from idscan.hosted import testmode_routes as hosted_testmode_routes
 from idscan.jobs import JobRuntime, Queue, QueueLimits
 from idscan.ops import openapi as ops_openapi
 from idscan.ops import routes as ops_routes
@@ -33,6 +34,7 @@ from idscan.pipeline import tasks as _pipeline_tasks  # noqa: F401
 from idscan.report import routes as report_routes
 from idscan.report import tasks as _report_tasks  # noqa: F401
 from idscan.results import routes as result_routes
+from idscan.testmode import routes as testmode_routes
 from idscan.transactions import routes as transaction_routes
 from idscan.transactions import service as transaction_service
 
@@ -161,7 +163,9 @@ def create_app(
     app.include_router(result_routes.router)
     app.include_router(report_routes.router)
     app.include_router(branding_routes.router)
+    app.include_router(testmode_routes.router)
     app.include_router(hosted_routes.router)
+    app.include_router(hosted_testmode_routes.router)
     app.include_router(embed_routes.router)
     app.mount("/static/idscan", StaticFiles(directory=hosted_routes.STATIC_DIR), name="static")
     app.include_router(ops_routes.router)

@@ -154,15 +154,18 @@ def cmd_credentials(args: argparse.Namespace) -> int:
     factory, keyring = _session_factory(settings)
     with transaction(factory) as session:
         if args.action == "create":
-            new = service.create_credential(session, keyring, args.account)
-            print(f"account: {new.account_name}")
+            new = service.create_credential(session, keyring, args.account, test=args.test)
+            print(f"account: {new.account_name}" + (" (test mode)" if args.test else ""))
             print(f"key ID:  {new.kid}")
             print(f"secret:  {new.secret}")
             print("The secret is shown only now: store it safely.", file=sys.stderr)
         elif args.action == "list":
             for info in service.list_credentials(session, args.account):
                 status = f"revoked {info.revoked_at.isoformat()}" if info.revoked_at else "active"
-                print(f"{info.kid}  {info.account_name}  created {info.created_at.isoformat()}  {status}")
+                print(
+                    f"{info.kid}  {info.account_name}  {info.mode}  "
+                    f"created {info.created_at.isoformat()}  {status}"
+                )
         else:
             service.revoke_credential(session, args.kid)
             print(f"revoked {args.kid}")
@@ -331,6 +334,11 @@ def build_parser() -> argparse.ArgumentParser:
     creds_sub = creds.add_subparsers(dest="action", required=True)
     create = creds_sub.add_parser("create", help="create a key ID and secret (printed once)")
     create.add_argument("--account", required=True, help="account (tenant) name; created if new")
+    create.add_argument(
+        "--test",
+        action="store_true",
+        help="a test-mode key: specimen documents and scripted outcomes, its own transactions and webhooks",
+    )
     listing = creds_sub.add_parser("list", help="list credentials")
     listing.add_argument("--account")
     revoke = creds_sub.add_parser("revoke", help="revoke a credential")

@@ -23,11 +23,13 @@ if TYPE_CHECKING:
 
 
 class Metrics(Protocol):
-    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+    def observe_request(
+        self, method: str, route: str, status: int, seconds: float, mode: str = "none"
+    ) -> None:
         """One HTTP request answered (`route` is the path template, never the path)."""
         ...
 
-    def count_delivery(self, outcome: str) -> None:
+    def count_delivery(self, outcome: str, mode: str = "live") -> None:
         """One webhook delivery attempt ended with `outcome`."""
         ...
 

@@ -176,3 +176,35 @@ def test_the_async_client_makes_the_same_calls(base: str, caller: Caller) -> Non
                 await idscan.get_transaction(created.id)
 
     asyncio.run(scenario())
+
+
+def test_simulate_drives_a_test_transaction_and_is_refused_for_live(
+    live: tuple[str, Container], caller: Caller, test_caller: Caller
+) -> None:
+    base, container = live
+    need_fonts()
+    with client_for(base, test_caller) as idscan:
+        created = idscan.create_transaction({"tasks": ["document_scan"]})
+        assert created.test is True
+        answer = idscan.simulate(created.id, "document_valid")
+        assert (answer.outcome, answer.transaction_id) == ("document_valid", created.id)
+        assert answer.attempt_id is not None
+        document.run(container, answer.attempt_id)  # what the worker does
+        detail = idscan.get_transaction(created.id)
+        assert detail.state == "completed"
+        with pytest.raises(ValidationFailedError):
+            idscan.simulate(created.id, "document_forged")
+    with client_for(base, caller) as live_key:
+        with pytest.raises(NotFoundError):
+            live_key.simulate(created.id, "document_valid")  # another world's transaction
+        live_trx = live_key.create_transaction({"tasks": ["document_scan"]})
+        with pytest.raises(NotFoundError):
+            live_key.simulate(live_trx.id, "document_valid")  # scripted outcomes are test-only
+
+    async def from_async() -> None:
+        async with AsyncIdScanClient(base, test_caller.kid, test_caller.secret) as aidscan:
+            other = await aidscan.create_transaction({"tasks": ["document_scan"]})
+            sent = await aidscan.simulate(other.id, "document_expired")
+            assert sent.attempt_id is not None
+
+    asyncio.run(from_async())

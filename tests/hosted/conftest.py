@@ -39,6 +39,12 @@ def service(settings: Settings, caller: Caller) -> Iterator[tuple[str, Caller]]:
 
 
 @pytest.fixture
+def test_service(settings: Settings, test_caller: Caller) -> Iterator[tuple[str, Caller]]:
+    """The service, with a test-mode key of the account."""
+    yield from _serve(settings, test_caller)
+
+
+@pytest.fixture
 def limited_service(settings: Settings, caller: Caller) -> Iterator[tuple[str, Caller]]:
     """The service with each verification link allowed one request a minute."""
     yield from _serve(settings, caller, rate_limit={"enabled": True, "per_link": "1/minute"})

@@ -289,6 +289,7 @@ def test_get_shows_tasks_as_objects(client: TestClient, caller: Caller) -> None:
         "expires": created["expires"],
         "completed": None,
         "resultId": None,
+        "test": False,  # ours: true for a test key's transaction
         "tasks": [
             {
                 "type": "document_scan",

@@ -20,8 +20,13 @@ from idscan.lib.aead import Keyring
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    account_id: str
+    account_id: str  # the account of the key's world: live and test are separate accounts
     kid: str
+    mode: str = service.LIVE
+
+    @property
+    def test(self) -> bool:
+        return self.mode == service.TEST
 
 
 class Authenticator:
@@ -61,7 +66,7 @@ class Authenticator:
             policy=self._policy,
         )
         assert credential is not None  # verify() raises for an unknown kid
-        return Principal(account_id=credential.account_id, kid=kid)
+        return Principal(account_id=credential.account_id, kid=kid, mode=credential.mode)
 
     def forget(self, kid: str) -> None:
         with self._lock:
@@ -106,6 +111,7 @@ async def require_principal(
     state = request.app.state
     authenticator: Authenticator = state.authenticator
     principal = await authenticator.authenticate(request.headers.get("authorization"))
+    request.scope["idscan.mode"] = principal.mode  # read by the request metrics (their mode label)
     if state.rate_limiter is not None:
         await state.rate_limiter.hit("credential", principal.kid)
     return principal

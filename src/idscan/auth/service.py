@@ -14,6 +14,8 @@ from idscan.lib.clock import utcnow
 from idscan.lib.ids import new_secret, new_uuid
 from idscan.models import Account, Credential
 
+LIVE, TEST = "live", "test"
+
 
 @dataclass(frozen=True, slots=True)
 class NewCredential:
@@ -21,12 +23,14 @@ class NewCredential:
     account_name: str
     kid: str
     secret: str
+    mode: str
 
 
 @dataclass(frozen=True, slots=True)
 class CredentialInfo:
     kid: str
     account_name: str
+    mode: str
     created_at: datetime
     revoked_at: datetime | None
 
@@ -35,19 +39,25 @@ class CredentialInfo:
 class ResolvedCredential:
     account_id: str
     secret: bytes
+    mode: str
 
 
-def get_or_create_account(session: Session, name: str) -> Account:
-    account = session.scalars(select(Account).where(Account.name == name)).one_or_none()
+def get_or_create_account(session: Session, name: str, mode: str = LIVE) -> Account:
+    """The account of that name in that world (live or test), created if new."""
+    query = select(Account).where(Account.name == name, Account.mode == mode)
+    account = session.scalars(query).one_or_none()
     if account is None:
-        account = Account(id=new_uuid(), name=name, created_at=utcnow())
+        account = Account(id=new_uuid(), name=name, mode=mode, created_at=utcnow())
         session.add(account)
         session.flush()
     return account
 
 
-def create_credential(session: Session, keyring: Keyring, account_name: str) -> NewCredential:
-    account = get_or_create_account(session, account_name)
+def create_credential(
+    session: Session, keyring: Keyring, account_name: str, *, test: bool = False
+) -> NewCredential:
+    """A key of the account's live world, or of its test world (`test`): a separate account row."""
+    account = get_or_create_account(session, account_name, TEST if test else LIVE)
     kid, secret = new_uuid(), new_secret()
     session.add(
         Credential(
@@ -58,16 +68,24 @@ def create_credential(session: Session, keyring: Keyring, account_name: str) -> 
         )
     )
     session.flush()
-    return NewCredential(account_id=account.id, account_name=account.name, kid=kid, secret=secret)
+    return NewCredential(
+        account_id=account.id, account_name=account.name, kid=kid, secret=secret, mode=account.mode
+    )
 
 
 def list_credentials(session: Session, account_name: str | None = None) -> list[CredentialInfo]:
-    query = select(Credential, Account.name).join(Account).order_by(Account.name, Credential.created_at)
+    query = (
+        select(Credential, Account.name, Account.mode)
+        .join(Account)
+        .order_by(Account.name, Account.mode, Credential.created_at)
+    )
     if account_name is not None:
         query = query.where(Account.name == account_name)
     return [
-        CredentialInfo(kid=c.kid, account_name=name, created_at=c.created_at, revoked_at=c.revoked_at)
-        for c, name in session.execute(query)
+        CredentialInfo(
+            kid=c.kid, account_name=name, mode=mode, created_at=c.created_at, revoked_at=c.revoked_at
+        )
+        for c, name, mode in session.execute(query)
     ]
 
 
@@ -85,7 +103,8 @@ def resolve(session: Session, keyring: Keyring, kid: str) -> ResolvedCredential 
     if credential is None or credential.revoked_at is not None:
         return None
     secret = keyring.open(credential.secret_sealed, aad=_aad(kid))
-    return ResolvedCredential(account_id=credential.account_id, secret=secret)
+    mode = session.scalars(select(Account.mode).where(Account.id == credential.account_id)).one()
+    return ResolvedCredential(account_id=credential.account_id, secret=secret, mode=mode)
 
 
 def _aad(kid: str) -> bytes:

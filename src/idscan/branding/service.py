@@ -20,9 +20,10 @@ from idscan.models import Account, Branding
 _LOGO = re.compile(LOGO_PATTERN)
 
 
-def account_named(session: Session, name: str) -> str:
-    """The ID of the account called `name` (for the command line)."""
-    account_id = session.scalars(select(Account.id).where(Account.name == name)).one_or_none()
+def account_named(session: Session, name: str, mode: str = "live") -> str:
+    """The ID of the account called `name` in that world (for the command line)."""
+    query = select(Account.id).where(Account.name == name, Account.mode == mode)
+    account_id = session.scalars(query).one_or_none()
     if account_id is None:
         raise NotFoundError(f"No account named {name!r}.")
     return account_id

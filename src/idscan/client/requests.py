@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
+from idscan.testmode import schemas as testmode
 from idscan.transactions import schemas as trx
 from idscan.webhooks import schemas as hooks
 
@@ -137,3 +138,10 @@ def test_webhook(webhook_id: str) -> Call:
 def retry_delivery(webhook_id: str, delivery_id: str) -> Call:
     path = f"{API}/webhooks/{_id(webhook_id)}/deliveries/{_id(delivery_id)}/retry"
     return Call("POST", path, parse=_model(hooks.DeliveryOut))
+
+
+def simulate(transaction_id: str, outcome: str) -> Call:
+    # Sent as given: the server judges it (a 422 names the outcomes it knows).
+    body = {"outcome": str(outcome)}
+    path = f"{API}/test/transactions/{_id(transaction_id)}/simulate"
+    return Call("POST", path, json=body, parse=_model(testmode.SimulateOut))

@@ -11,6 +11,7 @@ import httpx
 from idscan.auth.tokens import issue
 from idscan.client import requests
 from idscan.client.errors import from_response
+from idscan.testmode import schemas as testmode
 from idscan.transactions import schemas as trx
 from idscan.webhooks import schemas as hooks
 
@@ -140,6 +141,12 @@ class IdScanClient:
         result: hooks.DeliveryPage = self._call(
             requests.list_deliveries(webhook_id, cursor=cursor, limit=limit)
         )
+        return result
+
+    def simulate(self, transaction_id: str, outcome: str) -> testmode.SimulateOut:
+        """Test keys only: drive a test transaction to an outcome (`document_valid`, ...) through the
+        real pipeline; the result and webhooks follow as for a real capture."""
+        result: testmode.SimulateOut = self._call(requests.simulate(transaction_id, outcome))
         return result
 
     def test_webhook(self, webhook_id: str) -> hooks.DeliveryOut:

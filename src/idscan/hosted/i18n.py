@@ -94,6 +94,19 @@ GUIDE: dict[str, str] = {
     "back": "Back",
     "help": "Need help? Contact support",
     "logo_alt": "{name} logo",
+    # Test mode: the banner and the scripted-outcome buttons of a test transaction's page.
+    "test_badge": "TEST",
+    "test_banner": "Test mode: nothing on this page is checked for real. Choose an outcome below, or take photos as usual.",
+    "test_document_group": "Document outcomes",
+    "test_face_group": "Selfie outcomes",
+    "test_document_valid": "A passport that passes",
+    "test_document_expired": "An expired passport",
+    "test_document_mrz_invalid": "A passport with an invalid MRZ",
+    "test_document_under_age": "An under-age holder",
+    "test_document_unreadable": "An unreadable photo",
+    "test_liveness_passed": "Liveness passes",
+    "test_liveness_failed": "Liveness fails",
+    "test_face_mismatch": "The face does not match",
 }
 
 # One plain hint per attempt code (API section 2), shown right after each attempt.

@@ -29,6 +29,7 @@ from idscan.lib import urls
 from idscan.lib.clock import iso
 from idscan.models import DocumentScan, LivenessSession, Transaction
 from idscan.pipeline.frames import UploadedFrame
+from idscan.testmode.outcomes import DOCUMENT_OUTCOMES, FACE_OUTCOMES, Outcome
 from idscan.transactions.policy import CaptureSource, policy_of
 from idscan.transactions.states import TaskState, TaskType, TransactionState
 
@@ -198,7 +199,24 @@ def _render(
         kinds=KINDS,
         look=look,
         logo_uri=look.logo_data_uri(),
+        test_outcomes=_test_outcomes(trx, step) if trx is not None and state == "pending" else [],
     )
+
+
+def _test_outcomes(trx: Transaction, step: str) -> list[tuple[str, list[str]]]:
+    """The test-mode buttons of a test transaction's page: those of the step it is at (the page
+    reloads after each, so they follow the steps)."""
+    if not trx.test:
+        return []
+    groups = []
+    if step == "document":
+        groups.append(("test_document_group", [o.value for o in DOCUMENT_OUTCOMES]))
+    if step == "liveness":
+        outcomes = [
+            o for o in FACE_OUTCOMES if TaskType.FACE_MATCH in trx.task_types or o != Outcome.FACE_MISMATCH
+        ]
+        groups.append(("test_face_group", [o.value for o in outcomes]))
+    return groups
 
 
 @router.get("/{path_locale}/identifications/{token}", response_class=HTMLResponse)

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from idscan.models.base import Base, UTCDateTime
 
 
 class Account(Base):
+    """One world of a tenant. A name has a live account and, once a test credential exists, a test
+    one: everything scoped to an account (transactions, webhooks, events, branding) is then scoped
+    to a mode, so a test key never sees live objects and the reverse."""
+
     __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("name", "mode"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    mode: Mapped[str] = mapped_column(String(4), default="live", server_default="live")  # live | test
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -98,6 +98,9 @@ class LivenessSession(Base):
     passed: Mapped[bool | None] = mapped_column(Boolean, default=None)
     score: Mapped[float | None] = mapped_column(Float, default=None)
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Test mode only: the outcome asked for (testmode.Outcome); the pipeline then takes the scripted
+    # verdict instead of judging frames, and records it by the same code as a real one.
+    scripted: Mapped[str | None] = mapped_column(String(20), default=None)
     # [{"category", "type", "key", "url_sealed"}]: the selfie kept from the best frame (the URL sealed
     # as in DocumentScan.files).
     files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

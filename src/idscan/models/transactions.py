@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from idscan.models.base import Base, UTCDateTime
@@ -16,6 +16,7 @@ class Transaction(Base):
     __table_args__ = (
         Index("ix_transactions_account_created", "account_id", "created_at", "id"),
         Index("ix_transactions_state_expires", "state", "expires_at"),
+        Index("ix_transactions_test_created", "test", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -25,6 +26,8 @@ class Transaction(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(JSON)
     locale: Mapped[str] = mapped_column(String(10))
     mobile_only: Mapped[bool] = mapped_column(Boolean)
+    # Created with a test key: specimen data only, scripted outcomes allowed, erased after 24 h.
+    test: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     return_url: Mapped[str | None] = mapped_column(String(2048))
     scan_return_url: Mapped[str | None] = mapped_column(String(2048))
     allowed_origins: Mapped[list[str] | None] = mapped_column(JSON)

@@ -18,8 +18,8 @@ class Metrics:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
             "idscan_http_requests_total",
-            "HTTP requests by route template, method and status.",
-            ["method", "route", "status"],
+            "HTTP requests by route template, method, status and mode (live, test; none: no API key).",
+            ["method", "route", "status", "mode"],
             registry=self.registry,
         )
         self.latency = Histogram(
@@ -31,17 +31,20 @@ class Metrics:
         )
         self.webhook_deliveries = Counter(
             "idscan_webhook_delivery_attempts_total",
-            "Webhook delivery attempts by outcome (success, http_error, timeout, network_error, refused).",
-            ["outcome"],
+            "Webhook delivery attempts by outcome (success, http_error, timeout, network_error, refused) "
+            "and mode (live, test).",
+            ["outcome", "mode"],
             registry=self.registry,
         )
 
-    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(method, route, str(status)).inc()
+    def observe_request(
+        self, method: str, route: str, status: int, seconds: float, mode: str = "none"
+    ) -> None:
+        self.requests.labels(method, route, str(status), mode).inc()
         self.latency.labels(method, route).observe(seconds)
 
-    def count_delivery(self, outcome: str) -> None:
-        self.webhook_deliveries.labels(outcome).inc()
+    def count_delivery(self, outcome: str, mode: str = "live") -> None:
+        self.webhook_deliveries.labels(outcome, mode).inc()
 
     def watch_queues(self, read: Callable[[], Sequence[QueueStats]]) -> None:
         self.registry.register(_Queues(read))

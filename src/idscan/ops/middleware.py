@@ -95,7 +95,7 @@ class RequestGuard:
         finally:
             elapsed = time.perf_counter() - started
             template = getattr(scope.get("route"), "path", None) or "unmatched"
-            self.metrics.observe_request(method, template, status, elapsed)
+            self.metrics.observe_request(method, template, status, elapsed, scope.get("idscan.mode", "none"))
             if self.access_log:
                 extra = {
                     "method": method,

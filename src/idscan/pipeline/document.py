@@ -27,6 +27,7 @@ from idscan.models import DocumentScan, Task, Transaction
 from idscan.pipeline import images
 from idscan.pipeline.outcome import reading_aad, record_task_outcome, want_face_match
 from idscan.results import service as results
+from idscan.testmode import specimen
 from idscan.transactions.policy import DocumentScanPolicy, policy_of
 from idscan.transactions.states import TaskState, TaskType, TransactionState
 
@@ -41,6 +42,7 @@ class AttemptInput:
     partner_key: str | None  # the earlier side this upload completes
     partner_is_front: bool
     today: date
+    test: bool = False  # a test transaction: its documents are generated specimens
 
 
 @dataclass
@@ -86,6 +88,7 @@ def load(ctx: Container, attempt_id: str) -> AttemptInput | None:
             partner_key=partner_key,
             partner_is_front=partner_is_front,
             today=attempt.created_at.date(),
+            test=trx.test,
         )
 
 
@@ -97,22 +100,28 @@ def analyse(ctx: Container, inp: AttemptInput) -> Analysis:
     upload = ctx.blobs.get(inp.upload_key)
     partner = ctx.blobs.get(inp.partner_key) if inp.partner_key else None
     front, back = (partner, upload) if partner is not None and inp.partner_is_front else (upload, partner)
+    wants_portrait = TaskType.FACE_MATCH in inp.tasks
     params = ReadParams(
         today=inp.today,
         rules=inp.policy.document_rules(inp.today),
-        require_portrait=TaskType.FACE_MATCH in inp.tasks,
+        # A specimen's portrait is a drawing no face detector finds; its place is known instead.
+        require_portrait=wants_portrait and not inp.test,
     )
     try:
         reading = read_document(front, back, params, ctx.engines)
     except UnsupportedImageError:
         return Analysis(code=AttemptCode.UNSUPPORTED_FILE)
+    files = derived_files(reading, inp.policy.redact_fields)
+    redacted = RedactField.PORTRAIT in inp.policy.redact_fields
+    if inp.test and wants_portrait and reading.sides and "portrait" not in files and not redacted:
+        files["portrait"] = images.jpeg(specimen.portrait_crop(reading.sides[0].image))
     return Analysis(
         code=reading.code,
         score=round(reading.score, 4),
         document_type=reading.document_type,
         side=reading.sides[-1].side if reading.sides else None,
         reading=reading_record(reading),
-        files=derived_files(reading, inp.policy.redact_fields),
+        files=files,
     )
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from idscan.container import Container
 from idscan.db import transaction
-from idscan.models import Transaction
+from idscan.models import LivenessSession, Transaction
 from idscan.pipeline.outcome import PROCESSING_FAILED, record_task_outcome
 from idscan.results import service as results
+from idscan.testmode import scripted as testmode_scripted
+from idscan.testmode.outcomes import Outcome
 from idscan.transactions.states import TaskState, TaskType, TransactionState
 from idscan.vision.images import decode_image
 from idscan.vision.matching import MatchParams, compare_faces
@@ -20,6 +24,7 @@ class MatchInput:
     transaction_id: str
     portrait_key: str
     selfie_key: str
+    scripted: Outcome | None = None  # test mode: the comparison to record instead of the model's
 
 
 @dataclass(frozen=True)
@@ -41,11 +46,25 @@ def load(ctx: Container, transaction_id: str) -> MatchInput | None:
         selfie = _file_key(results.selfie_files(session, trx.id), "selfie")
         if portrait is None or selfie is None:
             return None
-        return MatchInput(trx.id, portrait, selfie)
+        script = None
+        if trx.test:
+            script = session.scalars(
+                select(LivenessSession.scripted)
+                .where(LivenessSession.transaction_id == trx.id, LivenessSession.passed.is_(True))
+                .order_by(LivenessSession.processed_at.desc())
+                .limit(1)
+            ).first()
+        return MatchInput(trx.id, portrait, selfie, Outcome(script) if script else None)
 
 
 def _file_key(files: list[dict[str, Any]], kind: str) -> str | None:
     return next((str(f["key"]) for f in files if f["type"] == kind), None)
+
+
+def scripted(inp: MatchInput) -> MatchOutcome:
+    assert inp.scripted is not None
+    script = testmode_scripted.match(inp.scripted)
+    return MatchOutcome(script.score, script.passed, None)
 
 
 def analyse(ctx: Container, inp: MatchInput) -> MatchOutcome:
@@ -85,4 +104,4 @@ def run(ctx: Container, transaction_id: str) -> None:
     inp = load(ctx, transaction_id)
     if inp is None:
         return
-    record(ctx, inp, analyse(ctx, inp))
+    record(ctx, inp, scripted(inp) if inp.scripted is not None else analyse(ctx, inp))

@@ -19,6 +19,9 @@ from idscan.pipeline import images
 from idscan.pipeline.frames import unpack_frames
 from idscan.pipeline.outcome import PROCESSING_FAILED, record_task_outcome, want_face_match
 from idscan.results import service as results
+from idscan.testmode import scripted as testmode_scripted
+from idscan.testmode import specimen
+from idscan.testmode.outcomes import Outcome
 from idscan.transactions.states import TaskState, TaskType, TransactionState
 from idscan.vision.liveness import judge
 from idscan.vision.liveness_frames import EncodedFrame, readable
@@ -32,6 +35,7 @@ class SessionInput:
     plan: ChallengePlan
     frames_key: str
     submitted_at: datetime
+    scripted: Outcome | None = None  # test mode: the verdict to record instead of judging frames
 
 
 @dataclass
@@ -58,6 +62,7 @@ def load(ctx: Container, session_id: str) -> SessionInput | None:
             plan=ChallengePlan.from_json(json.dumps(live.plan)),
             frames_key=live.frames_key,
             submitted_at=live.submitted_at,
+            scripted=Outcome(live.scripted) if live.scripted else None,
         )
 
 
@@ -78,6 +83,18 @@ def analyse(ctx: Container, inp: SessionInput) -> Verdict:
         score=round(float(verdict.score), 4),
         reasons=[str(r.code) for r in verdict.reasons],
         selfie=selfie if verdict.passed else None,
+    )
+
+
+def scripted(inp: SessionInput) -> Verdict:
+    """Test mode: the scripted verdict, with a drawn specimen selfie where a real one would be kept."""
+    assert inp.scripted is not None
+    script = testmode_scripted.liveness(inp.scripted)
+    return Verdict(
+        passed=script.passed,
+        score=script.score,
+        reasons=list(script.reasons),
+        selfie=specimen.selfie(int(inp.session_id[:8], 16)) if script.passed else None,
     )
 
 
@@ -136,4 +153,4 @@ def run(ctx: Container, session_id: str) -> None:
     inp = load(ctx, session_id)
     if inp is None:
         return
-    record(ctx, inp, analyse(ctx, inp))
+    record(ctx, inp, scripted(inp) if inp.scripted is not None else analyse(ctx, inp))

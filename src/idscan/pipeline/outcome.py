@@ -31,9 +31,30 @@ def reading_aad(attempt_id: str) -> bytes:
     return f"reading:{attempt_id}".encode()
 
 
+# The tasks that cannot run once a task has failed for good: the selfie follows the document, and
+# the comparison needs both.
+_DEPENDENTS = {
+    TaskType.DOCUMENT_SCAN: (TaskType.FACE_LIVENESS, TaskType.FACE_MATCH),
+    TaskType.FACE_LIVENESS: (TaskType.FACE_MATCH,),
+}
+
+
 def record_task_outcome(
     ctx: Container, session: Session, trx: Transaction, task: Task, state: TaskState
 ) -> None:
+    """Move the task and emit its event; a definitive failure also fails the tasks that can no
+    longer run, so the transaction completes now instead of waiting for its expiry."""
+    _move(session, trx, task, state)
+    if state is TaskState.FAILED:
+        for dependent in _DEPENDENTS.get(TaskType(task.type), ()):
+            blocked = trx.task(dependent)
+            if blocked is not None and blocked.state == TaskState.PENDING:
+                _move(session, trx, blocked, TaskState.FAILED)
+    if transaction_outcome(TaskState(t.state) for t in trx.tasks) is TransactionState.COMPLETED:
+        complete(ctx, session, trx)
+
+
+def _move(session: Session, trx: Transaction, task: Task, state: TaskState) -> None:
     task.state = move_task(TaskState(task.state), state)
     task.updated_at = utcnow()
     webhooks.emit(
@@ -45,8 +66,6 @@ def record_task_outcome(
             "task": {"type": task.type, "state": task.state},
         },
     )
-    if transaction_outcome(TaskState(t.state) for t in trx.tasks) is TransactionState.COMPLETED:
-        complete(ctx, session, trx)
 
 
 def want_face_match(session: Session, trx: Transaction) -> None:

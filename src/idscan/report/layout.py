@@ -24,6 +24,7 @@ RULE = colors.HexColor("#cbd2d9")
 HEAD_BG = colors.HexColor("#f0f4f8")
 PASS = colors.HexColor("#1e7b4a")
 FAIL = colors.HexColor("#b42318")
+TEST = colors.HexColor("#6b3a00")  # test transactions: dark amber, white text as on the verdict bar
 MARGIN = 18 * mm
 WIDTH = A4[0] - 2 * MARGIN
 

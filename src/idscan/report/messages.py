@@ -42,6 +42,11 @@ _CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Niet geverifieerd: een taak is niet geslaagd",
         "Non vérifiée : une tâche a échoué",
     ),
+    "test_mode": (
+        "TEST: a test key's transaction on a generated SPECIMEN, not a real person",
+        "TEST: transactie van een testsleutel met een gegenereerd SPECIMEN, geen echt persoon",
+        "TEST : transaction d'une clé de test sur un SPECIMEN généré, pas une vraie personne",
+    ),
     "summary": ("Summary", "Samenvatting", "Synthèse"),
     "task": ("Task", "Taak", "Tâche"),
     "state": ("State", "Status", "État"),

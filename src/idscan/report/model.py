@@ -124,6 +124,7 @@ class Report:
     images: tuple[ReportImage, ...] = ()
     withheld_images: tuple[WithheldImage, ...] = ()
     look: Look | None = None  # the account's branding (the simple report only)
+    test: bool = False  # a test transaction's: marked as such on every page that shows the verdict
 
     @property
     def passed(self) -> bool:
@@ -153,6 +154,7 @@ class ReportSource:
     attempts: Sequence[Attempt] = ()
     images: Sequence[ReportImage] = ()
     look: Look | None = None
+    test: bool = False
 
 
 def build_report(source: ReportSource, kind: ReportKind, *, generated: dt.datetime) -> Report:
@@ -200,6 +202,7 @@ def build_report(source: ReportSource, kind: ReportKind, *, generated: dt.dateti
         # The simple report is the integrator's to hand on, in its colours; the sealed extended
         # report is evidence and keeps the service's own neutral look.
         look=source.look if kind is ReportKind.SIMPLE else None,
+        test=source.test,
     )
 
 

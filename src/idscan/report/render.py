@@ -35,6 +35,7 @@ from idscan.report.layout import (
     FAIL,
     MARGIN,
     PASS,
+    TEST,
     WIDTH,
     Footer,
     grid,
@@ -167,7 +168,21 @@ def _verdict(report: Report, styles: dict[str, ParagraphStyle], fonts: FontSet) 
             ]
         )
     )
-    return [Spacer(1, 8), bar]
+    if not report.test:
+        return [Spacer(1, 8), bar]
+    mark = Table([[para(text(loc, "test_mode"), styles["verdict"])]], colWidths=[WIDTH], hAlign="LEFT")
+    mark.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), fonts.regular),
+                ("BACKGROUND", (0, 0), (-1, -1), TEST),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    return [Spacer(1, 8), mark, Spacer(1, 4), bar]
 
 
 def _summary(report: Report, styles: dict[str, ParagraphStyle]) -> list[Flowable]:

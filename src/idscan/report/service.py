@@ -98,6 +98,7 @@ def _source(
         result=result,
         attempts=_attempts(session, trx.id),
         images=images,
+        test=trx.test,
         look=branding.look_of(session, trx.account_id),
     )
 

@@ -31,7 +31,12 @@ def create_transaction(
 ) -> schemas.TransactionCreated:
     with transaction(c.session_factory) as session:
         return service.create(
-            session, c.keyring, principal.account_id, body, c.settings.effective_public_base_url
+            session,
+            c.keyring,
+            principal.account_id,
+            body,
+            c.settings.effective_public_base_url,
+            test=principal.test,
         )
 
 

@@ -261,6 +261,9 @@ class TransactionCreated(_Out):
     return_url: str | None = Field(alias="returnUrl")
     scan_return_url: str | None = Field(alias="scanReturnUrl")
     allowed_origins: list[str] | None = Field(alias="allowedOrigins")
+    test: bool = Field(
+        default=False, description="Made with a test key: specimen data and scripted outcomes (ours)."
+    )
 
 
 class AttemptFile(_Out):
@@ -301,6 +304,9 @@ class TransactionOut(_Out):
     completed: str | None
     result_id: str | None = Field(alias="resultId")
     tasks: list[TaskOut]
+    test: bool = Field(
+        default=False, description="Made with a test key: specimen data and scripted outcomes (ours)."
+    )
 
 
 class TransactionSummary(_Out):
@@ -312,6 +318,9 @@ class TransactionSummary(_Out):
     expires: str
     completed: str | None
     result_id: str | None = Field(alias="resultId")
+    test: bool = Field(
+        default=False, description="Made with a test key: specimen data and scripted outcomes (ours)."
+    )
 
 
 class TransactionPage(_Out):

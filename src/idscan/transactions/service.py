@@ -38,7 +38,13 @@ def _capability_aad(transaction_id: str) -> bytes:
 
 
 def create(
-    session: Session, keyring: Keyring, account_id: str, data: schemas.TransactionCreate, public_base_url: str
+    session: Session,
+    keyring: Keyring,
+    account_id: str,
+    data: schemas.TransactionCreate,
+    public_base_url: str,
+    *,
+    test: bool = False,
 ) -> schemas.TransactionCreated:
     """POST /transactions. Plain inserts: this is the hottest write of the API."""
     now = utcnow().replace(microsecond=0)
@@ -53,6 +59,7 @@ def create(
         "settings": data.settings.model_dump(mode="json", by_alias=True),
         "locale": data.locale,
         "mobile_only": data.mobile_only,
+        "test": test,
         "return_url": data.return_url,
         "scan_return_url": data.scan_return_url,
         "allowed_origins": data.allowed_origins,
@@ -90,6 +97,7 @@ def create(
         return_url=data.return_url,
         scan_return_url=data.scan_return_url,
         allowed_origins=data.allowed_origins,
+        test=test,
     )
 
 
@@ -132,6 +140,7 @@ def list_page(
                 expires=iso(t.expires_at) or "",
                 completed=iso(t.completed_at),
                 result_id=t.result_id,
+                test=t.test,
             )
             for t in page
         ],
@@ -221,6 +230,29 @@ def erase_past_retention(session: Session, before: datetime, *, batch: int = 200
     return erased
 
 
+TEST_DATA_HOURS = 24
+
+
+def erase_test_data(session: Session, before: datetime, *, batch: int = 200) -> list[str]:
+    """Test transactions hold specimen data only and are not kept: a day after creation they are
+    erased whatever their state (a pending one expires first, which tells the integrator)."""
+    query = (
+        select(Transaction)
+        .where(Transaction.test.is_(True), Transaction.created_at < before, Transaction.erased_at.is_(None))
+        .order_by(Transaction.created_at)
+        .limit(batch)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    erased = []
+    for transaction in session.scalars(query):
+        if transaction.state == TransactionState.PENDING:
+            change_state(session, transaction, TransactionState.EXPIRED)
+        erase_personal_data(session, transaction)
+        erased.append(transaction.id)
+    return erased
+
+
 def blob_prefix(transaction_id: str) -> str:
     return f"transactions/{transaction_id}/"
 
@@ -228,7 +260,7 @@ def blob_prefix(transaction_id: str) -> str:
 _DETAIL = (
     select(
         _T.c.account_id, _T.c.state, _T.c.settings, _T.c.created_at, _T.c.expires_at, _T.c.completed_at,
-        _T.c.result_id, _T.c.erased_at, _T.c.locale, _T.c.capability_sealed,
+        _T.c.result_id, _T.c.erased_at, _T.c.locale, _T.c.capability_sealed, _T.c.test,
         _K.c.type, _K.c.state.label("task_state"), _K.c.attempts, _K.c.attempts_invoiced,
     )
     .join_from(_T, _K, _K.c.transaction_id == _T.c.id)
@@ -265,6 +297,7 @@ def read_detail(
         expires=iso(row.expires_at) or "",
         completed=iso(row.completed_at),
         result_id=row.result_id,
+        test=row.test,
         tasks=[
             schemas.TaskOut(
                 type=task.type,

@@ -24,14 +24,15 @@ def sweep(ctx: Container, payload: dict[str, Any]) -> None:
 
 
 def run_sweep(ctx: Container) -> int:
-    """Expire every overdue pending transaction and erase what is past retention, a batch per
-    database transaction. Returns how many transactions changed."""
+    """Expire every overdue pending transaction and erase what is past retention (test transactions:
+    a day), a batch per database transaction. Returns how many transactions changed."""
     now = utcnow()
     retention = timedelta(days=ctx.settings.transactions.retention_days)
     total = 0
     steps: tuple[Callable[[Session], list[str]], ...] = (
         lambda session: service.expire_due(session, now),
         lambda session: service.erase_past_retention(session, now - retention),
+        lambda session: service.erase_test_data(session, now - timedelta(hours=service.TEST_DATA_HOURS)),
     )
     for step in steps:
         while True:

@@ -15,13 +15,14 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from idscan.container import Container
 from idscan.db import transaction
 from idscan.lib.clock import utcnow
 from idscan.lib.ids import new_uuid
-from idscan.models import Event, Webhook, WebhookAttempt, WebhookDelivery
+from idscan.models import Account, Event, Webhook, WebhookAttempt, WebhookDelivery
 from idscan.webhooks import delivery, service
 from idscan.webhooks.states import DeliveryState, next_wait
 
@@ -54,6 +55,7 @@ def send(ctx: Container, delivery_id: str, *, why: Send = Send.SCHEDULED, number
         assert event is not None
         url, headers, body = webhook.url, service.custom_headers(ctx.keyring, webhook), dict(event.body)
         secret = service.signing_secret(ctx.keyring, webhook)
+        mode = session.scalars(select(Account.mode).where(Account.id == webhook.account_id)).one()
     started = utcnow()
     outcome = delivery.attempt(
         ctx.outbound,
@@ -64,7 +66,7 @@ def send(ctx: Container, delivery_id: str, *, why: Send = Send.SCHEDULED, number
         body=body,
         now=started,
     )
-    ctx.metrics.count_delivery(outcome.outcome)
+    ctx.metrics.count_delivery(outcome.outcome, mode)
     with transaction(ctx.session_factory) as session:
         record = session.get(WebhookDelivery, delivery_id, with_for_update=True)
         if record is None or (why is Send.SCHEDULED and record.state != DeliveryState.PENDING):

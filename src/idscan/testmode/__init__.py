@@ -1,0 +1,1 @@
+"""Test mode: specimen documents and scripted outcomes, run through the real pipeline."""
