@@ -100,8 +100,8 @@ def test_metrics_count_requests_by_route_template(client: TestClient, caller: Ca
     client.get("/healthz")  # no API key: mode "none"
     text = client.get("/metrics").text
     assert (
-        'idscan_http_requests_total{method="POST",mode="live",route="/id-scan/v1/transactions",status="201"} 1.0'
-        in text
+        'idscan_http_requests_total{method="POST",mode="live",route="/id-scan/v1/transactions",'
+        'status="201"} 1.0' in text
     )
     assert 'route="/id-scan/v1/transactions/{transaction_id}",status="200"' in text
     assert 'idscan_http_requests_total{method="GET",mode="none",route="/healthz",status="200"}' in text

@@ -25,6 +25,7 @@ async function waitUntilJudged(sent) {
 }
 
 for (const button of buttons()) {
+  button.disabled = false;
   button.addEventListener("click", async () => {
     for (const other of buttons()) other.disabled = true;
     status.textContent = config.texts.checking;
