@@ -77,11 +77,13 @@ postgres:
 		for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 
 lint:
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff format --check src tests bench examples
 
+# The package (pyproject's [tool.mypy]), then the examples that integrators copy, as strictly.
 typecheck:
 	$(BIN)/mypy
+	$(BIN)/mypy examples/shop/app.py
 
 imports:
 	$(BIN)/lint-imports
