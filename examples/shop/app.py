@@ -20,8 +20,7 @@ import os
 import secrets
 import sys
 import threading
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -199,17 +198,9 @@ class Shop:
             return sum(1 for e in self.events.values() if _transaction_of(e).get("id") == transaction_id)
 
 
-def create_app(shop: Shop, *, register: bool = True) -> FastAPI:
-    """The shop's web app; with `register`, it subscribes its webhook on startup."""
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if register:
-            await run_in_threadpool(shop.register_webhook)
-            log.info("webhook registered: %s", shop.config.webhook_url)
-        yield
-
-    app = FastAPI(title="idscan example shop", lifespan=lifespan, docs_url=None, redoc_url=None)
+def create_app(shop: Shop) -> FastAPI:
+    """The shop's web app: its routes only translate HTTP to the shop's methods."""
+    app = FastAPI(title="idscan example shop", docs_url=None, redoc_url=None)
     app.state.shop = shop
 
     def owned(transaction_id: str, session: str | None) -> Verification:
@@ -269,9 +260,9 @@ def main(argv: list[str]) -> None:
     config = Config.from_env()
     with IdScanClient(config.idscan_url, config.kid, config.secret) as client:
         shop = Shop(config, client)
+        shop.register_webhook()  # at every start: an existing subscription is reused
+        print(f"webhook registered: {config.webhook_url}")
         if argv[1:] == ["register-webhook"]:
-            shop.register_webhook()
-            print(f"webhook registered: {config.webhook_url}")
             return
         print(f"shop: {config.public_url}  (the redirect variant: {config.public_url}/?mode=redirect)")
         uvicorn.run(create_app(shop), host=os.environ.get("SHOP_HOST", "127.0.0.1"), port=config.port)

@@ -64,6 +64,7 @@ def shop(idscan: tuple[str, Container]) -> Iterator[tuple[str, Shop]]:
     )
     with IdScanClient(base, key.kid, key.secret) as client:
         state = Shop(config, client)
+        state.register_webhook()  # as main() does at startup
         with serving(create_app(state), port) as url:
             yield url, state
 
@@ -179,7 +180,7 @@ def offline_shop() -> Iterator[tuple[TestClient, Shop]]:
     config = Config(idscan_url="http://127.0.0.1:9", kid="kid", secret="secret")
     with IdScanClient(config.idscan_url, config.kid, config.secret) as client:
         state = Shop(config, client, webhook_secret=SECRET)
-        yield TestClient(create_app(state, register=False)), state
+        yield TestClient(create_app(state)), state
 
 
 def test_the_shop_refuses_a_webhook_with_a_bad_signature(offline_shop: tuple[TestClient, Shop]) -> None:
