@@ -225,7 +225,8 @@ def create_app(shop: Shop) -> FastAPI:
             service = urlsplit(created.url)  # the service as the browser reaches it
             embed = f"{service.scheme}://{service.netloc}/id-scan/v1/embed.js"
             response = JSONResponse({"transactionId": created.id, "url": created.url, "embedScript": embed})
-        response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="lax")
+        secure = shop.config.public_url.startswith("https:")
+        response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="lax", secure=secure)
         return response
 
     @app.get("/return")
