@@ -121,8 +121,11 @@ def test_the_embedded_verification_ends_verified_with_the_document_number(
     page.on("request", lambda r: None if r.url.startswith(ours) else outside.append(r.url))
     page.goto(url)
     page.get_by_role("button", name="Verify").click()
-    frame = page.frame_locator("#verification iframe")
-    frame.locator('button[data-test-outcome="document_valid"]').click()
+    frame = page.wait_for_selector("#verification iframe").content_frame()
+    assert frame is not None
+    # The buttons work once the page's scripts have run (a click before is lost).
+    frame.wait_for_url(f"{state.config.idscan_url}/**", wait_until="load")
+    frame.click('button[data-test-outcome="document_valid"]')
     page.wait_for_selector('#outcome[data-state="verified"]', timeout=45_000)
     screenshot(page, "example-shop-embedded-verified")
     transaction_id, number = the_verification(state)
@@ -139,7 +142,9 @@ def test_the_redirect_variant_comes_back_to_return_verified(
     page = context.new_page()
     page.goto(f"{url}/?mode=redirect")
     page.get_by_role("button", name="Verify").click()
-    page.locator('button[data-test-outcome="document_valid"]').click()  # the hosted page itself
+    # The hosted page itself; its buttons work once its scripts have run (a click before is lost).
+    page.wait_for_url(f"{state.config.idscan_url}/**", wait_until="load")
+    page.click('button[data-test-outcome="document_valid"]')
     page.wait_for_url(re.compile(re.escape(f"{url}/return?trxid=") + ".*resultid="), timeout=45_000)
     page.wait_for_selector('#outcome[data-state="verified"]', timeout=20_000)
     screenshot(page, "example-shop-redirect-verified")
