@@ -10,9 +10,11 @@ import base64
 import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import pytest
 from examples.shop.app import Config, Shop, create_app, outcome_of
 from fastapi.testclient import TestClient
@@ -21,6 +23,7 @@ from standardwebhooks.webhooks import Webhook
 
 from idscan.app import create_app as create_service
 from idscan.auth import service as auth_service
+from idscan.auth.tokens import issue
 from idscan.bootstrap import build_container
 from idscan.client import IdScanClient
 from idscan.config import Settings
@@ -52,21 +55,39 @@ def idscan(settings: Settings) -> Iterator[tuple[str, Container]]:
         container.close()
 
 
-@pytest.fixture
-def shop(idscan: tuple[str, Container]) -> Iterator[tuple[str, Shop]]:
+@contextmanager
+def running_shop(idscan: tuple[str, Container], tasks: tuple[str, ...]) -> Iterator[tuple[str, Shop]]:
     """The example shop, as `python examples/shop/app.py` runs it, with a test-mode credential."""
     base, container = idscan
     with transaction(container.session_factory) as session:
         key = auth_service.create_credential(session, container.keyring, "shop", test=True)
     port = free_port()
     config = Config(
-        idscan_url=base, kid=key.kid, secret=key.secret, port=port, public_url=f"http://127.0.0.1:{port}"
+        idscan_url=base,
+        kid=key.kid,
+        secret=key.secret,
+        port=port,
+        public_url=f"http://127.0.0.1:{port}",
+        tasks=tasks,
     )
     with IdScanClient(base, key.kid, key.secret) as client:
         state = Shop(config, client)
         state.register_webhook()  # as main() does at startup
         with serving(create_app(state), port) as url:
             yield url, state
+
+
+@pytest.fixture
+def shop(idscan: tuple[str, Container]) -> Iterator[tuple[str, Shop]]:
+    with running_shop(idscan, ("document_scan",)) as running:
+        yield running
+
+
+@pytest.fixture
+def face_shop(idscan: tuple[str, Container]) -> Iterator[tuple[str, Shop]]:
+    """The shop configured with every task (SHOP_TASKS=document_scan,face_liveness,face_match)."""
+    with running_shop(idscan, ("document_scan", "face_liveness", "face_match")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +176,33 @@ def test_the_redirect_variant_comes_back_to_return_verified(
         "documentNumber": number,
         "reasons": [],
     }
+
+
+def simulate(shop: Shop, transaction_id: str, outcome: str) -> None:
+    """What the test page's buttons do, through the API (test keys only)."""
+    config = shop.config
+    response = httpx.post(
+        f"{config.idscan_url}/id-scan/v1/test/transactions/{transaction_id}/simulate",
+        json={"outcome": outcome},
+        headers={"Authorization": f"Bearer {issue(config.kid, config.secret)}"},
+    )
+    assert response.status_code == 202, response.text
+
+
+def test_the_webhook_alone_settles_a_failed_verification(face_shop: tuple[str, Shop]) -> None:
+    url, state = face_shop
+    with httpx.Client(base_url=url) as customer:  # keeps the shop's session cookie
+        transaction_id = customer.post("/verifications", params={"mode": "embed"}).json()["transactionId"]
+        simulate(state, transaction_id, "document_valid")
+        eventually(lambda: state.idscan.get_transaction(transaction_id).tasks[0].state == "completed", 30)
+        simulate(state, transaction_id, "face_mismatch")
+        # Nobody asks the shop: the webhook makes it read the result.
+        eventually(lambda: state.verifications[transaction_id].outcome is not None, 30)
+        assert webhook_said_completed(state, transaction_id)
+        answer = customer.get(f"/verifications/{transaction_id}").json()
+        assert httpx.get(f"{url}/verifications/{transaction_id}").status_code == 404  # another browser
+    assert answer["state"] == "not_verified"
+    assert any(reason.startswith("face_match_") for reason in answer["reasons"]), answer
 
 
 def test_the_webhook_is_registered_once(shop: tuple[str, Shop]) -> None:
