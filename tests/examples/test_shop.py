@@ -23,7 +23,6 @@ from standardwebhooks.webhooks import Webhook
 
 from idscan.app import create_app as create_service
 from idscan.auth import service as auth_service
-from idscan.auth.tokens import issue
 from idscan.bootstrap import build_container
 from idscan.client import IdScanClient
 from idscan.config import Settings
@@ -178,24 +177,13 @@ def test_the_redirect_variant_comes_back_to_return_verified(
     }
 
 
-def simulate(shop: Shop, transaction_id: str, outcome: str) -> None:
-    """What the test page's buttons do, through the API (test keys only)."""
-    config = shop.config
-    response = httpx.post(
-        f"{config.idscan_url}/id-scan/v1/test/transactions/{transaction_id}/simulate",
-        json={"outcome": outcome},
-        headers={"Authorization": f"Bearer {issue(config.kid, config.secret)}"},
-    )
-    assert response.status_code == 202, response.text
-
-
 def test_the_webhook_alone_settles_a_failed_verification(face_shop: tuple[str, Shop]) -> None:
     url, state = face_shop
     with httpx.Client(base_url=url) as customer:  # keeps the shop's session cookie
         transaction_id = customer.post("/verifications", params={"mode": "embed"}).json()["transactionId"]
-        simulate(state, transaction_id, "document_valid")
+        state.idscan.simulate(transaction_id, "document_valid")  # what the page's buttons do
         eventually(lambda: state.idscan.get_transaction(transaction_id).tasks[0].state == "completed", 30)
-        simulate(state, transaction_id, "face_mismatch")
+        state.idscan.simulate(transaction_id, "face_mismatch")
         # Nobody asks the shop: the webhook makes it read the result.
         eventually(lambda: state.verifications[transaction_id].outcome is not None, 30)
         assert webhook_said_completed(state, transaction_id)
