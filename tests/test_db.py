@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import anyio
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
+from idscan import db
+from idscan.container import Container
 from idscan.db import make_engine, make_unpooled_engine
+
+NOW = "2026-12-05 00:00:00"
 
 
 @pytest.fixture(autouse=True)
@@ -52,3 +58,39 @@ def test_an_existing_database_open_to_others_is_tightened(tmp_path: Path) -> Non
         conn.execute(text("INSERT INTO t VALUES (1)"))
         assert {p.name: mode(p) for p in tmp_path.iterdir()} == {p.name: 0o600 for p in tmp_path.iterdir()}
     engine.dispose()
+
+
+def test_hot_path_reads_and_writes_commit_roll_back_and_pick_their_thread(container: Container) -> None:
+    """SQLite runs them on the event loop's own thread (no hop); PostgreSQL in a worker thread."""
+    engine = container.engine
+    loop_thread = threading.get_ident()
+    seen: list[int] = []
+
+    def insert(conn: Connection) -> int:
+        seen.append(threading.get_ident())
+        conn.execute(
+            text("INSERT INTO accounts (id, name, mode, created_at) VALUES ('a1', 'x', 'live', :t)"),
+            {"t": NOW},
+        )
+        return 1
+
+    def insert_then_fail(conn: Connection) -> int:
+        conn.execute(
+            text("INSERT INTO accounts (id, name, mode, created_at) VALUES ('a2', 'y', 'live', :t)"),
+            {"t": NOW},
+        )
+        raise RuntimeError("after the insert")
+
+    def count(conn: Connection) -> int:
+        seen.append(threading.get_ident())
+        return int(conn.execute(text("SELECT count(*) FROM accounts WHERE id IN ('a1', 'a2')")).scalar_one())
+
+    async def scenario() -> int:
+        await db.write(engine, insert)
+        with pytest.raises(RuntimeError, match="after the insert"):
+            await db.write(engine, insert_then_fail)
+        return await db.read(engine, count)
+
+    assert anyio.run(scenario) == 1  # the first committed, the second rolled back
+    inline = engine.dialect.name == "sqlite"
+    assert [thread == loop_thread for thread in seen] == [inline, inline]

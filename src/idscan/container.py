@@ -72,7 +72,8 @@ class Container:
         self.engine.dispose()
 
 
-def get_container(request: Request) -> Container:
-    """FastAPI dependency: the container the app was built with."""
+async def get_container(request: Request) -> Container:
+    """FastAPI dependency: the container the app was built with (async: a sync dependency would
+    cost a thread-pool hop on every request)."""
     container: Container = request.app.state.container
     return container

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio.to_thread
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -17,6 +18,7 @@ from idscan.lib.files import private_file
 
 SessionFactory = sessionmaker[Session]
 WRITE_OPTION = "idscan_write"
+T = TypeVar("T")
 
 
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
@@ -117,3 +119,41 @@ def _sqlite_write_lock(engine: Engine) -> threading.Lock:
         if lock is None:
             lock = _write_locks[engine] = threading.Lock()
         return lock
+
+
+async def read(engine: Engine, query: Callable[[Connection], T]) -> T:
+    """Run a short read-only `query` on a connection, for async routes on the hot path.
+
+    SQLite is a local file whose WAL readers never wait for a writer: a read of a few rows costs less
+    than the hop to a worker thread, so it runs right here on the event loop. Any other database is
+    across a network, whose stalls must not stop the loop: there the query runs in a worker thread.
+    """
+
+    def run() -> T:
+        with engine.connect() as conn:
+            return query(conn)
+
+    if engine.dialect.name == "sqlite":
+        return run()
+    return await anyio.to_thread.run_sync(run)
+
+
+async def write(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """Run a short unit of work that writes, on a connection in one database transaction (committed
+    on success), for async routes on the hot path.
+
+    On SQLite it runs right here: writers are serialised by the file's one lock anyway, and a worker
+    thread per request would only add hops and lock hand-offs between threads; the process's other
+    writers (the job worker) hold that lock for milliseconds. Elsewhere it runs in a worker thread.
+    """
+
+    def run() -> T:
+        lock = _sqlite_write_lock(engine) if engine.dialect.name == "sqlite" else nullcontext()
+        with lock, engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                return work(conn)
+
+    if engine.dialect.name == "sqlite":
+        return run()
+    return await anyio.to_thread.run_sync(run)

@@ -114,6 +114,13 @@ REJECTIONS = {
     "empty": (lambda: "", SECRET.encode()),
     "header not an object": (lambda: f"{b64(b'[1]')}.{b64(b'{}')}.x", SECRET.encode()),
     "oversized": (lambda: "a" * 9000 + ".b.c", SECRET.encode()),
+    # The signature must be the canonical base64url of the MAC: lenient decoders accept these.
+    "padded signature": (lambda: forge(good_header(), claims()) + "=", SECRET.encode()),
+    "signature with a stray character": (
+        lambda: forge(good_header(), claims())[:-3] + "*" + forge(good_header(), claims())[-3:],
+        SECRET.encode(),
+    ),
+    "payload not an object": (lambda: forge(good_header(), [1, 2]), SECRET.encode()),  # type: ignore[arg-type]
 }
 
 

@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel
 
-from idscan import pagination
+from idscan import db, pagination
 from idscan.auth.dependencies import Principal, require_principal
 from idscan.container import Container, get_container
 from idscan.db import transaction
@@ -25,19 +26,28 @@ PrincipalDep = Annotated[Principal, Depends(require_principal)]
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
+def _json(model: BaseModel, status_code: int = 200) -> Response:
+    """The hot routes answer their model serialised once: returned as a model, FastAPI would
+    validate it against the response model again before serialising it."""
+    return Response(model.model_dump_json(by_alias=True), status_code, media_type="application/json")
+
+
 @router.post("/transactions", status_code=201, response_model=schemas.TransactionCreated)
-def create_transaction(
+async def create_transaction(
     body: schemas.TransactionCreate, principal: PrincipalDep, c: ContainerDep
-) -> schemas.TransactionCreated:
-    with transaction(c.session_factory) as session:
-        return service.create(
-            session,
+) -> Response:
+    created = await db.write(
+        c.engine,
+        lambda conn: service.create(
+            conn,
             c.keyring,
             principal.account_id,
             body,
             c.settings.effective_public_base_url,
             test=principal.test,
-        )
+        ),
+    )
+    return _json(created, 201)
 
 
 @router.get(
@@ -47,11 +57,14 @@ def create_transaction(
         410: {"description": "Erased by DELETE or after the retention period (the list keeps its stub)"}
     },
 )
-def get_transaction(transaction_id: str, principal: PrincipalDep, c: ContainerDep) -> schemas.TransactionOut:
-    with c.session_factory() as session:
-        return service.read_detail(
-            session, c.keyring, principal.account_id, transaction_id, c.settings.effective_public_base_url
-        )
+async def get_transaction(transaction_id: str, principal: PrincipalDep, c: ContainerDep) -> Response:
+    detail = await db.read(
+        c.engine,
+        lambda conn: service.read_detail(
+            conn, c.keyring, principal.account_id, transaction_id, c.settings.effective_public_base_url
+        ),
+    )
+    return _json(detail)
 
 
 @router.get("/transactions", response_model=schemas.TransactionPage)

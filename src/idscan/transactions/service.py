@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from idscan import jobs, pagination
@@ -29,6 +29,11 @@ _T = cast(Table, Transaction.__table__)
 _K = cast(Table, Task.__table__)
 
 
+# Built once, so each create reuses the compiled statements.
+_INSERT_TRANSACTION = insert(_T)
+_INSERT_TASK = insert(_K)
+
+
 def hosted_url(public_base_url: str, locale: str, token: str) -> str:
     return f"{public_base_url}/{locale.lower()}/identifications/{token}"
 
@@ -38,7 +43,7 @@ def _capability_aad(transaction_id: str) -> bytes:
 
 
 def create(
-    session: Session,
+    session: Session | Connection,
     keyring: Keyring,
     account_id: str,
     data: schemas.TransactionCreate,
@@ -46,7 +51,8 @@ def create(
     *,
     test: bool = False,
 ) -> schemas.TransactionCreated:
-    """POST /transactions. Plain inserts: this is the hottest write of the API."""
+    """POST /transactions. Plain inserts, on a session or a bare connection: this is the hottest
+    write of the API."""
     now = utcnow().replace(microsecond=0)
     transaction_id = new_uuid()
     # Looked up by its digest; kept sealed too, so the owner can read the url while it is pending.
@@ -68,9 +74,9 @@ def create(
         "created_at": now,
         "expires_at": now + timedelta(seconds=data.expires_in),
     }
-    session.execute(insert(_T), row)
+    session.execute(_INSERT_TRANSACTION, row)
     session.execute(
-        insert(_K),
+        _INSERT_TASK,
         [
             {
                 "transaction_id": row["id"],
@@ -257,6 +263,8 @@ def blob_prefix(transaction_id: str) -> str:
     return f"transactions/{transaction_id}/"
 
 
+# The hottest read of the API, prepared once: bound parameters keep the statements (and their
+# compiled SQL) cached instead of rebuilt per request.
 _DETAIL = (
     select(
         _T.c.account_id, _T.c.state, _T.c.settings, _T.c.created_at, _T.c.expires_at, _T.c.completed_at,
@@ -264,16 +272,23 @@ _DETAIL = (
         _K.c.type, _K.c.state.label("task_state"), _K.c.attempts, _K.c.attempts_invoiced,
     )
     .join_from(_T, _K, _K.c.transaction_id == _T.c.id)
+    .where(_T.c.id == bindparam("transaction_id"))
     .order_by(_K.c.position)
 )  # fmt: skip
+_S = cast(Table, DocumentScan.__table__)
+_SCANS = (
+    select(_S.c.created_at, _S.c.code, _S.c.score, _S.c.source, _S.c.linked, _S.c.files)
+    .where(_S.c.transaction_id == bindparam("transaction_id"), _S.c.code.is_not(None))
+    .order_by(_S.c.created_at)
+)
 
 
 def read_detail(
-    session: Session, keyring: Keyring, account_id: str, transaction_id: str, public_base_url: str
+    conn: Connection, keyring: Keyring, account_id: str, transaction_id: str, public_base_url: str
 ) -> schemas.TransactionOut:
-    """GET /transactions/{id} in one query on plain rows: the hottest read of the API skips the ORM.
-    One row per task; every transaction has at least one."""
-    rows = session.execute(_DETAIL.where(_T.c.id == transaction_id)).all()
+    """GET /transactions/{id} in one query on plain rows (two while pending), on a connection: the
+    hottest read of the API skips the ORM. One row per task; every transaction has at least one."""
+    rows = conn.execute(_DETAIL, {"transaction_id": transaction_id}).all()
     if not rows or rows[0].account_id != account_id:
         raise NotFoundError("Transaction not found.")
     row = rows[0]
@@ -284,7 +299,7 @@ def read_detail(
     pending = row.state == TransactionState.PENDING
     level = DocumentScanPolicy.from_settings(row.settings).level
     # Attempts are listed only while pending; once finished, the result carries the final files.
-    scans = _document_scans(session, keyring, transaction_id) if pending else []
+    scans = _document_scans(conn, keyring, transaction_id) if pending else []
     url = None
     if pending and row.capability_sealed is not None:
         token = keyring.open(row.capability_sealed, aad=_capability_aad(transaction_id)).decode()
@@ -313,13 +328,8 @@ def read_detail(
 
 
 def _document_scans(
-    session: Session, keyring: Keyring, transaction_id: str
+    conn: Connection, keyring: Keyring, transaction_id: str
 ) -> list[schemas.DocumentScanAttempt]:
-    rows = session.scalars(
-        select(DocumentScan)
-        .where(DocumentScan.transaction_id == transaction_id, DocumentScan.code.is_not(None))
-        .order_by(DocumentScan.created_at)
-    )
     return [
         schemas.DocumentScanAttempt(
             created=iso(scan.created_at) or "",
@@ -336,5 +346,5 @@ def _document_scans(
                 if results.is_served(f)
             ],
         )
-        for scan in rows
+        for scan in conn.execute(_SCANS, {"transaction_id": transaction_id})
     ]
