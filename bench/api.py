@@ -5,6 +5,7 @@ against `idscan serve` on SQLite and on PostgreSQL. Prints a table and writes be
 Goal (2 cores, shared with the load generator): >= 1,000 creates/s, >= 2,000 reads/s, p99 <= 50 ms.
 
     .venv/bin/python bench/api.py [--seconds 15] [--connections 32] [--backends sqlite,postgresql]
+                                  [--workers N]   (N HTTP processes: `idscan serve --workers N`)
 """
 
 from __future__ import annotations
@@ -93,7 +94,9 @@ def run_wrk(
     return stats
 
 
-def bench_backend(backend: str, seconds: int, connections: int) -> dict[str, dict[str, float]]:
+def bench_backend(
+    backend: str, seconds: int, connections: int, workers: int = 1
+) -> dict[str, dict[str, float]]:
     tmp = Path(tempfile.mkdtemp(prefix=f"idscan-bench-{backend}-"))
     url, pg_name = prepare_database(backend, tmp)
     key = encode_key(1, generate_master_key())
@@ -126,7 +129,9 @@ def bench_backend(backend: str, seconds: int, connections: int) -> dict[str, dic
         }
     )
     server = subprocess.Popen(
-        [sys.executable, "-m", "idscan.cli", "serve"], env=env, stdout=subprocess.DEVNULL
+        [sys.executable, "-m", "idscan.cli", "serve", "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -165,14 +170,24 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
-    report = {"connections": args.connections, "seconds": args.seconds, "cpus": os.cpu_count(), "results": {}}
+    report = {
+        "connections": args.connections,
+        "seconds": args.seconds,
+        "workers": args.workers,
+        "cpus": os.cpu_count(),
+        "results": {},
+    }
     for backend in args.backends.split(","):
-        report["results"][backend] = bench_backend(backend, args.seconds, args.connections)
-    print(f"\nAPI load, 1 uvicorn worker, {args.connections} connections, {args.seconds} s per row,")
+        report["results"][backend] = bench_backend(backend, args.seconds, args.connections, args.workers)
+    print(
+        f"\nAPI load, {args.workers} uvicorn worker(s), {args.connections} connections, "
+        f"{args.seconds} s per row,"
+    )
     print("wrk on the same 2 cores")
     header = ("backend", "request", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx")
     print("{:<11} {:<26} {:>8} {:>8} {:>8} {:>8} {:>8}".format(*header))

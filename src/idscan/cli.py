@@ -67,14 +67,19 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from idscan.app import create_app
-
     settings = load_settings()
     _configure_logging(settings, service=True)
     host, port = args.host or settings.host, args.port or settings.port
     settings = settings.model_copy(update={"host": host, "port": port})
+    if args.workers > 1:
+        from idscan.ops import http_workers
+
+        print(f"idscan {__version__}: {args.workers} HTTP processes on http://{host}:{port}", flush=True)
+        return http_workers.serve(settings, args.workers)
+    import uvicorn
+
+    from idscan.app import create_app
+
     app = create_app(settings)
     ops = _start_ops_listener(app.state.container)
     docs = "docs at /id-scan/v1/docs" if settings.serves_api_docs else "docs off"
@@ -326,6 +331,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the API and hosted pages (and the embedded worker)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="HTTP processes on the port (default 1); the job worker still runs once, beside them",
+    )
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("worker", help="run a durable job worker").set_defaults(func=cmd_worker)
     sub.add_parser("migrate", help="create or upgrade the database").set_defaults(func=cmd_migrate)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        self._queues: _Queues | None = None
         self.requests = Counter(
             "idscan_http_requests_total",
             "HTTP requests by route template, method, status and mode (live, test; none: no API key).",
@@ -47,10 +49,19 @@ class Metrics:
         self.webhook_deliveries.labels(outcome, mode).inc()
 
     def watch_queues(self, read: Callable[[], Sequence[QueueStats]]) -> None:
-        self.registry.register(_Queues(read))
+        self._queues = _Queues(read)
+        self.registry.register(self._queues)
 
     def render(self) -> bytes:
-        return generate_latest(self.registry)
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            return generate_latest(self.registry)
+        # Several processes (`idscan serve --workers N`): the sum over every process's metric files,
+        # and the queues as this process reads them from the database.
+        merged = CollectorRegistry()
+        multiprocess.MultiProcessCollector(merged)  # type: ignore[no-untyped-call]
+        if self._queues is not None:
+            merged.register(self._queues)
+        return generate_latest(merged)
 
 
 class _Queues(Collector):
