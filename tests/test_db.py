@@ -61,7 +61,8 @@ def test_an_existing_database_open_to_others_is_tightened(tmp_path: Path) -> Non
 
 
 def test_hot_path_reads_and_writes_commit_roll_back_and_pick_their_thread(container: Container) -> None:
-    """SQLite runs them on the event loop's own thread (no hop); PostgreSQL in a worker thread."""
+    """Units of work of the hot routes: committed or rolled back whole, and never in a worker thread
+    where the loop can wait instead."""
     engine = container.engine
     loop_thread = threading.get_ident()
     seen: list[int] = []
@@ -85,12 +86,26 @@ def test_hot_path_reads_and_writes_commit_roll_back_and_pick_their_thread(contai
         seen.append(threading.get_ident())
         return int(conn.execute(text("SELECT count(*) FROM accounts WHERE id IN ('a1', 'a2')")).scalar_one())
 
-    async def scenario() -> int:
-        await db.write(engine, insert)
-        with pytest.raises(RuntimeError, match="after the insert"):
-            await db.write(engine, insert_then_fail)
-        return await db.read(engine, count)
+    async def scenario(hot: db.HotPath) -> int:
+        try:
+            await hot.write(insert)
+            with pytest.raises(RuntimeError, match="after the insert"):
+                await hot.write(insert_then_fail)
+            return await hot.read(count)
+        finally:
+            await hot.aclose()
 
-    assert anyio.run(scenario) == 1  # the first committed, the second rolled back
+    async def opened() -> int:
+        return await scenario(db.HotPath.open(engine, pool_size=2))
+
+    assert anyio.run(opened) == 1  # the first committed, the second rolled back
+    # Opened for the loop, every database works on the loop's own thread (PostgreSQL on its asyncio
+    # driver); without one, PostgreSQL's work goes to a worker thread.
+    assert seen == [loop_thread, loop_thread]
+    cleanup = "DELETE FROM accounts WHERE id IN ('a1', 'a2')"
+    with engine.begin() as conn:
+        conn.execute(text(cleanup))
+    seen.clear()
+    assert anyio.run(scenario, db.HotPath(engine)) == 1
     inline = engine.dialect.name == "sqlite"
     assert [thread == loop_thread for thread in seen] == [inline, inline]

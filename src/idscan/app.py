@@ -21,6 +21,7 @@ from idscan.branding import routes as branding_routes
 from idscan.branding import schemas as branding_schemas
 from idscan.config import Settings
 from idscan.container import Container
+from idscan.db import HotPath
 from idscan.hosted import embed_routes, uploads
 from idscan.hosted import routes as hosted_routes
 from idscan.hosted import testmode_routes as hosted_testmode_routes
@@ -111,6 +112,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The hot routes' database runner, bound to this event loop (its asyncio pool cannot move).
+        app.state.hot_path = HotPath.open(container.engine, pool_size=settings.database.pool_size)
         runtime = None
         if run_jobs:
             runtime = build_runtime(container, default_executor_id(settings, embedded=True))
@@ -122,6 +125,8 @@ def create_app(
                 await app.state.rate_limiter.close()
             if runtime is not None:
                 await anyio.to_thread.run_sync(runtime.stop)
+            await app.state.hot_path.aclose()
+            app.state.hot_path = None
 
     app = FastAPI(
         title="idscan",

@@ -13,7 +13,7 @@ from fastapi import Request
 from sqlalchemy import Engine
 
 from idscan.config import Settings
-from idscan.db import SessionFactory
+from idscan.db import HotPath, SessionFactory
 from idscan.lib.aead import Keyring
 from idscan.lib.http import OutboundClient
 
@@ -77,3 +77,13 @@ async def get_container(request: Request) -> Container:
     cost a thread-pool hop on every request)."""
     container: Container = request.app.state.container
     return container
+
+
+async def get_hot_path(request: Request) -> HotPath:
+    """FastAPI dependency: the hot-path runner of this event loop (db.HotPath), opened by the app's
+    lifespan; before the lifespan ran (a bare app in a test), one that works from worker threads."""
+    hot: HotPath | None = getattr(request.app.state, "hot_path", None)
+    if hot is None:
+        container: Container = request.app.state.container
+        hot = HotPath(container.engine)
+    return hot

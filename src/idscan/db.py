@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import anyio.to_thread
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -121,39 +122,59 @@ def _sqlite_write_lock(engine: Engine) -> threading.Lock:
         return lock
 
 
-async def read(engine: Engine, query: Callable[[Connection], T]) -> T:
-    """Run a short read-only `query` on a connection, for async routes on the hot path.
+class HotPath:
+    """Short units of work of the hottest routes, run without a hop to a worker thread.
 
-    SQLite is a local file whose WAL readers never wait for a writer: a read of a few rows costs less
-    than the hop to a worker thread, so it runs right here on the event loop. Any other database is
-    across a network, whose stalls must not stop the loop: there the query runs in a worker thread.
+    SQLite is a local file whose WAL readers never wait for a writer, and whose writers are
+    serialised by its one lock anyway: a unit of a few rows costs less than the hop, so it runs right
+    on the event loop. PostgreSQL is across a network, whose stalls must not stop the loop: there the
+    same synchronous code runs on an asyncio driver (psycopg's), its waits awaited.
+    Open one per event loop (the app's lifespan does); without one, work goes to a worker thread.
     """
 
-    def run() -> T:
-        with engine.connect() as conn:
+    def __init__(self, engine: Engine, async_engine: AsyncEngine | None = None) -> None:
+        self._engine = engine
+        self._async = async_engine
+
+    @classmethod
+    def open(cls, engine: Engine, *, pool_size: int) -> HotPath:
+        if engine.dialect.name == "sqlite":
+            return cls(engine)
+        url = engine.url.render_as_string(hide_password=False)
+        return cls(
+            engine, create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        )
+
+    async def read(self, query: Callable[[Connection], T]) -> T:
+        """Run a read-only `query` on a connection."""
+        if self._async is not None:
+            async with self._async.connect() as conn:
+                return await conn.run_sync(query)
+        if self._engine.dialect.name == "sqlite":
+            return self._read(query)
+        return await anyio.to_thread.run_sync(self._read, query)
+
+    async def write(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in one database transaction on a connection, committed on success."""
+        if self._async is not None:
+            async with self._async.begin() as conn:
+                return await conn.run_sync(work)
+        if self._engine.dialect.name == "sqlite":
+            return self._write(work)
+        return await anyio.to_thread.run_sync(self._write, work)
+
+    async def aclose(self) -> None:
+        if self._async is not None:
+            await self._async.dispose()
+
+    def _read(self, query: Callable[[Connection], T]) -> T:
+        with self._engine.connect() as conn:
             return query(conn)
 
-    if engine.dialect.name == "sqlite":
-        return run()
-    return await anyio.to_thread.run_sync(run)
-
-
-async def write(engine: Engine, work: Callable[[Connection], T]) -> T:
-    """Run a short unit of work that writes, on a connection in one database transaction (committed
-    on success), for async routes on the hot path.
-
-    On SQLite it runs right here: writers are serialised by the file's one lock anyway, and a worker
-    thread per request would only add hops and lock hand-offs between threads; the process's other
-    writers (the job worker) hold that lock for milliseconds. Elsewhere it runs in a worker thread.
-    """
-
-    def run() -> T:
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        engine = self._engine
         lock = _sqlite_write_lock(engine) if engine.dialect.name == "sqlite" else nullcontext()
         with lock, engine.connect() as conn:
             conn.execution_options(**{WRITE_OPTION: True})
             with conn.begin():
                 return work(conn)
-
-    if engine.dialect.name == "sqlite":
-        return run()
-    return await anyio.to_thread.run_sync(run)

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from idscan import db, pagination
 from idscan.auth.dependencies import Principal, require_principal
-from idscan.container import Container, get_container
+from idscan.container import Container, get_container, get_hot_path
 from idscan.db import transaction
 from idscan.errors import IdscanError
 from idscan.lib.clock import as_utc
@@ -24,6 +24,7 @@ router = APIRouter(prefix="/id-scan/v1", tags=["transactions"], responses=PROBLE
 
 PrincipalDep = Annotated[Principal, Depends(require_principal)]
 ContainerDep = Annotated[Container, Depends(get_container)]
+HotDep = Annotated[db.HotPath, Depends(get_hot_path)]
 
 
 def _json(model: BaseModel, status_code: int = 200) -> Response:
@@ -34,10 +35,9 @@ def _json(model: BaseModel, status_code: int = 200) -> Response:
 
 @router.post("/transactions", status_code=201, response_model=schemas.TransactionCreated)
 async def create_transaction(
-    body: schemas.TransactionCreate, principal: PrincipalDep, c: ContainerDep
+    body: schemas.TransactionCreate, principal: PrincipalDep, c: ContainerDep, hot: HotDep
 ) -> Response:
-    created = await db.write(
-        c.engine,
+    created = await hot.write(
         lambda conn: service.create(
             conn,
             c.keyring,
@@ -57,9 +57,10 @@ async def create_transaction(
         410: {"description": "Erased by DELETE or after the retention period (the list keeps its stub)"}
     },
 )
-async def get_transaction(transaction_id: str, principal: PrincipalDep, c: ContainerDep) -> Response:
-    detail = await db.read(
-        c.engine,
+async def get_transaction(
+    transaction_id: str, principal: PrincipalDep, c: ContainerDep, hot: HotDep
+) -> Response:
+    detail = await hot.read(
         lambda conn: service.read_detail(
             conn, c.keyring, principal.account_id, transaction_id, c.settings.effective_public_base_url
         ),
