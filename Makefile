@@ -7,7 +7,7 @@ PORT ?=  # `make run PORT=8080`; empty: IDSCAN_PORT or 8000
 RUN_PACKAGES := fonts-dejavu-core fonts-ocr-b
 SYSTEM_PACKAGES := $(RUN_PACKAGES) fonts-ocr-b chromium poppler-utils
 
-.PHONY: run test install install-dev run-deps system-deps postgres axe lint typecheck imports pytest docs bench clean
+.PHONY: cluster cluster-down run test install install-dev run-deps system-deps postgres axe lint typecheck imports pytest docs bench clean
 
 run: install run-deps
 	$(BIN)/idscan migrate
@@ -22,6 +22,14 @@ run: install run-deps
 	$(BIN)/idscan serve $(if $(PORT),--port $(PORT))
 
 test: install-dev system-deps postgres axe lint typecheck imports pytest
+
+# A local cluster on real infrastructure (deploy/cluster.py): PostgreSQL, SeaweedFS, Redis, 2 API
+# processes and 2 job workers; `make cluster-down` stops it. State and logs in .cluster/.
+cluster: install-dev run-deps postgres
+	$(BIN)/python deploy/cluster.py up
+
+cluster-down:
+	$(BIN)/python deploy/cluster.py down
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,13 +85,13 @@ postgres:
 		for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 
 lint:
-	$(BIN)/ruff check src tests bench examples
-	$(BIN)/ruff format --check src tests bench examples
+	$(BIN)/ruff check src tests bench examples deploy
+	$(BIN)/ruff format --check src tests bench examples deploy
 
 # The package (pyproject's [tool.mypy]), then the examples that integrators copy, as strictly.
 typecheck:
 	$(BIN)/mypy
-	$(BIN)/mypy examples/shop/app.py
+	$(BIN)/mypy examples/shop/app.py deploy/cluster.py
 
 imports:
 	$(BIN)/lint-imports
