@@ -20,6 +20,10 @@ from idscan.bootstrap import build_container
 from idscan.branding import routes as branding_routes
 from idscan.branding import schemas as branding_schemas
 from idscan.config import Settings
+from idscan.console import admin_routes as console_admin_routes
+from idscan.console import routes as console_routes
+from idscan.console import transaction_routes as console_transaction_routes
+from idscan.console import web as console_web
 from idscan.container import Container
 from idscan.db import HotPath
 from idscan.hosted import embed_routes, uploads
@@ -123,6 +127,7 @@ def create_app(
         finally:
             if app.state.rate_limiter is not None:
                 await app.state.rate_limiter.close()
+            await app.state.console_limiter.close()
             if runtime is not None:
                 await anyio.to_thread.run_sync(runtime.stop)
             await app.state.hot_path.aclose()
@@ -162,7 +167,10 @@ def create_app(
         if limits.enabled
         else None
     )
+    # Console sign-in is always limited (per address and per email), whatever `rate_limit.enabled`.
+    app.state.console_limiter = RateLimiter({"login": settings.console.login_limit}, limits.redis_url)
     http_errors.install(app)
+    console_web.install(app)
     app.include_router(transaction_routes.router)
     app.include_router(webhook_routes.router)
     app.include_router(result_routes.router)
@@ -174,6 +182,13 @@ def create_app(
     app.include_router(embed_routes.router)
     app.mount("/static/idscan", StaticFiles(directory=hosted_routes.STATIC_DIR), name="static")
     app.include_router(ops_routes.router)
+    if settings.console.enabled:
+        app.include_router(console_routes.router)
+        app.include_router(console_transaction_routes.router)
+        app.include_router(console_admin_routes.router)
+        static = StaticFiles(directory=console_web.STATIC_DIR)
+        app.mount(console_web.STATIC_PREFIX, static, name="console-static")
+        app.add_middleware(console_web.SecurityHeaders)
     app.add_middleware(
         RequestGuard,
         metrics=container.metrics,

@@ -177,6 +177,42 @@ def cmd_credentials(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    """Console users: `create` and `reset` print a one-time setup link; `list` shows who exists."""
+    from idscan.console import audit, users
+    from idscan.db import transaction
+    from idscan.errors import ConflictError, NotFoundError, ValidationError
+
+    settings = load_settings()
+    factory, _keyring = _session_factory(settings)
+    actor = audit.Actor(None, "cli", None)
+    base = f"{settings.effective_public_base_url}/console/setup/"
+    try:
+        with transaction(factory) as session:
+            if args.action == "create":
+                new = users.create(session, args.email, users.Role(args.role))
+                audit.record(session, actor, "create_user", new.user.email, role=args.role)
+            elif args.action == "reset":
+                found = users.by_email(session, args.email)
+                if found is None:
+                    raise NotFoundError(f"No console user {args.email}.")
+                new = users.reset(session, found.id)
+                audit.record(session, actor, "user_reset", new.user.email)
+            else:
+                for user in users.list_all(session):
+                    state = "active" if user.password_hash else "invited"
+                    state = "disabled" if user.disabled_at else state
+                    print(f"{user.email}  {user.role}  {state}")
+                return 0
+    except (ConflictError, NotFoundError, ValidationError) as exc:
+        print(exc.detail, file=sys.stderr)
+        return 1
+    print(f"console user: {new.user.email} ({new.user.role})")
+    print(f"setup link:   {base}{new.setup_token}")
+    print(f"The link works once, for {users.SETUP_HOURS} hours; it is shown only now.", file=sys.stderr)
+    return 0
+
+
 def _logo_uri(path: Path) -> str:
     import base64
 
@@ -357,6 +393,16 @@ def build_parser() -> argparse.ArgumentParser:
     creds.set_defaults(func=cmd_credentials)
 
     _add_account_tools(sub)
+
+    console_users = sub.add_parser("users", help="operator console users (setup links)")
+    users_sub = console_users.add_subparsers(dest="action", required=True)
+    new_user = users_sub.add_parser("create", help="create a console user; prints a one-time setup link")
+    new_user.add_argument("--email", required=True)
+    new_user.add_argument("--role", required=True, choices=["admin", "reviewer", "viewer"])
+    reset_user = users_sub.add_parser("reset", help="a new setup link (password and second factor reset)")
+    reset_user.add_argument("--email", required=True)
+    users_sub.add_parser("list", help="list console users")
+    console_users.set_defaults(func=cmd_users)
 
     token = sub.add_parser("token", help="print a bearer token for a credential")
     token.add_argument("--kid", required=True)

@@ -253,6 +253,27 @@ class ReportSettings(BaseModel):
         return self
 
 
+class ConsoleSettings(BaseModel):
+    """The operator console at `/console`: its sessions and its sign-in limits."""
+
+    enabled: bool = Field(default=True, description="Serve the operator console at `/console`.")
+    idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="A console session ends after this long without a request."
+    )
+    absolute_hours: int = Field(
+        default=12,
+        ge=1,
+        le=24 * 30,
+        description="A console session ends this long after sign-in, used or not.",
+    )
+    login_limit: str = Field(
+        default="5/minute",
+        description="Sign-in attempts allowed per client address and, separately, per email address "
+        "(`limits` notation); over it the form answers 429. Shared between nodes through "
+        "`IDSCAN_RATE_LIMIT__REDIS_URL` when set.",
+    )
+
+
 class OpsSettings(BaseModel):
     """Operational endpoints: who may read the metrics, and the interactive API docs."""
 
@@ -356,6 +377,7 @@ class Settings(BaseSettings):
     jobs: JobSettings = Field(default_factory=JobSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     transactions: TransactionSettings = Field(default_factory=TransactionSettings)
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     vision: VisionSettings = Field(default_factory=VisionSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     ops: OpsSettings = Field(default_factory=OpsSettings)

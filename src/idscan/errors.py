@@ -3,6 +3,7 @@
 IdscanError
 ├── ConfigurationError          settings that cannot work (raised at start)
 ├── AuthenticationError         bad, expired or unknown credentials / token
+├── ForbiddenError              signed in, but the role does not allow it (console), or no CSRF token
 ├── NotFoundError               absent, or owned by another account (same answer on purpose)
 ├── GoneError                   existed, but expired or erased
 ├── ConflictError
@@ -41,6 +42,10 @@ class ConfigurationError(IdscanError):
 
 class AuthenticationError(IdscanError):
     default_detail = "Invalid token."
+
+
+class ForbiddenError(IdscanError):
+    default_detail = "Not allowed."
 
 
 class NotFoundError(IdscanError):

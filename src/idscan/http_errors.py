@@ -23,6 +23,7 @@ PROBLEM_JSON = "application/problem+json"
 # Most specific first: the first matching class wins.
 ERROR_TABLE: tuple[tuple[type[errors.IdscanError], int, str], ...] = (
     (errors.AuthenticationError, 401, "unauthorized"),
+    (errors.ForbiddenError, 403, "forbidden"),
     (errors.NotFoundError, 404, "not_found"),
     (errors.GoneError, 410, "gone"),
     (errors.TransactionNotCompletedError, 409, "transaction_not_completed"),

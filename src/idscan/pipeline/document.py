@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from idscan.console import numbers
 from idscan.container import Container
 from idscan.db import transaction
 from idscan.documents.codes import PAIRING_CODES, AttemptCode
@@ -184,6 +185,10 @@ def record(ctx: Container, inp: AttemptInput, analysis: Analysis, files: list[di
         if analysis.reading is not None:
             sealed = json.dumps(analysis.reading, separators=(",", ":")).encode()
             attempt.reading_sealed = ctx.keyring.seal(sealed, aad=reading_aad(attempt.id))
+            number = document_number(analysis)
+            if number is not None and policy_of(trx).extracts("document_number"):
+                # A keyed digest, never the number: the console finds the transaction by it.
+                numbers.remember(session, ctx.keyring, trx.id, number)
         if trx.state != TransactionState.PENDING:
             return
         task = trx.task(TaskType.DOCUMENT_SCAN)
@@ -197,6 +202,16 @@ def record(ctx: Container, inp: AttemptInput, analysis: Analysis, files: list[di
         if outcome is not None:
             record_task_outcome(ctx, session, trx, task, outcome)
             want_face_match(session, trx)
+
+
+def document_number(analysis: Analysis) -> str | None:
+    """The number of an accepted document, as read (first value of its field), or None."""
+    if analysis.code != AttemptCode.ACCEPTED or analysis.reading is None:
+        return None
+    for item in analysis.reading.get("fields", []):
+        if item.get("field") == "document_number" and item.get("values"):
+            return str(item["values"][0]["value"])
+    return None
 
 
 def _task_outcome(code: AttemptCode, task: Task, max_attempts: int) -> TaskState | None:

@@ -13,7 +13,7 @@ from idscan.errors import GoneError, NotFoundError
 from idscan.lib.aead import Keyring
 from idscan.lib.clock import iso, utcnow
 from idscan.lib.ids import capability_token, new_uuid, token_digest
-from idscan.models import DocumentScan, Download, Result, Task, Transaction
+from idscan.models import DocumentNumberDigest, DocumentScan, Download, Result, Task, Transaction
 from idscan.results import service as results
 from idscan.transactions import schemas
 from idscan.transactions.policy import DocumentScanPolicy
@@ -192,6 +192,7 @@ def erase_personal_data(session: Session, transaction: Transaction) -> None:
     transaction.capability_sealed = None
     session.execute(delete(Result).where(Result.transaction_id == transaction.id))
     session.execute(delete(Download).where(Download.transaction_id == transaction.id))
+    session.execute(delete(DocumentNumberDigest).where(DocumentNumberDigest.transaction_id == transaction.id))
     session.execute(
         update(DocumentScan).where(DocumentScan.transaction_id == transaction.id).values(reading_sealed=None)
     )

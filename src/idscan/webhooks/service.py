@@ -119,6 +119,15 @@ def update(
     return webhook
 
 
+def rotate_secret(session: Session, keyring: Keyring, account_id: str, webhook_id: str) -> str:
+    """A new signing secret for the webhook (the old one stops signing at once); returns it."""
+    webhook = get(session, account_id, webhook_id)
+    secret = new_signing_secret()
+    webhook.secret_sealed = keyring.seal(secret.encode(), aad=_aad(webhook.id))
+    webhook.updated_at = utcnow()
+    return secret
+
+
 def delete(session: Session, account_id: str, webhook_id: str) -> None:
     session.delete(get(session, account_id, webhook_id))
 
