@@ -148,7 +148,10 @@ def completed_transaction(
                 task.score, task.passed = 0.8, True
         fields = [{"field": "document_number", "values": [{"source": "mrz", "value": number}]}]
         results.store(
-            session, container.keyring, trx, {"tasks": [{"type": "document_scan", "result": fields}]}
+            session,
+            container.keyring,
+            trx,
+            {"tasks": [{"type": "document_scan", "state": "completed", "result": fields}]},
         )
         trx.state, trx.completed_at = TransactionState.COMPLETED, now
         numbers.remember(session, container.keyring, trx_id, number)

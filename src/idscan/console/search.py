@@ -75,7 +75,7 @@ def search(
     if filters.account:
         query = query.where(Account.name == filters.account)
     if filters.mode in ("live", "test"):
-        query = query.where(Transaction.test.is_(filters.mode == "test"))
+        query = query.where(Account.mode == filters.mode)
     if filters.created_from:
         query = query.where(Transaction.created_at >= _day_start(filters.created_from))
     if filters.created_to:
