@@ -124,7 +124,7 @@ def test_erase_needs_a_reason_and_confirmation(
     url = f"/console/transactions/{trx}/erase"
     assert client.post(url, data={"csrf": csrf, "reason": "asked", "confirm": "nope"}).status_code == 422
     assert client.post(url, data={"csrf": csrf, "reason": "", "confirm": trx[:8]}).status_code == 422
-    assert client.post(url, data={"reason": "asked", "confirm": trx[:8]}).status_code == 422  # no csrf field
+    assert client.post(url, data={"reason": "asked", "confirm": trx[:8]}).status_code == 403  # no csrf field
     answer = client.post(
         url, data={"csrf": csrf, "reason": "The customer asked (GDPR art. 17)", "confirm": trx[:8]}
     )

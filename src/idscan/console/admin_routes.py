@@ -50,9 +50,9 @@ def create_user(
     request: Request,
     c: ContainerDep,
     operator: Admin,
-    csrf: Annotated[str, Form(max_length=200)],
     email: Annotated[str, Form(max_length=254)],
     role: Annotated[users.Role, Form()],
+    csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     web.check_csrf(operator, csrf, c)
     try:
@@ -71,8 +71,8 @@ def change_user(
     operator: Admin,
     user_id: str,
     action: str,
-    csrf: Annotated[str, Form(max_length=200)],
     role: Annotated[users.Role | None, Form()] = None,
+    csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     web.check_csrf(operator, csrf, c)
     if user_id == operator.user_id and action in ("disable", "role"):
@@ -170,7 +170,7 @@ def create_credential(
     c: ContainerDep,
     operator: Admin,
     account_id: str,
-    csrf: Annotated[str, Form(max_length=200)],
+    csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     web.check_csrf(operator, csrf, c)
     with transaction(c.session_factory) as session:
@@ -194,7 +194,7 @@ def change_credential(
     account_id: str,
     kid: str,
     action: str,
-    csrf: Annotated[str, Form(max_length=200)],
+    csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """`rotate`: a new key for the account, and this one revoked; `revoke`: this one revoked."""
     web.check_csrf(operator, csrf, c)
@@ -226,8 +226,8 @@ def create_webhook(
     c: ContainerDep,
     operator: Admin,
     account_id: str,
-    csrf: Annotated[str, Form(max_length=200)],
     url: Annotated[str, Form(max_length=2048)],
+    csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     web.check_csrf(operator, csrf, c)
     try:
@@ -251,7 +251,7 @@ def change_webhook(
     account_id: str,
     webhook_id: str,
     action: str,
-    csrf: Annotated[str, Form(max_length=200)],
+    csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """`rotate`: a new signing secret (shown once); `revoke`: the webhook is deleted."""
     web.check_csrf(operator, csrf, c)

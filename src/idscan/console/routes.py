@@ -77,9 +77,9 @@ async def login(
     c: ContainerDep,
     email: Annotated[str, Form(max_length=254)],
     password: Annotated[str, Form(max_length=1024)],
-    csrf: Annotated[str, Form(max_length=200)],
     code: Annotated[str, Form(max_length=20)] = "",
     next: Annotated[str, Form(max_length=2048)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     _check_pre(request, c, csrf)
     ip = web.client_ip(request)
@@ -137,7 +137,10 @@ def _audit_failure(c: Container, email: str, ip: str | None, why: str) -> None:
 
 @router.post("/logout")
 def logout(
-    request: Request, c: ContainerDep, operator: Viewer, csrf: Annotated[str, Form(max_length=200)]
+    request: Request,
+    c: ContainerDep,
+    operator: Viewer,
+    csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     web.check_csrf(operator, csrf, c)
     with transaction(c.session_factory) as session:
@@ -185,8 +188,8 @@ def setup(
     password: Annotated[str, Form(max_length=1024)],
     password_again: Annotated[str, Form(max_length=1024)],
     secret: Annotated[str, Form(max_length=64)],
-    csrf: Annotated[str, Form(max_length=200)],
     code: Annotated[str, Form(max_length=20)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     _check_pre(request, c, csrf)
     t = web.translator(web.locale_of(request))

@@ -134,9 +134,9 @@ def erase_transaction(
     c: ContainerDep,
     operator: Admin,
     transaction_id: str,
-    csrf: Annotated[str, Form(max_length=200)],
     reason: Annotated[str, Form(max_length=500)] = "",
     confirm: Annotated[str, Form(max_length=100)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Cancel (when pending) and erase, through the API's own use case; a reason and the typed
     confirmation are required."""
@@ -169,8 +169,8 @@ def add_note(
     c: ContainerDep,
     operator: Reviewer,
     transaction_id: str,
-    csrf: Annotated[str, Form(max_length=200)],
     body: Annotated[str, Form(max_length=notes.MAX_LENGTH + 100)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     web.check_csrf(operator, csrf, c)
     try:
@@ -189,7 +189,7 @@ def resend_delivery(
     operator: Admin,
     transaction_id: str,
     delivery_id: str,
-    csrf: Annotated[str, Form(max_length=200)],
+    csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """One more attempt now, through the API's retry path (same event body and ID)."""
     web.check_csrf(operator, csrf, c)
