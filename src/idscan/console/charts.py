@@ -28,9 +28,10 @@ def columns(points: Sequence[tuple[str, float]], *, title: str, unit: str = "") 
         )
     marks = {0, n // 2, n - 1} if points else set()
     for i in sorted(marks):
-        x = 30 + i * (bar_w + gap)
+        x = 30 + i * (bar_w + gap) + (bar_w if i == n - 1 else 0)
+        anchor = "end" if i == n - 1 else "start"
         parts.append(
-            f'<text x="{x:.1f}" y="{HEIGHT - 4}" font-size="11" fill="currentColor">'
+            f'<text x="{x:.1f}" y="{HEIGHT - 4}" font-size="11" fill="currentColor" text-anchor="{anchor}">'
             f"{escape(points[i][0])}</text>"
         )
     parts.append(f'<text x="0" y="14" font-size="11" fill="currentColor">{top:g}{escape(unit)}</text>')
