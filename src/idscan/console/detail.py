@@ -32,8 +32,6 @@ from idscan.transactions.states import TaskType
 
 FACE_THRESHOLD = 0.5  # a face task's score is scaled so that its threshold sits at 0.5
 DELIVERY_WINDOW = timedelta(days=31)
-# A document file is shown when `extractFields` keeps the document image; the portrait likewise.
-_EXTRA_OF = {"portrait": Extra.PORTRAIT}
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,8 +71,10 @@ def list_transactions(
 
 @router.get("/transactions/{transaction_id}")
 def show_transaction(request: Request, c: ContainerDep, operator: Viewer, transaction_id: str) -> Response:
-    with c.session_factory() as session:
+    with transaction(c.session_factory) as session:
         shown = detail.view(session, c.keyring, transaction_id, web.locale_of(request))
+        # Reading a verification's personal data is itself an action worth a line in the log.
+        audit.record(session, operator.actor, "view_transaction", transaction_id)
         flash = request.query_params.get("done")
         return web.render(
             request,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -127,8 +128,6 @@ def signed(c: Container) -> sessions.Signed:
 
 
 def lifetimes(c: Container) -> sessions.Lifetimes:
-    from datetime import timedelta
-
     s = c.settings.console
     return sessions.Lifetimes(timedelta(minutes=s.idle_minutes), timedelta(hours=s.absolute_hours))
 
