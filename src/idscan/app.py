@@ -21,6 +21,7 @@ from idscan.branding import routes as branding_routes
 from idscan.branding import schemas as branding_schemas
 from idscan.config import Settings
 from idscan.console import admin_routes as console_admin_routes
+from idscan.console import oidc_routes as console_oidc_routes
 from idscan.console import routes as console_routes
 from idscan.console import transaction_routes as console_transaction_routes
 from idscan.console import web as console_web
@@ -186,6 +187,7 @@ def create_app(
         app.include_router(console_routes.router)
         app.include_router(console_transaction_routes.router)
         app.include_router(console_admin_routes.router)
+        app.include_router(console_oidc_routes.router)
         static = StaticFiles(directory=console_web.STATIC_DIR)
         app.mount(console_web.STATIC_PREFIX, static, name="console-static")
         app.add_middleware(console_web.SecurityHeaders)

@@ -272,6 +272,23 @@ class ConsoleSettings(BaseModel):
         "(`limits` notation); over it the form answers 429. Shared between nodes through "
         "`IDSCAN_RATE_LIMIT__REDIS_URL` when set.",
     )
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="Issuer URL of an OpenID Connect provider for console sign-in (its "
+        "`/.well-known/openid-configuration` is read). Empty: passwords and TOTP only. The provider "
+        "must send a verified `email` claim naming an existing, enabled console user.",
+    )
+    oidc_client_id: str | None = Field(
+        default=None, description="The console's client ID at the OIDC provider."
+    )
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="The console's client secret at the OIDC provider."
+    )
+    oidc_admins: bool = Field(
+        default=False,
+        description="Let admins sign in through OIDC too (then their second factor is the provider's "
+        "to demand). Off: admins always sign in with password and TOTP.",
+    )
 
 
 class OpsSettings(BaseModel):

@@ -166,6 +166,9 @@ MESSAGES: dict[str, str] = {
     "events": "Events",
     "webhook_url": "Webhook URL",
     "create_webhook": "Add webhook",
+    "login_oidc": "Sign in with your organisation's identity provider",
+    "oidc_failed": "Signing in through the identity provider did not work. Try again, or sign in with your password.",
+    "continue": "Continue",
     "webhook_invalid": "That URL cannot receive webhooks.",
 }
 

@@ -43,7 +43,7 @@ def _check_pre(request: Request, c: ContainerDep, given: str) -> None:
         raise ForbiddenError("The form's security token is missing or wrong. Reload the page and try again.")
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a path inside the console: never another site."""
     if target and target.startswith(web.PREFIX + "/") and not target.startswith("//") and "\\" not in target:
         return target
@@ -58,7 +58,10 @@ def front_door() -> RedirectResponse:
 @router.get("/login")
 def login_form(request: Request, c: ContainerDep, next: str | None = None) -> Response:
     token = _pre_token(request)
-    page = web.render(request, "login.html", None, csrf=web.signed(c).csrf(token), next=_safe_next(next))
+    page = web.render(
+        request, "login.html", None, csrf=web.signed(c).csrf(token), next=safe_next(next),
+        oidc=c.settings.console.oidc_issuer is not None,
+    )  # fmt: skip
     return _with_pre_cookie(page, token)
 
 
@@ -95,7 +98,7 @@ async def login(
             None,
             status_code=429,
             csrf=csrf,
-            next=_safe_next(next),
+            next=safe_next(next),
             error=t("too_many_logins"),
             email=email,
             retry_after=exc.retry_after,
@@ -111,12 +114,12 @@ async def login(
             None,
             status_code=401,
             csrf=csrf,
-            next=_safe_next(next),
+            next=safe_next(next),
             error=t("login_failed"),
             email=email,
         )
     log.info("console sign-in", extra={"ip": ip})
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(safe_next(next), status_code=303)
     web.set_session_cookie(response, c, token)
     response.delete_cookie(PRE_COOKIE, path=web.PREFIX)
     return response
