@@ -1,6 +1,6 @@
 """operator console: users, sessions, audit log, reviewer notes, document-number digests
 
-Revision ID: 0011
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-05 02:00:00
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0009"  # 0010 is not on main yet: re-chain to main's head
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
