@@ -109,6 +109,29 @@ def body_rules(settings: Settings) -> list[BodyRule]:
     ]
 
 
+def _route(app: FastAPI, settings: Settings) -> None:
+    """Every router and static mount, in matching order (the API before the pages' catch-alls)."""
+    app.include_router(transaction_routes.router)
+    app.include_router(webhook_routes.router)
+    app.include_router(result_routes.router)
+    app.include_router(report_routes.router)
+    app.include_router(branding_routes.router)
+    app.include_router(testmode_routes.router)
+    app.include_router(hosted_routes.router)
+    app.include_router(hosted_testmode_routes.router)
+    app.include_router(embed_routes.router)
+    app.mount("/static/idscan", StaticFiles(directory=hosted_routes.STATIC_DIR), name="static")
+    app.include_router(ops_routes.router)
+    if settings.console.enabled:
+        app.include_router(console_routes.router)
+        app.include_router(console_transaction_routes.router)
+        app.include_router(console_admin_routes.router)
+        app.include_router(console_oidc_routes.router)
+        static = StaticFiles(directory=console_web.STATIC_DIR)
+        app.mount(console_web.STATIC_PREFIX, static, name="console-static")
+        app.add_middleware(console_web.SecurityHeaders)
+
+
 def create_app(
     settings: Settings, *, container: Container | None = None, run_jobs: bool | None = None
 ) -> FastAPI:
@@ -172,25 +195,7 @@ def create_app(
     app.state.console_limiter = RateLimiter({"login": settings.console.login_limit}, limits.redis_url)
     http_errors.install(app)
     console_web.install(app)
-    app.include_router(transaction_routes.router)
-    app.include_router(webhook_routes.router)
-    app.include_router(result_routes.router)
-    app.include_router(report_routes.router)
-    app.include_router(branding_routes.router)
-    app.include_router(testmode_routes.router)
-    app.include_router(hosted_routes.router)
-    app.include_router(hosted_testmode_routes.router)
-    app.include_router(embed_routes.router)
-    app.mount("/static/idscan", StaticFiles(directory=hosted_routes.STATIC_DIR), name="static")
-    app.include_router(ops_routes.router)
-    if settings.console.enabled:
-        app.include_router(console_routes.router)
-        app.include_router(console_transaction_routes.router)
-        app.include_router(console_admin_routes.router)
-        app.include_router(console_oidc_routes.router)
-        static = StaticFiles(directory=console_web.STATIC_DIR)
-        app.mount(console_web.STATIC_PREFIX, static, name="console-static")
-        app.add_middleware(console_web.SecurityHeaders)
+    _route(app, settings)
     app.add_middleware(
         RequestGuard,
         metrics=container.metrics,
