@@ -2,7 +2,7 @@
 cluster-down`).
 
     .venv/bin/python deploy/cluster.py up [--dir .cluster] [--base-port 8100]
-    .venv/bin/python deploy/cluster.py status | down | env
+    .venv/bin/python deploy/cluster.py status | down | env | restart NAME
 
 What runs (all on 127.0.0.1):
 - PostgreSQL: the machine's server (127.0.0.1:5432); the cluster gets its own database.
@@ -46,17 +46,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=("up", "down", "status", "env"))
+    parser.add_argument("command", choices=("up", "down", "status", "env", "restart"))
+    parser.add_argument("name", nargs="?", help="restart: the process (api-1, worker-2, seaweed, ...)")
     parser.add_argument("--dir", type=Path, default=Path(".cluster"))
     parser.add_argument("--base-port", type=int, default=8100)
     parser.add_argument("--database", default="idscan_cluster")
+    parser.add_argument(
+        "--allow-private-webhooks",
+        action="store_true",
+        help="let webhooks reach this machine's own addresses (local receivers, benchmarks)",
+    )
     args = parser.parse_args()
     directory: Path = args.dir.resolve()
     if args.command == "up":
-        return up(directory, args.base_port, args.database)
+        return up(directory, args.base_port, args.database, allow_private=args.allow_private_webhooks)
     state = load_state(directory)
     if args.command == "down":
         return down(directory, state)
+    if args.command == "restart":
+        restart(directory, state, args.name)
+        return 0
     if args.command == "env":
         for name, value in service_env(state).items():
             print(f"export {name}={value!r}")
@@ -64,7 +73,7 @@ def main() -> int:
     return status(state)
 
 
-def up(directory: Path, base: int, database: str) -> int:
+def up(directory: Path, base: int, database: str, *, allow_private: bool = False) -> int:
     if (directory / "state.json").exists() and any(
         alive(pid) for pid in load_state(directory)["pids"].values()
     ):
@@ -79,6 +88,7 @@ def up(directory: Path, base: int, database: str) -> int:
         "master_key_file": str(directory / "master.key"),
         "s3": seaweed_config(directory, base),
         "pids": {},
+        "allow_private_webhooks": allow_private,
     }
     create_database(database)
     master_key(directory)
@@ -114,6 +124,29 @@ def up(directory: Path, base: int, database: str) -> int:
     print(f"  secrets in {directory / 'state.json'}, logs in {directory / 'logs'}")
     print("  `deploy/cluster.py env` points the idscan command line at it")
     return 0
+
+
+PROCESSES = ("api-1", "api-2", "worker-1", "worker-2")
+
+
+def start_process(directory: Path, state: dict[str, Any], name: str) -> int:
+    """Start one of the cluster's idscan processes (as its supervisor would after a crash)."""
+    kind, number = name.split("-")
+    if kind == "api":
+        port = state["api"][int(number) - 1].rsplit(":", 1)[1]
+        return spawn(directory, state, name, ["serve", "--port", port])
+    return spawn(directory, state, name, ["worker"], {"IDSCAN_WORKER_ID": name})
+
+
+def restart(directory: Path, state: dict[str, Any], name: str | None) -> None:
+    if name not in (*PROCESSES, "seaweed"):
+        raise SystemExit(f"restart what? one of {', '.join((*PROCESSES, 'seaweed'))}")
+    stop(state["pids"][name])
+    if name == "seaweed":
+        state["pids"][name] = start_seaweed(directory, state["s3"], int(state["api"][0].rsplit(":", 1)[1]))
+    else:
+        state["pids"][name] = start_process(directory, state, name)
+    save_state(directory, state)
 
 
 def down(directory: Path, state: dict[str, Any]) -> int:
@@ -155,6 +188,7 @@ def service_env(state: dict[str, Any]) -> dict[str, str]:
         "IDSCAN_RATE_LIMIT__REDIS_URL": REDIS,
         "IDSCAN_JOBS__EMBEDDED_WORKER": "false",
         "IDSCAN_PUBLIC_BASE_URL": state["api"][0],
+        "IDSCAN_WEBHOOKS__ALLOW_PRIVATE_TARGETS": "true" if state.get("allow_private_webhooks") else "false",
     }
 
 

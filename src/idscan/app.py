@@ -141,7 +141,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The hot routes' database runner, bound to this event loop (its asyncio pool cannot move).
-        app.state.hot_path = HotPath.open(container.engine, pool_size=settings.database.pool_size)
+        hot = HotPath.open(container.engine, pool_size=settings.database.pool_size)
+        app.state.hot_path = hot
         runtime = None
         if run_jobs:
             runtime = build_runtime(container, default_executor_id(settings, embedded=True))
@@ -154,8 +155,10 @@ def create_app(
             await app.state.console_limiter.close()
             if runtime is not None:
                 await anyio.to_thread.run_sync(runtime.stop)
-            await app.state.hot_path.aclose()
-            app.state.hot_path = None
+            # Its own runner: a lifespan may overlap another of the same app (a test's).
+            if getattr(app.state, "hot_path", None) is hot:
+                app.state.hot_path = None
+            await hot.aclose()
 
     app = FastAPI(
         title="idscan",
