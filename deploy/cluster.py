@@ -52,6 +52,9 @@ def main() -> int:
     parser.add_argument("--base-port", type=int, default=8100)
     parser.add_argument("--database", default="idscan_cluster")
     parser.add_argument(
+        "--per-credential-limit", help="requests per API key, shared through Redis (e.g. 100000/minute)"
+    )
+    parser.add_argument(
         "--allow-private-webhooks",
         action="store_true",
         help="let webhooks reach this machine's own addresses (local receivers, benchmarks)",
@@ -59,7 +62,13 @@ def main() -> int:
     args = parser.parse_args()
     directory: Path = args.dir.resolve()
     if args.command == "up":
-        return up(directory, args.base_port, args.database, allow_private=args.allow_private_webhooks)
+        return up(
+            directory,
+            args.base_port,
+            args.database,
+            allow_private=args.allow_private_webhooks,
+            per_credential=args.per_credential_limit,
+        )
     state = load_state(directory)
     if args.command == "down":
         return down(directory, state)
@@ -73,7 +82,14 @@ def main() -> int:
     return status(state)
 
 
-def up(directory: Path, base: int, database: str, *, allow_private: bool = False) -> int:
+def up(
+    directory: Path,
+    base: int,
+    database: str,
+    *,
+    allow_private: bool = False,
+    per_credential: str | None = None,
+) -> int:
     if (directory / "state.json").exists() and any(
         alive(pid) for pid in load_state(directory)["pids"].values()
     ):
@@ -89,6 +105,7 @@ def up(directory: Path, base: int, database: str, *, allow_private: bool = False
         "s3": seaweed_config(directory, base),
         "pids": {},
         "allow_private_webhooks": allow_private,
+        "per_credential_limit": per_credential,
     }
     create_database(database)
     master_key(directory)
@@ -189,6 +206,11 @@ def service_env(state: dict[str, Any]) -> dict[str, str]:
         "IDSCAN_JOBS__EMBEDDED_WORKER": "false",
         "IDSCAN_PUBLIC_BASE_URL": state["api"][0],
         "IDSCAN_WEBHOOKS__ALLOW_PRIVATE_TARGETS": "true" if state.get("allow_private_webhooks") else "false",
+        **(
+            {"IDSCAN_RATE_LIMIT__PER_CREDENTIAL": state["per_credential_limit"]}
+            if state.get("per_credential_limit")
+            else {}
+        ),
     }
 
 
