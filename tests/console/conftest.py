@@ -14,12 +14,13 @@ import pyotp
 import pytest
 from fastapi.testclient import TestClient
 
-from idscan.console import numbers, users
+from idscan.console import users
 from idscan.container import Container
 from idscan.db import transaction
 from idscan.lib.clock import utcnow
 from idscan.lib.ids import new_uuid
 from idscan.models import DocumentScan, LivenessSession, Transaction
+from idscan.results import document_numbers as numbers
 from idscan.results import service as results
 from idscan.transactions.states import TaskState, TransactionState
 from tests.conftest import Caller

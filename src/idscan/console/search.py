@@ -11,9 +11,9 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from idscan import pagination
-from idscan.console import numbers
 from idscan.lib.aead import Keyring
 from idscan.models import Account, DocumentScan, Task, Transaction
+from idscan.results import document_numbers as numbers
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 PAGE_SIZE = 25

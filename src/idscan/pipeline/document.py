@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from idscan.console import numbers
 from idscan.container import Container
 from idscan.db import transaction
 from idscan.documents.codes import PAIRING_CODES, AttemptCode
@@ -27,6 +26,7 @@ from idscan.lib.clock import utcnow
 from idscan.models import DocumentScan, Task, Transaction
 from idscan.pipeline import images
 from idscan.pipeline.outcome import reading_aad, record_task_outcome, want_face_match
+from idscan.results import document_numbers as numbers
 from idscan.results import service as results
 from idscan.testmode import specimen
 from idscan.transactions.policy import DocumentScanPolicy, policy_of
