@@ -137,6 +137,7 @@ def test_document_then_liveness_then_match_in_the_browser(
         page.goto(path)
         page.click("#start-liveness")
         page.wait_for_selector("#prompt:not(:empty)")
+        assert page.locator("#start-liveness").is_hidden()  # no second start while it runs
         screenshot(page, "liveness-running")
         try:
             wait_for(lambda: httpx.get(f"{path}/status").json()["state"] == "completed", 120)
