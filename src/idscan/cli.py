@@ -79,6 +79,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from idscan.app import create_app
+    from idscan.ops import http_workers
 
     app = create_app(settings)
     ops = _start_ops_listener(app.state.container)
@@ -90,16 +91,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print("  credentials: .venv/bin/idscan credentials create --account demo")
     sys.stdout.flush()
     try:
-        # Status streams stay open for minutes; a shutdown must not wait for them.
-        uvicorn.run(
-            app,
-            host=host,
-            port=port,
-            log_config=None,
-            access_log=False,
-            proxy_headers=True,
-            timeout_graceful_shutdown=10,
-        )
+        uvicorn.run(app, host=host, port=port, **http_workers.UVICORN_OPTIONS)  # type: ignore[arg-type]
     finally:
         if ops is not None:
             ops.stop()

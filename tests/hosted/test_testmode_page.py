@@ -82,3 +82,27 @@ def test_the_buttons_take_a_test_transaction_to_completion(
     detail = httpx.get(f"{base}{API}/transactions/{trx['id']}", headers=caller.headers()).json()
     assert detail["state"] == "completed"
     assert {t["state"] for t in detail["tasks"]} == {"completed"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"outcome": 7}',
+        b'{"outcome": ["document_valid"]}',
+        b'{"outcome": NaN}',
+        b'{"outcome": "document_valid", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+        b'{"outcome": "' + b"a" * 2_000_000 + b'"}',
+        b"not json",
+    ],
+)
+def test_the_page_route_refuses_what_a_hostile_page_sends(
+    client: TestClient, test_caller: Caller, body: bytes
+) -> None:
+    trx = create_transaction(client, test_caller)
+    answer = client.post(
+        f"{_path(trx['url'])}/test-outcome", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert answer.status_code in (400, 413, 422), answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    detail = client.get(f"{API}/transactions/{trx['id']}", headers=test_caller.headers()).json()
+    assert detail["tasks"][0]["documentScans"] == []  # nothing was queued

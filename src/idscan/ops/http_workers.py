@@ -19,6 +19,14 @@ from fastapi import FastAPI
 from idscan.config import Settings
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+# How `idscan serve` runs uvicorn, with one process or several. Status streams stay open for
+# minutes; a shutdown must not wait for them.
+UVICORN_OPTIONS = {
+    "log_config": None,
+    "access_log": False,
+    "proxy_headers": True,
+    "timeout_graceful_shutdown": 10,
+}
 
 
 def worker_app() -> FastAPI:
@@ -66,10 +74,7 @@ def serve(settings: Settings, workers: int) -> int:
             host=settings.host,
             port=settings.port,
             workers=workers,
-            log_config=None,
-            access_log=False,
-            proxy_headers=True,
-            timeout_graceful_shutdown=10,
+            **UVICORN_OPTIONS,  # type: ignore[arg-type]
         )
     finally:
         if ops is not None:
