@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pyotp
 import pytest
 
@@ -44,8 +46,6 @@ def test_an_admin_must_enrol_totp_and_a_code_is_good_once(container: Container) 
         users.complete_setup(session, container.keyring, new.setup_token, PASSWORD, secret, "")
     with transaction(container.session_factory) as session, pytest.raises(ValidationError):
         users.complete_setup(session, container.keyring, new.setup_token, "short", secret, totp.now())
-    import time
-
     previous = totp.at(time.time() - 30)
     with transaction(container.session_factory) as session:
         user = users.complete_setup(session, container.keyring, new.setup_token, PASSWORD, secret, previous)
@@ -56,10 +56,12 @@ def test_an_admin_must_enrol_totp_and_a_code_is_good_once(container: Container) 
             users.authenticate(session, container.keyring, "admin@example.org", PASSWORD, "")
         with pytest.raises(AuthenticationError):  # the code used at setup: spent
             users.authenticate(session, container.keyring, "admin@example.org", PASSWORD, previous)
+    # One code, read once: calling totp.now() twice could straddle a 30 s step and yield a fresh code.
+    code = totp.now()
     with transaction(container.session_factory) as session:
-        users.authenticate(session, container.keyring, "admin@example.org", PASSWORD, totp.now())
+        users.authenticate(session, container.keyring, "admin@example.org", PASSWORD, code)
     with transaction(container.session_factory) as session, pytest.raises(AuthenticationError):
-        users.authenticate(session, container.keyring, "admin@example.org", PASSWORD, totp.now())  # replay
+        users.authenticate(session, container.keyring, "admin@example.org", PASSWORD, code)  # replay
 
 
 def test_duplicates_and_bad_addresses_are_refused(container: Container) -> None:
