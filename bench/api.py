@@ -6,6 +6,11 @@ Goal (2 cores, shared with the load generator): >= 1,000 creates/s, >= 2,000 rea
 
     .venv/bin/python bench/api.py [--seconds 15] [--connections 32] [--backends sqlite,postgresql]
                                   [--workers N]   (N HTTP processes: `idscan serve --workers N`)
+                                  [--profile]     (py-spy samples the server during each row)
+
+--profile writes collapsed stacks to bench/out/api-<backend>-<request>.folded (flamegraph.pl or
+speedscope read them) and prints the functions with the most samples, inclusive and self; sampling
+costs the server some throughput, so profile runs are for where the time goes, not for the figures.
 """
 
 from __future__ import annotations
@@ -66,9 +71,27 @@ def wait_ready(url: str, timeout: float = 60) -> None:
 
 
 def run_wrk(
-    base: str, mode: str, tokens: Path, ids: Path, seconds: int, connections: int
+    base: str,
+    mode: str,
+    tokens: Path,
+    ids: Path,
+    seconds: int,
+    connections: int,
+    profile: tuple[int, Path] | None = None,
 ) -> dict[str, float]:
     env = {**os.environ, "BENCH_MODE": mode, "BENCH_TOKENS": str(tokens), "BENCH_IDS": str(ids)}
+    spy = None
+    if profile is not None:
+        pid, out = profile
+        spy = subprocess.Popen(
+            [
+                *(str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid)),
+                *("--rate", "250", "--duration", str(seconds), "--format", "raw"),
+                *("--output", str(out), "--nonblocking"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     result = subprocess.run(
         [
             "wrk",
@@ -88,14 +111,40 @@ def run_wrk(
         text=True,
         check=True,
     )
+    if spy is not None:
+        spy.wait(timeout=seconds + 30)
     line = next(line for line in result.stdout.splitlines() if line.startswith("BENCH_JSON "))
     stats: dict[str, float] = json.loads(line.removeprefix("BENCH_JSON "))
     stats["rps"] = stats["requests"] / stats["seconds"]
     return stats
 
 
+def top_functions(folded: Path, count: int = 14) -> list[str]:
+    """The functions with the most samples in a py-spy raw profile: inclusive and self, in %."""
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    total = 0
+    for line in folded.read_text().splitlines():
+        stack, _, samples = line.rpartition(" ")
+        n = int(samples)
+        total += n
+        frames = [
+            frame.split(" (")[0] + " " + frame.rsplit("/", 1)[-1].split(":")[0] for frame in stack.split(";")
+        ]
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + n
+        own[frames[-1]] = own.get(frames[-1], 0) + n
+    rows = [f"{total} samples; inclusive % / self %, by function (file)"]
+    for frame, n in sorted(inclusive.items(), key=lambda kv: -kv[1])[:count]:
+        rows.append(f"  {100 * n / total:5.1f} {100 * own.get(frame, 0) / total:5.1f}  {frame}")
+    rows.append("  top self:")
+    for frame, n in sorted(own.items(), key=lambda kv: -kv[1])[:count]:
+        rows.append(f"  {100 * inclusive[frame] / total:5.1f} {100 * n / total:5.1f}  {frame}")
+    return rows
+
+
 def bench_backend(
-    backend: str, seconds: int, connections: int, workers: int = 1
+    backend: str, seconds: int, connections: int, workers: int = 1, profile: bool = False
 ) -> dict[str, dict[str, float]]:
     tmp = Path(tempfile.mkdtemp(prefix=f"idscan-bench-{backend}-"))
     url, pg_name = prepare_database(backend, tmp)
@@ -152,10 +201,13 @@ def bench_backend(
             del i
         ids.write_text("\n".join(created))
         run_wrk(base, "read", tokens, ids, 3, connections)  # warm-up
-        results = {
-            "create": run_wrk(base, "create", tokens, ids, seconds, connections),
-            "read": run_wrk(base, "read", tokens, ids, seconds, connections),
-        }
+        results = {}
+        for mode in ("create", "read"):
+            out = OUT / f"api-{backend}-{mode}.folded"
+            spy = (server.pid, out) if profile else None
+            results[mode] = run_wrk(base, mode, tokens, ids, seconds, connections, spy)
+            if profile and out.exists():
+                print(f"\n{backend} {mode}: {out}", *top_functions(out), sep="\n")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -172,7 +224,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
     report = {
@@ -183,7 +237,9 @@ def main() -> None:
         "results": {},
     }
     for backend in args.backends.split(","):
-        report["results"][backend] = bench_backend(backend, args.seconds, args.connections, args.workers)
+        report["results"][backend] = bench_backend(
+            backend, args.seconds, args.connections, args.workers, args.profile
+        )
     print(
         f"\nAPI load, {args.workers} uvicorn worker(s), {args.connections} connections, "
         f"{args.seconds} s per row,"

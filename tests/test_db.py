@@ -10,7 +10,7 @@ from pathlib import Path
 
 import anyio
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 
 from idscan import db
 from idscan.container import Container
@@ -109,3 +109,51 @@ def test_hot_path_reads_and_writes_commit_roll_back_and_pick_their_thread(contai
     assert anyio.run(scenario, db.HotPath(engine)) == 1
     inline = engine.dialect.name == "sqlite"
     assert [thread == loop_thread for thread in seen] == [inline, inline]
+
+
+def test_sqlite_hot_path_commits_leave_the_wal_to_a_checkpointer_thread(tmp_path: Path) -> None:
+    """A commit past SQLite's auto-checkpoint threshold copies the WAL before it returns; on the event
+    loop that stalls every request, so the loop's connections never checkpoint and a thread does."""
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'hot.sqlite'}")
+
+    def setting(conn: Connection) -> int:
+        return int(conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one())
+
+    async def scenario() -> tuple[int, bool]:
+        hot = db.HotPath.open(engine, pool_size=2)
+        try:
+            return await hot.read(setting), any(t.name == "sqlite-checkpoint" for t in threading.enumerate())
+        finally:
+            await hot.aclose()
+
+    assert anyio.run(scenario) == (0, True)
+    assert not any(t.name == "sqlite-checkpoint" for t in threading.enumerate())  # stopped by aclose
+    with engine.connect() as conn:
+        assert setting(conn) == 1000  # the other connections (worker threads) keep SQLite's default
+    engine.dispose()
+
+
+def test_wal_checkpointer_backfills_the_wal_once_it_passes_its_threshold(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'wal.sqlite'}"
+    engine = db.make_engine(url)
+    event.listen(engine, "connect", db.disable_auto_checkpoint)
+    checkpointer = db.WalCheckpointer.for_url(url, engine)
+    assert checkpointer is not None
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, pad BLOB)")
+    assert not checkpointer.run_once()  # a small WAL is left alone
+
+    for _ in range(1500):  # ~1,500 pages: past the 4 MB threshold, no commit checkpointed
+        with engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO t (pad) VALUES (randomblob(3000))")
+    assert (tmp_path / "wal.sqlite-wal").stat().st_size > 4 << 20
+    assert checkpointer.run_once()
+    raw = engine.raw_connection()
+    try:  # (busy, frames in the WAL, frames checkpointed): nothing left to copy
+        busy, frames, done = raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    finally:
+        raw.close()
+    assert busy == 0
+    assert frames == done > 1000
+    assert checkpointer.checkpoints == 1
+    engine.dispose()

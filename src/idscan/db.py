@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from collections.abc import Callable, Iterator
@@ -132,15 +133,32 @@ class HotPath:
     Open one per event loop (the app's lifespan does); without one, work goes to a worker thread.
     """
 
-    def __init__(self, engine: Engine, async_engine: AsyncEngine | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        async_engine: AsyncEngine | None = None,
+        loop_engine: Engine | None = None,
+        checkpointer: WalCheckpointer | None = None,
+    ) -> None:
         self._engine = engine
         self._async = async_engine
+        # SQLite: the loop's own connections, whose commits never checkpoint (the checkpointer does).
+        self._loop_engine = loop_engine or engine
+        self._checkpointer = checkpointer
 
     @classmethod
     def open(cls, engine: Engine, *, pool_size: int) -> HotPath:
-        if engine.dialect.name == "sqlite":
-            return cls(engine)
         url = engine.url.render_as_string(hide_password=False)
+        if engine.dialect.name == "sqlite":
+            wal = WalCheckpointer.for_url(url, engine)
+            if wal is None:
+                return cls(engine)
+            # A commit that crosses SQLite's auto-checkpoint threshold (1000 pages) copies the WAL
+            # into the database before it returns: on the loop, every request would wait for it.
+            loop_engine = make_engine(url, pool_size=2)
+            event.listen(loop_engine, "connect", disable_auto_checkpoint)
+            wal.start()
+            return cls(engine, loop_engine=loop_engine, checkpointer=wal)
         return cls(
             engine, create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
         )
@@ -166,15 +184,83 @@ class HotPath:
     async def aclose(self) -> None:
         if self._async is not None:
             await self._async.dispose()
+        if self._checkpointer is not None:
+            await anyio.to_thread.run_sync(self._checkpointer.stop)
+        if self._loop_engine is not self._engine:
+            self._loop_engine.dispose()
 
     def _read(self, query: Callable[[Connection], T]) -> T:
-        with self._engine.connect() as conn:
+        with self._loop_engine.connect() as conn:
             return query(conn)
 
     def _write(self, work: Callable[[Connection], T]) -> T:
         engine = self._engine
+        # The process's one SQLite write lock is the main engine's, whichever engine connects.
         lock = _sqlite_write_lock(engine) if engine.dialect.name == "sqlite" else nullcontext()
-        with lock, engine.connect() as conn:
+        with lock, self._loop_engine.connect() as conn:
             conn.execution_options(**{WRITE_OPTION: True})
             with conn.begin():
                 return work(conn)
+
+
+def disable_auto_checkpoint(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
+    cursor.close()
+
+
+class WalCheckpointer:
+    """Checkpoints a SQLite WAL from a thread of its own, passively (it never blocks a writer or a
+    reader), once the WAL has grown past `min_bytes`, so that the event loop's commits need not."""
+
+    def __init__(self, engine: Engine, wal: Path, *, interval: float = 0.5, min_bytes: int = 4 << 20) -> None:
+        self._engine = engine
+        self._wal = wal
+        self._interval = interval
+        self._min_bytes = min_bytes
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+        self.checkpoints = 0
+
+    @classmethod
+    def for_url(cls, url: str, engine: Engine) -> WalCheckpointer | None:
+        database = make_url(url).database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        path = Path(database)
+        return cls(engine, path.with_name(path.name + "-wal"))
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def run_once(self) -> bool:
+        """Checkpoint if the WAL is past its threshold; True when it ran."""
+        try:
+            size = self._wal.stat().st_size
+        except FileNotFoundError:
+            return False
+        if size < self._min_bytes:
+            return False
+        # Outside any transaction (a checkpoint cannot run inside one): the raw connection is in
+        # autocommit, as the pragmas listener set it.
+        raw = self._engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            cursor.close()
+        finally:
+            raw.close()
+        self.checkpoints += 1
+        return True
+
+    def _run(self) -> None:
+        while not self._stopping.wait(self._interval):
+            try:
+                self.run_once()
+            except Exception:  # a failed pass is retried; the other connections still checkpoint
+                logging.getLogger(__name__).warning("WAL checkpoint failed", exc_info=True)
