@@ -46,7 +46,10 @@ def test_an_admin_must_enrol_totp_and_a_code_is_good_once(container: Container) 
         users.complete_setup(session, container.keyring, new.setup_token, PASSWORD, secret, "")
     with transaction(container.session_factory) as session, pytest.raises(ValidationError):
         users.complete_setup(session, container.keyring, new.setup_token, "short", secret, totp.now())
-    previous = totp.at(time.time() - 30)
+    # Codes by explicit step (this one, then the next, which the drift window accepts): a 30 s step
+    # boundary falling anywhere in the test changes nothing.
+    step = int(time.time() // 30)
+    previous = totp.at(step * 30)
     with transaction(container.session_factory) as session:
         user = users.complete_setup(session, container.keyring, new.setup_token, PASSWORD, secret, previous)
         assert user.totp_sealed is not None
@@ -56,8 +59,7 @@ def test_an_admin_must_enrol_totp_and_a_code_is_good_once(container: Container) 
             users.authenticate(session, container.keyring, "admin@example.org", PASSWORD, "")
         with pytest.raises(AuthenticationError):  # the code used at setup: spent
             users.authenticate(session, container.keyring, "admin@example.org", PASSWORD, previous)
-    # One code, read once: calling totp.now() twice could straddle a 30 s step and yield a fresh code.
-    code = totp.now()
+    code = totp.at((step + 1) * 30)
     with transaction(container.session_factory) as session:
         users.authenticate(session, container.keyring, "admin@example.org", PASSWORD, code)
     with transaction(container.session_factory) as session, pytest.raises(AuthenticationError):

@@ -18,18 +18,16 @@ import httpx
 import pytest
 from examples.shop.app import Config, Shop, create_app, outcome_of
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext
 from standardwebhooks.webhooks import Webhook
 
-from idscan.app import create_app as create_service
 from idscan.auth import service as auth_service
-from idscan.bootstrap import build_container
 from idscan.client import IdScanClient
 from idscan.config import Settings
 from idscan.container import Container
 from idscan.db import transaction
-from tests.conftest import make_settings
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, need_chromium, screenshot, serving
+from tests.support.browser import chromium, free_port, screenshot, serving
+from tests.support.live import live_service
 from tests.support.runtime import eventually
 
 SPECIMEN_NUMBER = re.compile(r"[A-Z]{2}[0-9]{7}")
@@ -38,20 +36,8 @@ SPECIMEN_NUMBER = re.compile(r"[A-Z]{2}[0-9]{7}")
 @pytest.fixture
 def idscan(settings: Settings) -> Iterator[tuple[str, Container]]:
     """The service on a real port with its job worker."""
-    port = free_port()
-    live = make_settings(
-        settings.data_dir,
-        settings.database_url,
-        port=port,
-        public_base_url=f"http://127.0.0.1:{port}",
-        jobs={"embedded_worker": True, "poll_interval_seconds": 0.1},
-    )
-    container = build_container(live)
-    try:
-        with serving(create_service(live, container=container), port) as base:
-            yield base, container
-    finally:
-        container.close()
+    with live_service(settings) as running:
+        yield running
 
 
 @contextmanager
@@ -91,11 +77,8 @@ def face_shop(idscan: tuple[str, Container]) -> Iterator[tuple[str, Shop]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    need_chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture

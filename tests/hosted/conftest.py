@@ -6,31 +6,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from idscan.app import create_app
-from idscan.bootstrap import build_container
 from idscan.config import Settings
-from tests.conftest import Caller, make_settings
-from tests.support.browser import free_port, serving
+from tests.conftest import Caller
+from tests.support.live import live_service
 
 
 def _serve(
     settings: Settings, caller: Caller, receive_buffer: int | None = None, **overrides: object
 ) -> Iterator[tuple[str, Caller]]:
-    port = free_port()
-    live = make_settings(
-        settings.data_dir,
-        settings.database_url,
-        port=port,
-        public_base_url=f"http://127.0.0.1:{port}",
-        jobs={"embedded_worker": True, "poll_interval_seconds": 0.1},
-        **overrides,
-    )
-    container = build_container(live)
-    try:
-        with serving(create_app(live, container=container), port, receive_buffer=receive_buffer) as base:
-            yield base, caller
-    finally:
-        container.close()
+    with live_service(settings, receive_buffer=receive_buffer, **overrides) as (base, _container):
+        yield base, caller
 
 
 @pytest.fixture

@@ -11,15 +11,13 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.conftest import Caller
 from tests.documents.synth import make_document, need_faces, need_fonts, photograph
 from tests.support.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
+    chromium,
     integrator_site,
-    need_chromium,
     screenshot,
 )
 from tests.support.factories import create_transaction
@@ -30,11 +28,8 @@ API = "/id-scan/v1"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    need_chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture

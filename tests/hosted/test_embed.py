@@ -8,14 +8,14 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from idscan.container import Container
 from idscan.db import transaction
 from idscan.models import Transaction
 from idscan.transactions.states import TransactionState
 from tests.conftest import Caller
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, integrator_site, need_chromium
+from tests.support.browser import chromium, integrator_site
 from tests.support.factories import create_transaction
 
 
@@ -32,11 +32,8 @@ def test_embed_js_is_served_as_a_public_module(client: TestClient) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    need_chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 SHOP = """<!doctype html><title>shop</title><div id="box"></div>

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from tests.conftest import Caller
 from tests.support.axe import audit, axe_script
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, need_chromium, screenshot
+from tests.support.browser import chromium, screenshot
 from tests.support.factories import API, create_transaction
 from tests.testmode.test_specimen import need_fonts
 
@@ -46,11 +46,8 @@ def test_only_a_test_transactions_page_has_the_banner_and_buttons(
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    need_chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.mark.browser

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from playwright.sync_api import Browser, sync_playwright
 
 from tests.support.http_server import QuietHandler, serve_handler
 
@@ -39,6 +40,18 @@ def free_port() -> int:
 def need_chromium() -> None:
     if shutil.which(CHROMIUM) is None:
         pytest.skip(f"{CHROMIUM} missing: install the Debian package chromium (the Makefile does)")
+
+
+@contextmanager
+def chromium(*extra_args: str) -> Iterator[Browser]:
+    """Chromium under Playwright (skipped where the package is missing), closed however the test ends."""
+    need_chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 @contextmanager
