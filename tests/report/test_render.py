@@ -96,6 +96,19 @@ def test_untrusted_text_is_printed_literally() -> None:
     assert "<b>O'Brien & Søn</b> Őrség" in _text(pdf)
 
 
+def test_a_failed_task_prints_why() -> None:
+    source = make_source()
+    result = dict(source.result)
+    tasks = [dict(t) for t in result["tasks"]]
+    tasks[-1] = {**tasks[-1], "state": "failed", "reason": "passive_spoof_suspected"}
+    result["tasks"] = tasks
+    pdf = render_pdf(
+        build_report(dataclasses.replace(source, result=result), ReportKind.SIMPLE, generated=T0)
+    )
+    assert "passive spoof suspected" in _text(pdf)
+    assert "passive spoof suspected" not in _text(_render("en-US", ReportKind.SIMPLE))
+
+
 def test_fonts_are_embedded() -> None:
     reader = PdfReader(io.BytesIO(_render("fr-FR", ReportKind.SIMPLE)))
     fonts: list[Any] = [

@@ -81,3 +81,22 @@ def test_extract_fields_limits_fields_and_nulls_unlisted_images() -> None:
     assert [f["field"] for f in document["result"]] == ["surname"]
     assert document["files"][0]["url"] is None
     assert document["files"][1]["url"] == "https://x/d/2"
+
+
+def test_a_failed_task_says_why_and_a_completed_one_has_no_reason() -> None:
+    failed = assemble.TaskOutcome("document_scan", "failed", attempts=5, reason="document_expired")
+    blocked = assemble.TaskOutcome("face_match", "failed", score=None, reason="dependency_failed")
+    passed = assemble.TaskOutcome(
+        "face_liveness", "completed", attempts=1, score=0.9, threshold=0.5, passed=True
+    )
+    tasks = assemble.result_body("trx", "completed", [failed, passed, blocked], None)["tasks"]
+    assert [t.get("reason", "(none)") for t in tasks] == ["document_expired", "(none)", "dependency_failed"]
+    assert tasks[0] == {
+        "type": "document_scan",
+        "state": "failed",
+        "reason": "document_expired",
+        "attempts": 5,
+        "score": None,
+        "result": [],
+        "files": [],
+    }

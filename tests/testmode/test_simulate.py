@@ -16,7 +16,7 @@ from sqlalchemy import select
 from idscan.container import Container
 from idscan.db import transaction
 from idscan.lib.clock import utcnow
-from idscan.models import DocumentScan, LivenessSession, Transaction
+from idscan.models import DocumentScan, Event, LivenessSession, Transaction
 from idscan.transactions import tasks as transaction_tasks
 from idscan.transactions.states import TransactionState
 from tests.conftest import Caller
@@ -157,16 +157,24 @@ def test_a_passing_verification_end_to_end(
 @pytest.mark.parametrize(
     ("outcome", "failed"),
     [
-        ("liveness_failed", {"face_liveness", "face_match"}),
-        ("face_mismatch", {"face_match"}),
-        ("document_unreadable", set(FACES)),
+        ("liveness_failed", {"face_liveness": "passive_spoof_suspected", "face_match": "dependency_failed"}),
+        ("face_mismatch", {"face_match": "face_mismatch"}),
+        (
+            "document_unreadable",
+            {
+                "document_scan": "image_too_blurry",  # the last attempt's code
+                "face_liveness": "dependency_failed",
+                "face_match": "dependency_failed",
+            },
+        ),
     ],
 )
 def test_a_task_failed_for_good_fails_what_depends_on_it_and_completes(
-    client: TestClient, container: Container, test_caller: Caller, outcome: str, failed: set[str]
+    client: TestClient, container: Container, test_caller: Caller, outcome: str, failed: dict[str, str]
 ) -> None:
     """A failed liveness check leaves nothing to compare, a failed document nothing to follow: the
-    transaction completes at once (and tells the integrator) instead of waiting for its expiry."""
+    transaction completes at once (and tells the integrator) instead of waiting for its expiry. Each
+    failed task says why, in the transaction, the result and its webhook event."""
     need_fonts()
     trx = create_transaction(client, test_caller, tasks=FACES)
     with running_jobs(container):
@@ -180,9 +188,25 @@ def test_a_task_failed_for_good_fails_what_depends_on_it_and_completes(
             assert simulate(client, test_caller, trx["id"], outcome).status_code == 202
             eventually(lambda: _all_processed(container, trx["id"]), 60)
         eventually(lambda: detail(client, test_caller, trx["id"])["state"] == "completed", 60)
-    states = {t["type"]: t["state"] for t in detail(client, test_caller, trx["id"])["tasks"]}
-    assert {task for task, state in states.items() if state == "failed"} == failed
+    done = detail(client, test_caller, trx["id"])
+    states = {t["type"]: t["state"] for t in done["tasks"]}
+    assert {task for task, state in states.items() if state == "failed"} == set(failed)
     assert set(states.values()) <= {"completed", "failed"}
+    assert {t["type"]: t["reason"] for t in done["tasks"]} == {t: failed.get(t) for t in states}
+    result = client.get(
+        f"/id-scan/v1/transactions/{trx['id']}/results/{done['resultId']}", headers=test_caller.headers()
+    ).json()
+    reasons = {t["type"]: t["reason"] for t in result["tasks"] if t["state"] == "failed"}
+    assert reasons == failed
+    assert all("reason" not in t for t in result["tasks"] if t["state"] == "completed")
+    with container.session_factory() as session:
+        bodies = session.scalars(select(Event.body).where(Event.account_id == test_caller.account_id)).all()
+    told = {
+        b["task"]["type"]: b["task"].get("reason")
+        for b in bodies
+        if b.get("task", {}).get("state") == "failed"
+    }
+    assert told == failed
 
 
 def _all_processed(container: Container, trx_id: str) -> bool:

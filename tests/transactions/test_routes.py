@@ -297,6 +297,7 @@ def test_get_shows_tasks_as_objects(client: TestClient, caller: Caller) -> None:
                 "level": "advanced",
                 "attempts": 0,
                 "attemptsInvoiced": 0,
+                "reason": None,  # ours: why a failed task failed
                 "documentScans": [],
             },
             {
@@ -305,6 +306,7 @@ def test_get_shows_tasks_as_objects(client: TestClient, caller: Caller) -> None:
                 "level": None,
                 "attempts": 0,
                 "attemptsInvoiced": 0,
+                "reason": None,
                 "documentScans": None,
             },
         ],

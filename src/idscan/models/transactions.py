@@ -69,6 +69,8 @@ class Task(Base):
     # The deciding score of a face task (0…1, 0.5 at its threshold) and whether it passed.
     score: Mapped[float | None] = mapped_column(Float, default=None)
     passed: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    # Why a failed task failed (idscan.transactions.states.failure reasons); None otherwise.
+    reason: Mapped[str | None] = mapped_column(String(40), default=None)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     transaction: Mapped[Transaction] = relationship(back_populates="tasks")

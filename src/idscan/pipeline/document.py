@@ -25,7 +25,7 @@ from idscan.errors import UnsupportedImageError
 from idscan.lib.clock import utcnow
 from idscan.models import DocumentScan, Task, Transaction
 from idscan.pipeline import images
-from idscan.pipeline.outcome import reading_aad, record_task_outcome, want_face_match
+from idscan.pipeline.outcome import PROCESSING_FAILED, reading_aad, record_task_outcome, want_face_match
 from idscan.results import document_numbers as numbers
 from idscan.results import service as results
 from idscan.testmode import specimen
@@ -200,7 +200,7 @@ def record(ctx: Container, inp: AttemptInput, analysis: Analysis, files: list[di
             task.attempts_invoiced += 1
         outcome = _task_outcome(analysis.code, task, ctx.settings.transactions.max_attempts)
         if outcome is not None:
-            record_task_outcome(ctx, session, trx, task, outcome)
+            record_task_outcome(ctx, session, trx, task, outcome, analysis.code.value)
             want_face_match(session, trx)
 
 
@@ -238,7 +238,7 @@ def fail(ctx: Container, attempt_id: str) -> None:
             return
         if not attempt.linked:
             task.attempts += 1
-        record_task_outcome(ctx, session, trx, task, TaskState.FAILED)
+        record_task_outcome(ctx, session, trx, task, TaskState.FAILED, PROCESSING_FAILED)
 
 
 def run(ctx: Container, attempt_id: str) -> None:

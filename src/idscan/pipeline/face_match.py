@@ -14,7 +14,7 @@ from idscan.pipeline.outcome import PROCESSING_FAILED, record_task_outcome
 from idscan.results import service as results
 from idscan.testmode import scripted as testmode_scripted
 from idscan.testmode.outcomes import Outcome
-from idscan.transactions.states import TaskState, TaskType, TransactionState
+from idscan.transactions.states import FACE_MISMATCH, TaskState, TaskType, TransactionState
 from idscan.vision.images import decode_image
 from idscan.vision.matching import MatchParams, compare_faces
 
@@ -89,9 +89,11 @@ def record(ctx: Container, inp: MatchInput, outcome: MatchOutcome) -> None:
         task.attempts += 1
         task.score, task.passed = outcome.score, outcome.passed
         # A mismatch is definitive: another selfie of the wrong person would not help.
-        record_task_outcome(
-            ctx, session, trx, task, TaskState.COMPLETED if outcome.passed else TaskState.FAILED
-        )
+        if outcome.passed:
+            record_task_outcome(ctx, session, trx, task, TaskState.COMPLETED)
+        else:
+            reason = outcome.problem or FACE_MISMATCH
+            record_task_outcome(ctx, session, trx, task, TaskState.FAILED, reason)
 
 
 def fail(ctx: Container, transaction_id: str) -> None:

@@ -22,7 +22,7 @@ from idscan.results import service as results
 from idscan.testmode import scripted as testmode_scripted
 from idscan.testmode import specimen
 from idscan.testmode.outcomes import Outcome
-from idscan.transactions.states import TaskState, TaskType, TransactionState
+from idscan.transactions.states import LIVENESS_FAILED, TaskState, TaskType, TransactionState
 from idscan.vision.liveness import judge
 from idscan.vision.liveness_frames import EncodedFrame, readable
 from idscan.vision.liveness_plan import ChallengePlan
@@ -126,7 +126,8 @@ def record(ctx: Container, inp: SessionInput, verdict: Verdict) -> None:
             record_task_outcome(ctx, session, trx, task, TaskState.COMPLETED)
             want_face_match(session, trx)
         elif task.attempts >= ctx.settings.transactions.max_attempts:
-            record_task_outcome(ctx, session, trx, task, TaskState.FAILED)
+            reason = verdict.reasons[0] if verdict.reasons else LIVENESS_FAILED
+            record_task_outcome(ctx, session, trx, task, TaskState.FAILED, reason)
 
 
 def fail(ctx: Container, session_id: str) -> None:
@@ -146,7 +147,7 @@ def fail(ctx: Container, session_id: str) -> None:
             return
         task.attempts += 1
         task.score, task.passed = 0.0, False
-        record_task_outcome(ctx, session, trx, task, TaskState.FAILED)
+        record_task_outcome(ctx, session, trx, task, TaskState.FAILED, PROCESSING_FAILED)
 
 
 def run(ctx: Container, session_id: str) -> None:

@@ -19,7 +19,14 @@ from idscan.results import assemble
 from idscan.results import service as results
 from idscan.transactions import service as transactions
 from idscan.transactions.policy import policy_of
-from idscan.transactions.states import TaskState, TaskType, TransactionState, move_task, transaction_outcome
+from idscan.transactions.states import (
+    DEPENDENCY_FAILED,
+    TaskState,
+    TaskType,
+    TransactionState,
+    move_task,
+    transaction_outcome,
+)
 from idscan.webhooks import service as webhooks
 
 # The liveness reason (like the attempt code) of work that failed for good inside the service:
@@ -40,15 +47,24 @@ _DEPENDENTS = {
 
 
 def record_task_outcome(
-    ctx: Container, session: Session, trx: Transaction, task: Task, state: TaskState
+    ctx: Container,
+    session: Session,
+    trx: Transaction,
+    task: Task,
+    state: TaskState,
+    reason: str | None = None,
 ) -> None:
-    """Move the task and emit its event; a definitive failure also fails the tasks that can no
-    longer run, so the transaction completes now instead of waiting for its expiry."""
+    """Move the task and emit its event; a failure keeps its `reason`. A definitive failure also
+    fails the tasks that can no longer run, so the transaction completes now instead of waiting for
+    its expiry."""
+    if state is TaskState.FAILED:
+        task.reason = reason
     _move(session, trx, task, state)
     if state is TaskState.FAILED:
         for dependent in _DEPENDENTS.get(TaskType(task.type), ()):
             blocked = trx.task(dependent)
             if blocked is not None and blocked.state == TaskState.PENDING:
+                blocked.reason = DEPENDENCY_FAILED
                 _move(session, trx, blocked, TaskState.FAILED)
     if transaction_outcome(TaskState(t.state) for t in trx.tasks) is TransactionState.COMPLETED:
         complete(ctx, session, trx)
@@ -57,13 +73,16 @@ def record_task_outcome(
 def _move(session: Session, trx: Transaction, task: Task, state: TaskState) -> None:
     task.state = move_task(TaskState(task.state), state)
     task.updated_at = utcnow()
+    event_task = {"type": task.type, "state": task.state}
+    if task.reason is not None:
+        event_task["reason"] = task.reason  # ours: why it failed
     webhooks.emit(
         session,
         trx.account_id,
         transactions.TASK_EVENT,
         {
             "transaction": {"id": trx.id, "state": trx.state, "resultId": trx.result_id},
-            "task": {"type": task.type, "state": task.state},
+            "task": event_task,
         },
     )
 
@@ -93,7 +112,12 @@ def complete(ctx: Container, session: Session, trx: Transaction) -> None:
 def _task_result(ctx: Container, session: Session, trx: Transaction, task: Task) -> assemble.TaskOutcome:
     if task.type == TaskType.FACE_MATCH:
         return assemble.TaskOutcome(
-            type=task.type, state=task.state, score=task.score, threshold=0.5, passed=bool(task.passed)
+            type=task.type,
+            state=task.state,
+            score=task.score,
+            threshold=0.5,
+            passed=bool(task.passed),
+            reason=task.reason,
         )
     if task.type == TaskType.FACE_LIVENESS:
         return assemble.TaskOutcome(
@@ -103,13 +127,16 @@ def _task_result(ctx: Container, session: Session, trx: Transaction, task: Task)
             score=task.score,
             threshold=0.5,
             passed=bool(task.passed),
+            reason=task.reason,
             files=[
                 assemble.FileRef("image", "selfie", results.file_url(ctx.keyring, f))
                 for f in results.selfie_files(session, trx.id)
             ],
         )
     if task.state != TaskState.COMPLETED:
-        return assemble.TaskOutcome(type=task.type, state=task.state, attempts=task.attempts)
+        return assemble.TaskOutcome(
+            type=task.type, state=task.state, attempts=task.attempts, reason=task.reason
+        )
     accepted = session.scalars(
         select(DocumentScan)
         .where(DocumentScan.transaction_id == trx.id, DocumentScan.code == AttemptCode.ACCEPTED)

@@ -64,6 +64,7 @@ class ReportTask:
     threshold: float | None = None
     passed: bool | None = None
     documents: tuple[str, ...] = ()  # recognised document names, e.g. "Netherlands - Passport"
+    reason: str | None = None  # why a failed task failed (a code, printed as it is)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +252,7 @@ def _task(raw: Mapping[str, Any]) -> ReportTask:
         score=raw.get("score"),
         threshold=raw.get("threshold"),
         passed=raw.get("passed"),
+        reason=raw.get("reason"),
         documents=tuple(
             str(f["name"])
             for f in raw.get("files") or ()

@@ -194,7 +194,9 @@ def _summary(report: Report, styles: dict[str, ParagraphStyle]) -> list[Flowable
         passed = text(loc, "none") if task.passed is None else text(loc, "yes" if task.passed else "no")
         state = Paragraph(
             f'<font color="{hex_color(PASS if task.state == TaskState.COMPLETED else FAIL)}">'
-            f"{escape(label(loc, 'state', task.state))}</font>",
+            f"{escape(label(loc, 'state', task.state))}</font>"
+            # The code, breakable at its underscores so it wraps inside the narrow column.
+            + (f"<br/>{escape(task.reason.replace('_', ' '))}" if task.reason else ""),
             cell,
         )
         rows.append(

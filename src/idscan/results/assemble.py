@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from idscan.transactions.states import TaskType
+from idscan.transactions.states import TaskState, TaskType
 
 IMAGE_KINDS = ("document_image", "portrait")
 
@@ -36,6 +36,7 @@ class TaskOutcome:
     score: float | None = None
     threshold: float | None = None
     passed: bool | None = None
+    reason: str | None = None  # why a failed task failed
     fields: Sequence[Mapping[str, Any]] = ()
     files: Sequence[FileRef] = ()
 
@@ -69,6 +70,8 @@ def result_body(
     body_tasks: list[dict[str, Any]] = []
     for task in tasks:
         item: dict[str, Any] = {"type": task.type, "state": task.state}
+        if task.state == TaskState.FAILED:
+            item["reason"] = task.reason  # ours
         if task.attempts is not None:
             item["attempts"] = task.attempts
         item["score"] = task.score

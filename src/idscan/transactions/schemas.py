@@ -287,6 +287,11 @@ class TaskOut(_Out):
     level: str | None = Field(default=None, description="document_scan only")
     attempts: int
     attempts_invoiced: int = Field(alias="attemptsInvoiced")
+    reason: str | None = Field(
+        default=None,
+        description="Ours. Why a failed task failed: the last document attempt's code, the last "
+        "liveness reason, face_mismatch, a portrait code, dependency_failed or processing_failed.",
+    )
     document_scans: list[DocumentScanAttempt] | None = Field(
         default=None, alias="documentScans", description="document_scan only, while pending"
     )

@@ -270,7 +270,7 @@ _DETAIL = (
     select(
         _T.c.account_id, _T.c.state, _T.c.settings, _T.c.created_at, _T.c.expires_at, _T.c.completed_at,
         _T.c.result_id, _T.c.erased_at, _T.c.locale, _T.c.capability_sealed, _T.c.test,
-        _K.c.type, _K.c.state.label("task_state"), _K.c.attempts, _K.c.attempts_invoiced,
+        _K.c.type, _K.c.state.label("task_state"), _K.c.attempts, _K.c.attempts_invoiced, _K.c.reason,
     )
     .join_from(_T, _K, _K.c.transaction_id == _T.c.id)
     .where(_T.c.id == bindparam("transaction_id"))
@@ -321,6 +321,7 @@ def read_detail(
                 level=level if task.type == TaskType.DOCUMENT_SCAN else None,
                 attempts=task.attempts,
                 attempts_invoiced=task.attempts_invoiced,
+                reason=task.reason,
                 document_scans=scans if task.type == TaskType.DOCUMENT_SCAN and pending else None,
             )
             for task in rows

@@ -25,6 +25,13 @@ class TaskType(StrEnum):
     FACE_MATCH = "face_match"
 
 
+# Why a task failed (ours: `tasks[].reason`), beside the codes that name it directly (the last
+# document attempt's code, the last liveness reason, a portrait too poor to compare).
+DEPENDENCY_FAILED = "dependency_failed"  # a task this one needs failed first
+FACE_MISMATCH = "face_mismatch"  # compared, and not the same person
+LIVENESS_FAILED = "liveness_failed"  # a failed check that named no reason
+
+
 # The only task sets the contract allows, each in its canonical order.
 ALLOWED_TASK_SETS: tuple[tuple[TaskType, ...], ...] = (
     (TaskType.DOCUMENT_SCAN,),
