@@ -80,3 +80,33 @@ def test_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 def test_unknown_redaction_field_exits_2(passport_photo: Path) -> None:
     args = parse(["document", "read", str(passport_photo), "--redact", "surname"])
     assert args.func(args) == 2
+
+
+def test_batch_reads_files_and_directories_one_json_line_each(
+    passport_photo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "set"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.JPG").write_bytes(passport_photo.read_bytes())
+    (folder / "b.png").write_bytes(b"<html>not an image</html>")
+    (folder / "notes.txt").write_text("not a photo: skipped in a directory")
+    args = parse(["document", "batch", str(passport_photo), str(folder), "--today", "2026-11-25"])
+    assert args.func(args) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [Path(line["file"]).name for line in lines] == ["front.jpg", "b.png", "a.JPG"]
+    first, refused, again = lines
+    assert first["documentType"] == "passport"
+    assert len(first["mrz"]["lines"]) == 2
+    assert first["wallS"] > 0
+    assert first["cpuS"] > 0
+    assert 0 < first["timings"]["total"] <= first["wallS"]  # per stage, beside the whole
+    assert refused["code"] == "unsupported_file"
+    assert "wallS" in refused
+    assert again["code"] == first["code"]  # the same photo, the same verdict
+
+
+def test_batch_without_photos_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "readme.txt").write_text("no photos here")
+    args = parse(["document", "batch", str(tmp_path)])
+    assert args.func(args) == 2
+    assert "no photo found" in capsys.readouterr().err
