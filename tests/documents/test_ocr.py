@@ -57,3 +57,26 @@ def test_an_altered_model_is_refused_not_downloaded(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(model_files, "DET", dataclasses.replace(model_files.DET, sha256="0" * 64))
     with pytest.raises(model_files.ModelIntegrityError):
         ocr.OcrSession(1)
+
+
+def test_widest_keeps_the_widest_boxes_in_reading_order() -> None:
+    def quad(x0: float, y0: float, width: float) -> list[list[float]]:
+        return [[x0, y0], [x0 + width, y0], [x0 + width, y0 + 10], [x0, y0 + 10]]
+
+    boxes = np.array([quad(0, 0, 30), quad(0, 20, 300), quad(0, 40, 10), quad(0, 60, 290), quad(0, 80, 50)])
+    kept = ocr._widest(boxes, 3)
+    assert [float(b[0][1]) for b in kept] == [20.0, 60.0, 80.0]  # the three widest, top to bottom
+    assert ocr._widest(boxes, 5) is boxes
+
+
+def test_a_page_of_small_print_is_recognised_up_to_the_line_limit() -> None:
+    """A wall of words (a newspaper, a contract) must not cost one recognition per word."""
+    need_fonts()
+    font = ImageFont.truetype(str(OCRB), 22)
+    img = Image.new("RGB", (1500, 1500), (240, 240, 236))
+    draw = ImageDraw.Draw(img)
+    for row in range(40):
+        for col in range(8):
+            draw.text((20 + col * 185, 20 + row * 36), f"W{row:02d}X{col}", font=font, fill=(15, 15, 15))
+    lines = engines().ocr().read(np.asarray(img).copy())
+    assert 100 < len(lines) <= ocr.MAX_LINES

@@ -252,3 +252,25 @@ def test_the_fronts_print_settles_a_dispute_in_the_backs_mrz() -> None:
     assert not settled.conflicts
     assert settled.result is not None
     assert list(settled.result.lines) == truth
+
+
+def test_the_work_budget_cuts_optional_passes_and_refuses_rather_than_guess() -> None:
+    """A side gets its first page read; re-reads (a quarter turn, a deskew, the whole photo) and
+    single-field probes are counted against `ReadParams`. Counted, not timed: the same photo gets the
+    same verdict on a busy machine. Without the re-read a sideways scan cannot be read, and is refused."""
+    need_fonts()
+    doc = make_document(8, kind="passport", country="FRA", with_face=False)
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(np.rot90(doc.sides[0].image, -1))).save(buf, "PNG")
+    sideways = buf.getvalue()
+    rules = DocumentRules(today=TODAY)
+
+    cut = read_document(sideways, None, ReadParams(today=TODAY, rules=rules, max_rereads=0), engines())
+    assert "quarter_turn" in cut.sides[0].skipped
+    assert cut.sides[0].quarter_turns == 0
+    assert cut.code != "accepted"
+
+    full = read_document(sideways, None, ReadParams(today=TODAY, rules=rules), engines())
+    assert full.sides[0].skipped == ()
+    assert full.sides[0].quarter_turns == 1
+    assert list(full.mrz_lines) == doc.mrz

@@ -134,6 +134,7 @@ def run_batch(args: argparse.Namespace) -> int:
                     "accepted": reading.mrz_accepted,
                 },
                 "timings": {k: round(v, 3) for k, v in reading.timings.items()},
+                "skipped": [step for side in reading.sides for step in side.skipped],
             }
         # CPU-s counts every thread of the process (the models' own threads too).
         line |= {"wallS": round(time.perf_counter() - wall, 3), "cpuS": round(time.process_time() - cpu, 3)}

@@ -22,6 +22,8 @@ from idscan.lib import model_files
 RGBImage = npt.NDArray[np.uint8]
 REC_BATCH = 2
 REC_HEIGHT = 48  # the recogniser's input height; the minimum width is the same (no padding)
+# Lines recognised per page read at most (see _widest); an identity document has well under 100.
+MAX_LINES = 150
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +108,15 @@ class OcrSession:
             det_res = det(bgr)
             if det_res.boxes is None or len(det_res.boxes) == 0:
                 return []
-            crops = [_crop_line(bgr, box) for box in det_res.boxes]
+            boxes = _widest(det_res.boxes, MAX_LINES)
+            crops = [_crop_line(bgr, box) for box in boxes]
             cls_res = self._engine._load_cls_model()(crops)
             rec_in = _rec_input(cls_res.img_list)
             rec_res = self._engine._load_rec_model()(rec_in)
         lines: list[TextLine] = []
         labels = cls_res.cls_res or [("0", 0.0)] * len(crops)
         for box, text, score, (label, cls_score) in zip(
-            det_res.boxes, rec_res.txts or (), rec_res.scores, labels, strict=False
+            boxes, rec_res.txts or (), rec_res.scores, labels, strict=False
         ):
             if not text.strip() or score < min_score:
                 continue
@@ -145,6 +148,17 @@ class OcrSession:
         for i, text, score in zip(wrong, rec_res.txts or (), rec_res.scores, strict=False):
             out[i] = TextLine(text, float(score), lines[i].box, upside_down=False)
         return out
+
+
+def _widest(boxes: Any, limit: int) -> Any:
+    """At most `limit` detected boxes, the widest (an MRZ row is the widest line of a document), in
+    their reading order: a photo of a page of small print must not cost a recognition per word."""
+    if len(boxes) <= limit:
+        return boxes
+    quads = np.asarray(boxes).reshape(len(boxes), 4, 2)
+    widths = quads[:, :, 0].max(axis=1) - quads[:, :, 0].min(axis=1)
+    keep = np.sort(np.argsort(-widths, kind="stable")[:limit])
+    return np.asarray(boxes)[keep]
 
 
 def _rec_input(crops: list[Any]) -> Any:

@@ -41,20 +41,39 @@ def _turn_lines(lines: Sequence[TextLine], w: int, h: int) -> list[TextLine]:
     return out
 
 
-def _upright(located: Located, ocr: OcrSession, max_side: int) -> tuple[Located, list[TextLine], int]:
+class Budget:
+    """The work a side may take beyond its first page read (see `ReadParams`); past it, optional
+    passes are skipped and named in `skipped`."""
+
+    def __init__(self, rereads: int, probes: int) -> None:
+        self._left = {"reread": rereads, "probe": probes}
+        self.skipped: list[str] = []
+
+    def allows(self, kind: str, step: str) -> bool:
+        if self._left[kind] > 0:
+            self._left[kind] -= 1
+            return True
+        self.skipped.append(step)
+        return False
+
+
+def _upright(
+    located: Located, ocr: OcrSession, max_side: int, budget: Budget
+) -> tuple[Located, list[TextLine], int]:
     """OCR the flattened image and turn it upright: 180 degrees from the per-line classifier; 90 when
     most multi-character boxes stand taller than wide (only without an outline, which is landscape)."""
     lines = ocr.read(located.image, max_side=max_side)
     turns = 0
     long_lines = [ln for ln in lines if len(ln.text.strip()) >= 4]
     tall = sum((ln.y1 - ln.y0) > 1.5 * (ln.x1 - ln.x0) for ln in long_lines)
-    if long_lines and tall > len(long_lines) / 2:
+    if long_lines and tall > len(long_lines) / 2 and budget.allows("reread", "quarter_turn"):
         # turn a quarter and read again; if that left it upside down, the 180-degree step below fixes
         # it without a third read
         located, turns = located.turned(1), 1
         lines = ocr.read(located.image, max_side=max_side)
     angle = text_angle(lines)
-    if abs(angle) > DESKEW_DEGREES:  # a tilted photo without an outline: straighten, read again
+    if abs(angle) > DESKEW_DEGREES and budget.allows("reread", "deskew"):
+        # a tilted photo without an outline: straighten, read again
         located = located.deskewed(angle)
         lines = ocr.read(located.image, max_side=max_side)
     if lines and sum(ln.upside_down for ln in lines) > len(lines) / 2:
@@ -75,8 +94,10 @@ def text_angle(lines: Sequence[TextLine]) -> float:
     return float(np.median(angles)) if len(angles) >= 3 else 0.0
 
 
-def _probe(image: RGBImage, ocr: OcrSession) -> Probe:
+def _probe(image: RGBImage, ocr: OcrSession, budget: Budget) -> Probe:
     def probe(box: tuple[int, int, int, int]) -> str:
+        if not budget.allows("probe", "probe"):
+            return ""
         x0, y0, x1, y1 = box
         crop = image[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)]
         if crop.size == 0:
@@ -96,30 +117,41 @@ class _SideWork:
 
 
 def read_side(
-    data: bytes, params: ReadParams, engines: DocumentEngines, timings: dict[str, float], tag: str
+    data: bytes,
+    params: ReadParams,
+    engines: DocumentEngines,
+    timings: dict[str, float],
+    tag: str,
 ) -> _SideWork:
     t0 = time.perf_counter()
+    budget = Budget(params.max_rereads, params.max_probes)
     # raises UnsupportedImageError: the caller maps it to unsupported_file
     decoded = decode_image(data, replace(DOCUMENT_PHOTO, working_side=2 * params.max_width))
     quality = tuple(q.code for q in assess_quality(decoded.pixels))
     t1 = time.perf_counter()
     ocr, tess = engines.ocr(), engines.mrz()
     located = locate(decoded.pixels, params.max_width)
-    located, lines, turns = _upright(located, ocr, max_side=960)
+    located, lines, turns = _upright(located, ocr, 960, budget)
     t2 = time.perf_counter()
     mrz = read_mrz(located.image, lines, ocr, tess)
     cut = mrz_cut_short(mrz, located.image.shape[1])
-    if located.found and (cut or (not mrz.found and not located.fully_visible)):
+    if (
+        located.found
+        and (cut or (not mrz.found and not located.fully_visible))
+        and budget.allows("reread", "whole_photo")
+    ):
         # an outline that cuts the MRZ, or one that runs into the photo's border with no MRZ inside,
         # may be a printed frame inside a document that fills the photo: read the whole photo too
         whole = locate(decoded.pixels, params.max_width, outline=False)
-        whole, whole_lines, whole_turns = _upright(whole, ocr, max_side=960)
+        whole, whole_lines, whole_turns = _upright(whole, ocr, 960, budget)
         retry = read_mrz(whole.image, whole_lines, ocr, tess)
         if retry.found and not mrz_cut_short(retry, whole.image.shape[1]):
             located, lines, turns, mrz = whole, whole_lines, whole_turns, retry
     t3 = time.perf_counter()
     mrz_lines = set(map(id, _mrz_text_lines(lines, mrz.boxes)))
-    visual = read_visual_zone(lines, [ln for ln in lines if id(ln) in mrz_lines], _probe(located.image, ocr))
+    visual = read_visual_zone(
+        lines, [ln for ln in lines if id(ln) in mrz_lines], _probe(located.image, ocr, budget)
+    )
     portrait = find_portrait(located.image, engines.vision)
     t4 = time.perf_counter()
     regions: dict[str, tuple[tuple[int, int, int, int], ...]] = {k: (v.box,) for k, v in visual.items()}
@@ -150,6 +182,7 @@ def read_side(
         regions=regions,
         quality=quality,
         homography=tuple(tuple(float(v) for v in row) for row in located.homography),
+        skipped=tuple(budget.skipped),
     )
     return _SideWork(reading, visual)
 

@@ -23,6 +23,12 @@ class ReadParams:
     rules: DocumentRules | None = None  # None: read only, apply no acceptance rules
     require_portrait: bool = False  # a face match will follow: a front without a portrait fails
     max_width: int = 1280  # of the flattened document
+    # The work one side may take beyond its first page read: page re-reads (a quarter turn, a
+    # deskew, the whole photo again) and single-field probes. Counted, not timed, so that a verdict
+    # does not depend on how busy the machine is, and no photo makes a read run for tens of seconds.
+    # What a skipped pass would have found is missing: the attempt is refused, never wrongly accepted.
+    max_rereads: int = 3
+    max_probes: int = 12
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,7 @@ class SideReading:
     regions: Mapping[str, tuple[Box, ...]]  # field -> boxes on `image` (printed value, MRZ stretch)
     quality: tuple[AttemptCode, ...]  # quality issue codes found on the original photo
     homography: tuple[tuple[float, ...], ...] = ()  # 3x3: photo pixels -> `image` pixels
+    skipped: tuple[str, ...] = ()  # optional passes the work budget cut (ReadParams.max_rereads, ...)
 
 
 @dataclass(frozen=True)
