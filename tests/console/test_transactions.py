@@ -195,3 +195,15 @@ def test_resend_a_delivery_through_the_retry_path(
         receiver.wait_for(1)
     assert "resend_delivery" in audit_actions(container)
     assert ">1<" in answer.text  # the attempt is listed
+
+
+def test_a_failed_task_shows_why(
+    client: TestClient, container: Container, caller: Caller, make_user: Callable[..., ConsoleUser]
+) -> None:
+    trx = completed_transaction(container, caller)
+    with container.session_factory.begin() as session:
+        task = session.get(Transaction, trx).tasks[0]  # type: ignore[union-attr]
+        task.state, task.reason = "failed", "document_expired"
+    login(client, make_user("viewer@example.org", "viewer"))
+    page = client.get(f"/console/transactions/{trx}")
+    assert "(<code>document_expired</code>)" in page.text

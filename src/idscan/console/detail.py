@@ -179,6 +179,7 @@ def view(session: Session, keyring: Keyring, transaction_id: str, locale: str) -
     tasks = [
         {
             "type": t.type, "state": t.state, "attempts": t.attempts, "score": t.score, "passed": t.passed,
+            "reason": t.reason,
             "threshold": FACE_THRESHOLD if t.type in (TaskType.FACE_LIVENESS, TaskType.FACE_MATCH) else None,
         }
         for t in trx.tasks
