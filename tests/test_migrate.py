@@ -306,3 +306,45 @@ def test_idscan_migrate_hands_the_keyring_to_the_migrations(
             "X-Api-Key": API_KEY
         }
     engine.dispose()
+
+
+# -- 0012: events name their transaction, indexed ----------------------------------------------------
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_events_emitted_before_0012_name_their_transaction_after_it(backend: str, tmp_path: Path) -> None:
+    if backend == "sqlite":
+        url, name = f"sqlite:///{tmp_path / 'old.sqlite'}", None
+    else:
+        name = _create_pg_database()
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    try:
+        migrate.upgrade(url, "0011")
+        engine = make_unpooled_engine(url)
+        now = datetime(2026, 12, 5, tzinfo=UTC).replace(tzinfo=None)
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text("INSERT INTO accounts (id, name, mode, created_at) VALUES ('a', 'acme', 'live', :t)"),
+                {"t": now},
+            )
+            for event_id, body in (
+                ("e1", '{"id": "e1", "type": "task.state.updated", "transaction": {"id": "t-1"}}'),
+                ("e2", '{"id": "e2", "type": "webhook.ping"}'),
+            ):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO events (id, account_id, type, body, created_at)"
+                        " VALUES (:id, 'a', 'x', :body, :t)"
+                    ),
+                    {"id": event_id, "body": body, "t": now},
+                )
+        engine.dispose()
+        migrate.upgrade(url)
+        engine = make_unpooled_engine(url)
+        with engine.connect() as conn:
+            rows = dict(conn.execute(sa.text("SELECT id, transaction_id FROM events ORDER BY id")).all())
+        engine.dispose()
+        assert rows == {"e1": "t-1", "e2": None}
+    finally:
+        if name is not None:
+            _drop_pg_database(name)

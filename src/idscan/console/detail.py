@@ -6,7 +6,7 @@ the webhook deliveries with their attempts, and the reviewers' notes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -31,7 +31,6 @@ from idscan.transactions.policy import Extra, policy_of
 from idscan.transactions.states import TaskType
 
 FACE_THRESHOLD = 0.5  # a face task's score is scaled so that its threshold sits at 0.5
-DELIVERY_WINDOW = timedelta(days=31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,26 +202,13 @@ def view(session: Session, keyring: Keyring, transaction_id: str, locale: str) -
     )  # fmt: skip
 
 
-def _about(body: dict[str, Any], transaction_id: str) -> bool:
-    subject = body.get("transaction")
-    return isinstance(subject, dict) and subject.get("id") == transaction_id
-
-
 def deliveries(session: Session, trx: Transaction) -> list[DeliveryView]:
-    """The deliveries of this transaction's events (its account's events in its lifetime, matched by
-    the transaction ID in their body), newest first, with their attempts."""
-    until = (trx.completed_at or trx.expires_at) + DELIVERY_WINDOW
-    events = [
-        e
-        for e in session.scalars(
-            select(Event).where(
-                Event.account_id == trx.account_id,
-                Event.created_at >= trx.created_at,
-                Event.created_at <= until,
-            )
+    """The deliveries of this transaction's events, newest first, with their attempts."""
+    events = list(
+        session.scalars(
+            select(Event).where(Event.transaction_id == trx.id, Event.account_id == trx.account_id)
         )
-        if _about(e.body, trx.id)
-    ]
+    )
     if not events:
         return []
     types = {e.id: e.type for e in events}

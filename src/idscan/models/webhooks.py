@@ -13,11 +13,16 @@ from idscan.models.base import Base, UTCDateTime
 
 class Event(Base):
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_account_created", "account_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_events_account_created", "account_id", "created_at"),
+        Index("ix_events_transaction", "transaction_id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     type: Mapped[str] = mapped_column(String(60))
+    # The transaction the event is about (None for a ping), so its deliveries are found by index.
+    transaction_id: Mapped[str | None] = mapped_column(String(36), default=None)
     # The exact JSON body receivers get; fixed at emission so retries send the same bytes.
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -138,7 +138,15 @@ def emit(session: Session, account_id: str, event_type: str, data: dict[str, Any
     now = utcnow()
     event_id = new_uuid()
     body = {"id": event_id, "type": event_type, **data, "created": iso(now)}
-    event = Event(id=event_id, account_id=account_id, type=event_type, body=body, created_at=now)
+    subject = data.get("transaction")
+    event = Event(
+        id=event_id,
+        account_id=account_id,
+        type=event_type,
+        body=body,
+        created_at=now,
+        transaction_id=subject.get("id") if isinstance(subject, dict) else None,
+    )
     session.add(event)
     for webhook in list_for_account(session, account_id):
         if event_type not in webhook.events:
