@@ -155,5 +155,6 @@ def test_wal_checkpointer_backfills_the_wal_once_it_passes_its_threshold(tmp_pat
         raw.close()
     assert busy == 0
     assert frames == done > 1000
+    assert not checkpointer.run_once()  # nothing written since: nothing to do
     assert checkpointer.checkpoints == 1
     engine.dispose()

@@ -220,6 +220,7 @@ class WalCheckpointer:
         self._min_bytes = min_bytes
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+        self._checkpointed_at: float | None = None  # the WAL's mtime at the last checkpoint
         self.checkpoints = 0
 
     @classmethod
@@ -241,10 +242,11 @@ class WalCheckpointer:
     def run_once(self) -> bool:
         """Checkpoint if the WAL is past its threshold; True when it ran."""
         try:
-            size = self._wal.stat().st_size
+            stat = self._wal.stat()
         except FileNotFoundError:
             return False
-        if size < self._min_bytes:
+        # A checkpointed WAL keeps its size (SQLite reuses it from the start): only new writes count.
+        if stat.st_size < self._min_bytes or stat.st_mtime == self._checkpointed_at:
             return False
         # Outside any transaction (a checkpoint cannot run inside one): the raw connection is in
         # autocommit, as the pragmas listener set it.
@@ -255,6 +257,7 @@ class WalCheckpointer:
             cursor.close()
         finally:
             raw.close()
+        self._checkpointed_at = stat.st_mtime
         self.checkpoints += 1
         return True
 
