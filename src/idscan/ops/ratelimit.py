@@ -11,8 +11,15 @@ import redis.asyncio
 from limits import parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 
-from idscan.errors import RateLimitedError
+from idscan.errors import RateLimitedError, ServiceUnavailableError
+
+# Connections to Redis per process, and how long a request waits for one. redis-py's plain pool
+# raises the moment its connections are all in use: a burst of 200 clients got 500s.
+MAX_CONNECTIONS = 64
+POOL_WAIT_SECONDS = 5.0
+SOCKET_TIMEOUT_SECONDS = 2.0
 
 
 class RateLimiter:
@@ -23,10 +30,17 @@ class RateLimiter:
         storage: Storage
         if redis_url:
             # Our own pool, so that shutdown can close its connections.
-            self._pool: redis.asyncio.ConnectionPool | None = redis.asyncio.ConnectionPool.from_url(redis_url)
+            self._pool: redis.asyncio.ConnectionPool | None = redis.asyncio.BlockingConnectionPool.from_url(
+                redis_url,
+                max_connections=MAX_CONNECTIONS,
+                timeout=POOL_WAIT_SECONDS,
+                socket_timeout=SOCKET_TIMEOUT_SECONDS,
+                socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
+            )
             storage = RedisStorage(
                 redis_url.replace("redis://", "async+redis://", 1),
                 implementation="redispy",
+                wrap_exceptions=True,  # a Redis failure arrives as limits' StorageError
                 connection_pool=self._pool,  # type: ignore[arg-type]  # typed as str options, passed through
             )
         else:
@@ -36,10 +50,14 @@ class RateLimiter:
 
     async def hit(self, limit: str, key: str, detail: str | None = None) -> None:
         item = self._items[limit]
-        # The limit's name in the key: a credential and a link never share a window.
-        if await self._limiter.hit(item, limit, key):
-            return
-        stats = await self._limiter.get_window_stats(item, limit, key)
+        try:
+            # The limit's name in the key: a credential and a link never share a window.
+            if await self._limiter.hit(item, limit, key):
+                return
+            stats = await self._limiter.get_window_stats(item, limit, key)
+        except StorageError as exc:
+            # Closed, not open: a limit that cannot be counted is not lifted. 503, so clients retry.
+            raise ServiceUnavailableError("The rate limiter's store is not reachable.") from exc
         raise RateLimitedError(retry_after=math.ceil(stats.reset_time - time.time()), detail=detail)
 
     async def close(self) -> None:
