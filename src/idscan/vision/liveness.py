@@ -20,7 +20,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from idscan.vision.liveness_checks import (
-    Baseline,
     CheckResult,
     baseline_of,
     check_challenges,
@@ -32,6 +31,7 @@ from idscan.vision.liveness_checks import (
 from idscan.vision.liveness_params import LivenessParams
 from idscan.vision.liveness_plan import ChallengePlan
 from idscan.vision.liveness_reasons import Reason, ReasonCode
+from idscan.vision.liveness_signals import Baseline
 from idscan.vision.liveness_track import Frame, FrameLike, Observation, track
 from idscan.vision.sessions import VisionModels
 
@@ -77,7 +77,7 @@ def _best_frame(obs: Sequence[Observation], plan: ChallengePlan, base: Baseline 
         if m is None or any(lo <= o.t_ms <= hi for lo, hi in flashes):
             continue
         yaw_off = abs(m.yaw_deg - (base.yaw if base else 0.0))
-        eyes_open = base is None or m.eye_openness >= 0.85 * base.eye_openness
+        eyes_open = base is None or m.eye_openness_max >= 0.85 * base.eye_openness
         neutral = base is None or m.mouth_width <= 1.05 * base.mouth_width
         penalty = yaw_off + abs(m.pitch_deg - (base.pitch if base else 0.0))
         good = yaw_off < 8 and eyes_open and neutral
