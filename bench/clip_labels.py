@@ -128,8 +128,9 @@ def plan_of(
 
 def genuine_plan(clip: Clip, grace_ms: int) -> ChallengePlan | None:
     """The clip's labelled actions as a plan, in their order. Actions that a real plan could not ask
-    for are left out: one inside the baseline second, or one starting before the previous one has
-    ended and the person has had time to settle. None when no action is left."""
+    for are left out: one inside the baseline second, one starting before the previous one has
+    ended and the person has had time to settle, one with a turn or smile inside its window. None
+    when no action is left."""
     kept: list[Event] = []
     for e in sorted((e for e in clip.events if e.kind in KIND_OF), key=lambda e: e.start_ms):
         if e.start_ms < BASELINE_MS - 200:
@@ -137,6 +138,18 @@ def genuine_plan(clip: Clip, grace_ms: int) -> ChallengePlan | None:
         if kept and e.start_ms < kept[-1].end_ms + PLAN_GAP_MS:
             continue
         kept.append(e)
+    # A real plan asks one thing at a time: an action whose window (with the judge's grace) also
+    # holds a labelled turn or smile is left out, as the person did something not asked for there
+    # (blinks are natural anywhere, and the judge ignores them outside their own windows).
+    actions = [e for e in clip.events if e.kind in KIND_OF and KIND_OF[e.kind] != ChallengeKind.BLINK]
+    kept = [
+        e
+        for e in kept
+        if not any(
+            o is not e and o.start_ms < action_window(e)[1] + grace_ms and o.end_ms > action_window(e)[0]
+            for o in actions
+        )
+    ]
     if not kept:
         return None
     frontal_until = min(BASELINE_MS, kept[0].start_ms - MARGIN_MS)

@@ -113,9 +113,11 @@ class ActionSignals:
         # smile, wider when surprised. Closed longer than the span is not a blink.
         around = _open_around(self.t, self.eyes, params.blink_max_closed_ms)
         self.eye_level = np.where(np.isfinite(around), around, base.eye_openness)
-        self.closed = np.where(
-            readable, (1.0 - self.eyes / self.eye_level) / (1.0 - params.blink_max_ratio), 0.0
-        )
+        # Closed against the opening around and against the person's neutral opening: a talker's
+        # eyes narrowing after a wide-eyed moment is no blink.
+        against_around = (1.0 - self.eyes / self.eye_level) / (1.0 - params.blink_max_ratio)
+        against_base = (1.0 - self.eyes / base.eye_openness) / (1.0 - params.blink_max_base_ratio)
+        self.closed = np.where(readable, np.minimum(against_around, against_base), 0.0)
         self.strength = {
             ChallengeKind.HEAD_LEFT: np.nan_to_num(left, nan=0.0),
             ChallengeKind.HEAD_RIGHT: np.nan_to_num(right, nan=0.0),
