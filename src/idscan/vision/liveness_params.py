@@ -15,7 +15,7 @@ class LivenessParams:
     max_gap_ms: int = 450  # a longer hole in the timestamps means frames were dropped or edited
     duration_slack_ms: int = 400
     frozen_share: float = 0.3  # share of near-identical consecutive frames that means a frozen feed
-    frozen_min_still_ms: int = 300  # only stretches this long count: slow cameras repeat single frames
+    frozen_min_still_ms: int = 1000  # only still stretches this long count: slow cameras, codecs repeat
     # face presence: a hand passing or the face leaving the frame for a moment is tolerated
     max_missing_share: float = 0.25
     max_face_loss_ms: int = 1200  # a longer loss asks the person to try again
