@@ -44,6 +44,7 @@ class LivenessParams:
     smile_min_rise: float = 0.025  # corners raised towards the eyes, in eye-corner distances
     smile_min_ms: int = 250
     smile_max_open: float = 0.22  # lips parted further than this (eye-corner distances) is a shout
+    smile_open_span_ms: int = 300  # ... within this span: the way into and out of a shout is part of it
     unexpected_min_ms: int = 400
     unexpected_smile_min_ms: int = 1000  # people smile as they talk; only a long, broad smile counts
     unexpected_min_strength: float = 1.5  # clearly done, not a word or a glance while waiting

@@ -65,6 +65,13 @@ def rolling_median(t: Series, values: Series, half_ms: float) -> Series:
     return np.asarray(np.where(valid > 0, (rows[r, lo] + rows[r, hi]) / 2, np.nan), np.float64)
 
 
+def _rolling_max(t: Series, values: Series, half_ms: float) -> Series:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # windows without a face stay NaN
+        out = np.nanmax(_gather(values, _windows(t, t - half_ms, t + half_ms)), axis=1)
+    return np.asarray(out, np.float64)
+
+
 def _open_around(t: Series, eyes: Series, span_ms: float) -> Series:
     """How open the eyes were around each frame: the lesser of the widest opening in the span before
     and the widest in the span after. A blink is open on both sides; a squint coming or a smile's
@@ -105,7 +112,9 @@ class ActionSignals:
         rise = base.mouth_drop - rolling_median(self.t, raw_series(obs, lambda m: m.mouth_drop), shape_half)
         # A smile widens the mouth and lifts its corners towards the eyes; an open mouth or a shout
         # drops them, however wide it is.
-        parted = rolling_median(self.t, raw_series(obs, lambda m: m.mouth_open), shape_half) - base.mouth_open
+        # How far the lips part around each moment: the way into and out of a shout is part of it.
+        parted = _rolling_max(self.t, raw_series(obs, lambda m: m.mouth_open), params.smile_open_span_ms)
+        parted = parted - base.mouth_open
         smile = np.minimum((width - 1.0) / params.smile_min_widen, rise / params.smile_min_rise)
         smile = np.where(parted > params.smile_max_open, 0.0, smile)
         self.eyes = raw_series(obs, lambda m: m.eye_openness_max)
