@@ -1,12 +1,13 @@
 """Face engine benchmark: document portrait <-> selfie matching per level, liveness, and speed.
 
-    .venv/bin/python bench/faces.py [--quick] [--no-dlib] [--no-liveness] [--seeds N] [--cards N]
+    .venv/bin/python bench/faces.py [--quick] [--no-dlib] [--no-liveness] [--no-clips] [--seeds N] [--cards N]
 
 Prints tables and writes bench/out/faces.json. Data: the public faces of ../shared/fixtures (or
 $IDSCAN_FIXTURES), printed on generated cards and photographed at three levels (bench/faces_matching.py,
 tests/vision/synth/cards.py), and liveness sessions generated from the frontal ones
 (tests/vision/synth/). dlib's ResNet (test-only dependency: dlib-bin + face_recognition_models) is the
-second model measured. These fixtures are a small development set: an FMR of 0.1 % cannot be resolved
+second model measured. Liveness is also measured on real labelled videos (bench/liveness_clips.py, which
+runs alone too). These fixtures are a small development set: an FMR of 0.1 % cannot be resolved
 by a few hundred distinct impostor pairs, so thresholds come from a normal fit to impostor scores.
 """
 
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
+from bench import liveness_clips  # noqa: E402
 from bench.faces_matching import matching_report, print_matching  # noqa: E402
 from tests.vision.synth import sequences  # noqa: E402
 from tests.vision.synth.stills import fixture_faces, fixtures_dir, make_rig  # noqa: E402
@@ -170,6 +172,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="one card per photo and level, fewer stills")
     parser.add_argument("--no-dlib", action="store_true", help="skip the face_recognition comparison")
     parser.add_argument("--no-liveness", action="store_true")
+    parser.add_argument("--no-clips", action="store_true", help="skip liveness on the real labelled clips")
     parser.add_argument("--seeds", type=int, default=3, help="genuine sessions per still")
     parser.add_argument("--cards", type=int, default=2, help="cards per fixture photo and level")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "faces.json")
@@ -183,7 +186,11 @@ def main() -> int:
     report["matching"] = matching_report(root, cards, args.quick, not args.no_dlib)
     if not args.no_liveness:
         report["liveness"] = liveness_bench(root, args.quick, 1 if args.quick else args.seeds)
+    if not args.no_clips:
+        report["liveness_clips"] = liveness_clips.run(root, ["native", "page"], None)
     print_tables(report)
+    if "liveness_clips" in report:
+        liveness_clips.print_report(report["liveness_clips"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, default=str))
     print(f"\nwrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")

@@ -98,6 +98,33 @@ def test_liveness_from_a_frames_folder(
     assert out.startswith("NOT LIVE")
 
 
+def test_liveness_trace_shows_where_each_action_is_seen(
+    rig_of: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = plan_for(21)
+    frames = sequences.genuine(rig_of(LIVE_STILLS[1]), plan, random.Random(21))
+    write_frames_dir(frames, tmp_path / "frames")
+    argv = ["face", "liveness", str(tmp_path / "frames"), "--challenges", plan.to_json(), "--trace"]
+    status, out = _run([*argv, "--json"], capsys)
+    data = json.loads(out)
+    assert status == 0
+    rows = data["trace"]
+    assert [r["t_ms"] for r in rows] == [f.timestamp_ms - frames[0].timestamp_ms for f in frames]
+    assert all(r["face"] and r["yaw_deg"] is not None and r["eye_openness"] > 0 for r in rows)
+    for c in plan.challenges:
+        inside = [r["strength"][str(c.kind)] for r in rows if c.start_ms <= r["t_ms"] <= c.end_ms + 700]
+        before = [r["strength"][str(c.kind)] for r in rows if r["t_ms"] < plan.frontal_until_ms]
+        assert max(inside) >= 1.0, c.kind  # the action, where it was asked
+        assert max(before) < 1.0, c.kind  # and not during the still start
+    status, text = _run(argv, capsys)
+    lines = text.splitlines()
+    assert lines[0].startswith("LIVE")
+    header = next(i for i, line in enumerate(lines) if line.lstrip().startswith("frame"))
+    assert all(kind in lines[header] for kind in ("yaw", "pitch", "eyes", "blink", "smile", "head_left"))
+    assert len(lines) - header - 1 == len(frames)
+    assert any("*" in line for line in lines[header + 1 :])
+
+
 def test_frame_sources(rig_of: Any, tmp_path: Path) -> None:
     image = rig_of(LIVE_STILLS[0]).image
     folder = tmp_path / "named"

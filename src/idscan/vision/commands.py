@@ -18,8 +18,10 @@ from idscan.errors import UnsupportedImageError
 from idscan.vision.detection import DetectedFace, detect_faces
 from idscan.vision.frame_sources import load_frames
 from idscan.vision.images import decode_image
-from idscan.vision.liveness import LivenessVerdict, judge
+from idscan.vision.liveness import LivenessParams, LivenessVerdict, judge_observed
 from idscan.vision.liveness_plan import ChallengePlan
+from idscan.vision.liveness_trace import trace, trace_text
+from idscan.vision.liveness_track import track
 from idscan.vision.matching import FaceComparison, MatchParams, compare_faces
 from idscan.vision.sessions import VisionModels
 
@@ -46,6 +48,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     live.add_argument("source", type=Path, help="folder of frames (see frame_sources) or a video file")
     live.add_argument("--challenges", required=True, help="the plan as JSON, or a path to a JSON file")
     live.add_argument("--fps", type=float, default=10.0, help="frame rate when the folder has no timestamps")
+    live.add_argument(
+        "--trace",
+        action="store_true",
+        help="also print, per frame, yaw, pitch, eye openness, mouth measures and each action's strength",
+    )
     live.set_defaults(func=run_liveness)
 
 
@@ -148,13 +155,24 @@ def run_liveness(args: argparse.Namespace) -> int:
         frames = load_frames(args.source, args.fps)
     except (OSError, ValueError, KeyError, UnsupportedImageError) as exc:
         return _error(str(exc))
+    params = LivenessParams()
+    obs = track(frames, _models(args), params.track)
     # Offline re-judging of a recorded session: judge it as of the moment the plan was issued.
-    verdict = judge(plan, frames, _models(args), now=plan.issued_at)
+    verdict = judge_observed(plan, frames, obs, params, now=plan.issued_at)
     lines = [
         f"{'LIVE' if verdict.passed else 'NOT LIVE'}: score {verdict.score:.3f} over {len(frames)} frames"
     ]
     lines += [f"  {r.code}: {r.hint} ({r.detail})" for r in verdict.reasons]
     if verdict.best_frame_index is not None:
         lines.append(f"  best frame: #{verdict.best_frame_index}")
-    _emit(args, verdict_dict(verdict), "\n".join(lines))
+    data = verdict_dict(verdict)
+    if args.trace:
+        rows = trace(obs, plan, params)
+        if isinstance(rows, str):
+            lines.append(f"  trace: no baseline ({rows})")
+            data["trace"] = None
+        else:
+            lines += ["", *trace_text(rows)]
+            data["trace"] = [dataclasses.asdict(r) for r in rows]
+    _emit(args, data, "\n".join(lines))
     return 0 if verdict.passed else 1

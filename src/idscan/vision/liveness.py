@@ -20,7 +20,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from idscan.vision.liveness_checks import (
-    Baseline,
     CheckResult,
     baseline_of,
     check_challenges,
@@ -32,10 +31,19 @@ from idscan.vision.liveness_checks import (
 from idscan.vision.liveness_params import LivenessParams
 from idscan.vision.liveness_plan import ChallengePlan
 from idscan.vision.liveness_reasons import Reason, ReasonCode
+from idscan.vision.liveness_signals import Baseline
 from idscan.vision.liveness_track import Frame, FrameLike, Observation, track
 from idscan.vision.sessions import VisionModels
 
-__all__ = ["Frame", "FrameLike", "LivenessParams", "LivenessVerdict", "PassiveSpoofCheck", "judge"]
+__all__ = [
+    "Frame",
+    "FrameLike",
+    "LivenessParams",
+    "LivenessVerdict",
+    "PassiveSpoofCheck",
+    "judge",
+    "judge_observed",
+]
 
 
 class PassiveSpoofCheck(Protocol):
@@ -69,7 +77,7 @@ def _best_frame(obs: Sequence[Observation], plan: ChallengePlan, base: Baseline 
         if m is None or any(lo <= o.t_ms <= hi for lo, hi in flashes):
             continue
         yaw_off = abs(m.yaw_deg - (base.yaw if base else 0.0))
-        eyes_open = base is None or m.eye_openness >= 0.85 * base.eye_openness
+        eyes_open = base is None or m.eye_openness_max >= 0.85 * base.eye_openness
         neutral = base is None or m.mouth_width <= 1.05 * base.mouth_width
         penalty = yaw_off + abs(m.pitch_deg - (base.pitch if base else 0.0))
         good = yaw_off < 8 and eyes_open and neutral
@@ -91,15 +99,50 @@ def judge(
     """Decide one session. Synchronous and CPU-bound: run it off the event loop. The frames are
     read in a few passes, one at a time, so they may be `EncodedFrame`s decoded on access."""
     params = params or LivenessParams()
-    checks: list[CheckResult] = []
+    early = _capture_checks(plan, frames, params, now)
+    if early is not None:
+        return early
+    obs = track(frames, models, params.track)
+    return _decide(plan, frames, obs, params, passive)
+
+
+def _capture_checks(
+    plan: ChallengePlan, frames: Sequence[FrameLike], params: LivenessParams, now: datetime
+) -> LivenessVerdict | None:
+    """The verdict when the plan or the capture itself is unusable, else None."""
     if now > plan.expires_at:
-        checks.append(CheckResult("plan", 0.0, (Reason.of(ReasonCode.PLAN_EXPIRED),)))
+        checks = [CheckResult("plan", 0.0, (Reason.of(ReasonCode.PLAN_EXPIRED),))]
         return _verdict(checks, None, False, len(frames))
     timing = check_timing(plan, frames, params)
-    checks.append(timing)
     if timing.reasons:  # nothing else is meaningful on a broken or truncated capture
-        return _verdict(checks, None, False, len(frames))
-    obs = track(frames, models, params.track)
+        return _verdict([timing], None, False, len(frames))
+    return None
+
+
+def judge_observed(
+    plan: ChallengePlan,
+    frames: Sequence[FrameLike],
+    obs: Sequence[Observation],
+    params: LivenessParams | None = None,
+    *,
+    now: datetime,
+    passive: PassiveSpoofCheck | None = None,
+) -> LivenessVerdict:
+    """`judge` on frames already tracked (`track(frames, ...)`): several plans judged on one capture
+    (the benchmark) measure it once."""
+    params = params or LivenessParams()
+    early = _capture_checks(plan, frames, params, now)
+    return early or _decide(plan, frames, obs, params, passive)
+
+
+def _decide(
+    plan: ChallengePlan,
+    frames: Sequence[FrameLike],
+    obs: Sequence[Observation],
+    params: LivenessParams,
+    passive: PassiveSpoofCheck | None,
+) -> LivenessVerdict:
+    checks: list[CheckResult] = [CheckResult("timing", 1.0)]
     checks += [check_presence(obs, params), check_continuity(obs, params)]
     base = baseline_of(obs, plan, params)
     if isinstance(base, CheckResult):

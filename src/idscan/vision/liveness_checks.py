@@ -4,7 +4,6 @@ reasons it failed; the judge takes the weakest margin as the session's score."""
 from __future__ import annotations
 
 import itertools
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from idscan.vision.face_measures import FaceMeasure
 from idscan.vision.liveness_params import LivenessParams
 from idscan.vision.liveness_plan import FLASH_COLOURS, ChallengeKind, ChallengePlan
 from idscan.vision.liveness_reasons import Reason, ReasonCode
+from idscan.vision.liveness_signals import ActionSignals, Baseline, frame_ms, raw_series
 from idscan.vision.liveness_track import FrameLike, Observation
 from idscan.vision.matching import cosine
 
@@ -24,15 +24,6 @@ class CheckResult:
     name: str
     margin: float
     reasons: tuple[Reason, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Baseline:
-    yaw: float
-    pitch: float
-    parallax: float
-    eye_openness: float
-    mouth_width: float
 
 
 MISSED = {
@@ -65,28 +56,55 @@ def check_timing(plan: ChallengePlan, frames: Sequence[FrameLike], params: Liven
         return _fail("timing", ReasonCode.TIMING_IRREGULAR, f"fps {fps:.1f}, longest gap {gaps.max():.0f} ms")
     if span < plan.duration_ms - params.duration_slack_ms:
         return _fail("timing", ReasonCode.CAPTURE_TOO_SHORT, f"{span:.0f} ms of {plan.duration_ms}")
-    same = _repeated_frames(frames)
+    same = _repeated_frames(frames, params.frozen_min_still_ms)
     if same > params.frozen_share * (len(frames) - 1):
         return _fail("timing", ReasonCode.FROZEN_VIDEO, f"{same} repeated frames")
     return CheckResult("timing", 1.0)
 
 
-def _repeated_frames(frames: Sequence[FrameLike]) -> int:
-    """Consecutive frames that are near-identical, comparing every 8th pixel; one pass, holding two
-    thumbnails. Frames of another size than the one before are different frames."""
-    same, previous = 0, None
+def _repeated_frames(frames: Sequence[FrameLike], min_still_ms: int) -> int:
+    """Consecutive frames that are near-identical, inside stretches where the picture stays the same
+    for at least min_still_ms; compares every 8th pixel in one pass, holding two thumbnails. A
+    camera slower than the page's sampling repeats single frames, which is no frozen feed. Frames of
+    another size than the one before are different frames."""
+    same, run, run_start, run_end, previous = 0, 0, 0, 0, None
     for frame in frames:
         small = frame.image[::8, ::8].astype(np.int16)
-        if previous is not None and small.shape == previous.shape:
-            same += float(np.abs(small - previous).mean()) < 0.5
+        if (
+            previous is not None
+            and small.shape == previous.shape
+            and float(np.abs(small - previous).mean()) < 0.5
+        ):
+            run, run_end = run + 1, frame.timestamp_ms
+        else:
+            same += run if run_end - run_start >= min_still_ms else 0
+            run, run_start, run_end = 0, frame.timestamp_ms, frame.timestamp_ms
         previous = small
-    return same
+    return same + (run if run_end - run_start >= min_still_ms else 0)
+
+
+def longest_loss_ms(obs: Sequence[Observation]) -> float:
+    """The longest stretch without a face, each missing frame standing for one frame interval."""
+    step = frame_ms(np.array([o.t_ms for o in obs], np.float64))
+    longest, start = 0.0, None
+    for o in obs:
+        if o.measure is None:
+            start = o.t_ms if start is None else start
+            longest = max(longest, o.t_ms - start + step)
+        else:
+            start = None
+    return longest
 
 
 def check_presence(obs: Sequence[Observation], params: LivenessParams) -> CheckResult:
     missing = sum(o.measure is None for o in obs)
     if missing > params.max_missing_share * len(obs):
         return _fail("presence", ReasonCode.NO_FACE, f"no face in {missing} of {len(obs)} frames")
+    # A hand passing or the face half out of the frame for a moment is tolerated; a long loss is not
+    # (the actions and the face's identity cannot be followed through it).
+    lost = longest_loss_ms(obs)
+    if lost > params.max_face_loss_ms:
+        return _fail("presence", ReasonCode.NO_FACE, f"face lost for {lost / 1000:.1f} s")
     multi = sum(o.faces > 1 for o in obs)
     multi_detector = sum((o.detector_faces or 0) > 1 for o in obs)
     if multi >= params.multi_face_frames or multi_detector >= 2:
@@ -130,85 +148,27 @@ def _in_flash(t: int, plan: ChallengePlan, pad_ms: int = 250) -> bool:
 def baseline_of(
     obs: Sequence[Observation], plan: ChallengePlan, params: LivenessParams
 ) -> Baseline | CheckResult:
-    ms = [o.measure for o in obs if o.measure is not None and o.t_ms < plan.frontal_until_ms]
-    if len(ms) < params.min_baseline_frames:
+    """The person's own neutral face over the first seconds: medians, so a blink, a word or a
+    single misread frame there does not move it."""
+    first = [o for o in obs if o.t_ms < plan.frontal_until_ms]
+    if sum(o.measure is not None for o in first) < params.min_baseline_frames:
         return _fail("baseline", ReasonCode.NO_FACE, "no face during the first seconds")
+
+    def median(value: Callable[[FaceMeasure], float]) -> float:
+        return float(np.nanmedian(raw_series(first, value)))
+
     base = Baseline(
-        yaw=float(np.median([m.yaw_deg for m in ms])),
-        pitch=float(np.median([m.pitch_deg for m in ms])),
-        parallax=float(np.median([m.parallax for m in ms])),
-        eye_openness=float(np.median([m.eye_openness for m in ms])),
-        mouth_width=float(np.median([m.mouth_width for m in ms])),
+        yaw=median(lambda m: m.yaw_deg),
+        pitch=median(lambda m: m.pitch_deg),
+        parallax=median(lambda m: m.parallax),
+        eye_openness=median(lambda m: m.eye_openness_max),
+        mouth_width=median(lambda m: m.mouth_width),
+        mouth_drop=median(lambda m: m.mouth_drop),
+        mouth_open=median(lambda m: m.mouth_open),
     )
     if abs(base.yaw) > params.max_baseline_yaw_deg or abs(base.pitch) > params.max_baseline_pitch_deg:
         return _fail("baseline", ReasonCode.NOT_FRONTAL, f"yaw {base.yaw:.0f}°, pitch {base.pitch:.0f}°")
     return base
-
-
-def _series(obs: Sequence[Observation], value: Callable[[FaceMeasure], float]) -> NDArray[np.float64]:
-    """Values per frame (NaN without a face), median-filtered over 3 frames against one-frame outliers."""
-    raw = np.array([value(o.measure) if o.measure is not None else np.nan for o in obs], np.float64)
-    padded = np.concatenate([raw[:1], raw, raw[-1:]])
-    stacked = np.stack([padded[:-2], padded[1:-1], padded[2:]])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # frames without a face stay NaN
-        out = np.nanmedian(stacked, axis=0)
-    return np.asarray(out, np.float64)
-
-
-def _longest_run(mask: NDArray[np.bool_]) -> int:
-    best = run = 0
-    for flag in mask:
-        run = run + 1 if flag else 0
-        best = max(best, run)
-    return best
-
-
-class ActionSignals:
-    """Per-frame strength of each action relative to the baseline (1.0 = exactly at threshold)."""
-
-    def __init__(self, obs: Sequence[Observation], base: Baseline, params: LivenessParams) -> None:
-        self.t = np.array([o.t_ms for o in obs], np.float64)
-        yaw = _series(obs, lambda m: m.yaw_deg) - base.yaw
-        par = _series(obs, lambda m: m.parallax) - base.parallax
-        width = _series(obs, lambda m: m.mouth_width) / base.mouth_width
-        # Blinks last 2-4 frames: no median filter; both eyes must close together instead.
-        open_max = np.array(
-            [2 * o.measure.eye_openness - o.measure.eye_openness_min if o.measure else np.nan for o in obs]
-        )
-        self.yaw = yaw
-        left = np.minimum(yaw / params.turn_min_yaw_deg, par / params.turn_min_parallax)
-        right = np.minimum(-yaw / params.turn_min_yaw_deg, -par / params.turn_min_parallax)
-        frontal = np.abs(yaw) < params.gate_max_yaw_deg
-        smile = np.where(frontal, (width - 1.0) / (params.smile_min_ratio - 1.0), 0.0)
-        closed = (1.0 - open_max / base.eye_openness) / (1.0 - params.blink_max_ratio)
-        self.closed = np.where(frontal & (width < params.smile_min_ratio), closed, 0.0)
-        self.reopened = open_max >= params.blink_reopen_ratio * base.eye_openness
-        self.strength = {
-            ChallengeKind.HEAD_LEFT: np.nan_to_num(left, nan=0.0),
-            ChallengeKind.HEAD_RIGHT: np.nan_to_num(right, nan=0.0),
-            ChallengeKind.SMILE: np.nan_to_num(smile, nan=0.0),
-            ChallengeKind.BLINK: np.nan_to_num(self.closed, nan=0.0),
-        }
-
-    def peak(self, kind: ChallengeKind, lo: float, hi: float, min_frames: int) -> float:
-        """Best strength held for `min_frames` consecutive frames inside [lo, hi] ms."""
-        sel = (self.t >= lo) & (self.t <= hi)
-        s = self.strength[kind][sel]
-        if len(s) < min_frames:
-            return 0.0
-        held = np.lib.stride_tricks.sliding_window_view(s, min_frames).min(axis=1)
-        return float(held.max())
-
-    def blink_peak(self, lo: float, hi: float) -> float:
-        """Deepest closure inside the window that is followed by open eyes (a blink, not a squint)."""
-        sel = np.flatnonzero((self.t >= lo) & (self.t <= hi))
-        best = 0.0
-        for i in sel:
-            after = self.reopened[i + 1 : i + 8]
-            if after.any() and self.closed[i] > best:
-                best = float(self.closed[i])
-        return best
 
 
 def check_challenges(
@@ -221,8 +181,8 @@ def check_challenges(
         if c.kind == ChallengeKind.BLINK:
             peak = sig.blink_peak(lo, hi)
         else:
-            frames = params.turn_min_frames if c.kind != ChallengeKind.SMILE else params.smile_min_frames
-            peak = sig.peak(c.kind, lo, hi, frames)
+            hold = params.turn_min_ms if c.kind != ChallengeKind.SMILE else params.smile_min_ms
+            peak = sig.peak(c.kind, lo, hi, hold)
         name = f"challenge:{c.kind}"
         if peak < 1.0:
             results.append(
@@ -238,7 +198,8 @@ def check_challenges(
         for kind in (ChallengeKind.HEAD_LEFT, ChallengeKind.HEAD_RIGHT, ChallengeKind.SMILE):
             if kind == asked:
                 continue
-            if sig.peak(kind, q_lo, q_hi, params.unexpected_min_frames) >= 1.0:
+            hold = params.unexpected_smile_min_ms if kind == ChallengeKind.SMILE else params.unexpected_min_ms
+            if sig.peak(kind, q_lo, q_hi, hold) >= params.unexpected_min_strength:
                 detail = f"{kind} during {'the baseline' if asked is None else asked}"
                 results.append(_fail("order", ReasonCode.UNEXPECTED_ACTION, detail))
                 return results

@@ -84,7 +84,9 @@ def track(
         for i, frame in enumerate(frames):
             image, _ = limit_size(frame.image, params.max_side)
             t_rel = frame.timestamp_ms - t0
-            faces = tracker.landmarks(image)
+            # After a lost frame FaceMesh looks for the face afresh on the next call: ask again at
+            # once, so a hand passing or a quick move costs one frame, not two.
+            faces = tracker.landmarks(image) or tracker.landmarks(image)
             faces.sort(key=lambda p: float(np.ptp(p[:, 0])), reverse=True)
             m = measure(image, faces[0]) if faces else None
             embedding = None
