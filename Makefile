@@ -109,6 +109,7 @@ bench: install-dev system-deps
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/flow.py
 	$(BIN)/python bench/documents.py
+	$(BIN)/python bench/barcodes.py
 	$(BIN)/python bench/faces.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/hostile.py
