@@ -159,3 +159,20 @@ def caller(make_caller: Callable[..., Caller]) -> Caller:
 def test_caller(make_caller: Callable[..., Caller]) -> Caller:
     """A test-mode key of the same account name as `caller`: the account's test world."""
     return make_caller("acme", test=True)
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """The local Redis (a service on this machine kind), on a database emptied before and after."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    client: Any = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis is not reachable at 127.0.0.1:6379 (a local service on this machine kind)")
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()

@@ -6,10 +6,8 @@ import logging
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import redis
 from fastapi.testclient import TestClient
 
 from idscan.app import create_app
@@ -22,8 +20,6 @@ from idscan.storage.encrypted import EncryptedBlobStore
 from idscan.storage.s3 import S3BlobStore
 from tests.conftest import Caller, make_settings
 from tests.support.seaweed import SeaweedServer
-
-REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 @pytest.fixture
@@ -70,19 +66,6 @@ def test_s3_backed_service_erases_files_and_reports_ready(s3_container: Containe
             == 204
         )
         assert not s3_container.blobs.exists(key)
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    client: Any = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.fail("Redis is not reachable at 127.0.0.1:6379 (a local service on this machine kind)")
-    client.flushdb()
-    yield REDIS_URL
-    client.flushdb()
-    client.close()
 
 
 def test_rate_limits_are_shared_through_redis(

@@ -5,14 +5,12 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import httpx
 import pytest
 
-from idscan.app import create_app
-from idscan.bootstrap import build_container
 from idscan.client import (
     AsyncIdScanClient,
     ConflictError,
@@ -29,29 +27,15 @@ from idscan.config import Settings
 from idscan.container import Container
 from idscan.pipeline import document
 from idscan.transactions.schemas import TransactionCreate, TransactionCreated
-from tests.conftest import Caller, make_settings
+from tests.conftest import Caller
 from tests.documents.synth import make_document, need_faces, need_fonts, photograph
-from tests.support.browser import free_port, serving
+from tests.support.live import live_service
 from tests.support.receiver import running_receiver
 
 
-@contextmanager
-def served(settings: Settings, **overrides: Any) -> Iterator[tuple[str, Container]]:
+def served(settings: Settings, **overrides: Any) -> AbstractContextManager[tuple[str, Container]]:
     """The service on a real port (no job worker: the tests run the pipeline step themselves)."""
-    port = free_port()
-    live = make_settings(
-        settings.data_dir,
-        settings.database_url,
-        port=port,
-        public_base_url=f"http://127.0.0.1:{port}",
-        **overrides,
-    )
-    built = build_container(live)
-    try:
-        with serving(create_app(live, container=built, run_jobs=False), port) as url:
-            yield url, built
-    finally:
-        built.close()
+    return live_service(settings, run_jobs=False, **overrides)
 
 
 @pytest.fixture

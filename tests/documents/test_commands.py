@@ -110,3 +110,20 @@ def test_batch_without_photos_is_bad_input(tmp_path: Path, capsys: pytest.Captur
     args = parse(["document", "batch", str(tmp_path)])
     assert args.func(args) == 2
     assert "no photo found" in capsys.readouterr().err
+
+
+def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(
+    passport_photo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    huge = tmp_path / "huge.jpg"
+    with huge.open("wb") as f:  # sparse: 100 MB on paper, nothing on disk
+        f.truncate(100 * 1024 * 1024)
+    args = parse(["document", "batch", str(huge), str(passport_photo)])
+    assert args.func(args) == 0
+    refused, read = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert refused["code"] == "unsupported_file"
+    assert "at most" in refused["error"]
+    assert read["documentType"] == "passport"  # the batch goes on
+    args = parse(["document", "read", str(huge)])
+    assert args.func(args) == 2
+    assert "at most" in capsys.readouterr().err

@@ -4,29 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
-import redis
 
 from idscan.errors import RateLimitedError, ServiceUnavailableError
 from idscan.ops.ratelimit import MAX_CONNECTIONS, RateLimiter
-
-REDIS_URL = "redis://127.0.0.1:6379/14"
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    client: Any = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.fail("Redis is not reachable at 127.0.0.1:6379 (a local service on this machine kind)")
-    client.flushdb()
-    yield REDIS_URL
-    client.flushdb()
-    client.close()
 
 
 def test_a_burst_larger_than_the_pool_waits_for_connections(redis_url: str) -> None:

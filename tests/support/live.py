@@ -1,4 +1,5 @@
-"""The service on a real port with its embedded job worker, for browser and end-to-end tests."""
+"""The service on a real port (with its embedded job worker unless asked not to), for browser and
+end-to-end tests."""
 
 from __future__ import annotations
 
@@ -15,21 +16,24 @@ from tests.support.browser import free_port, serving
 
 @contextmanager
 def live_service(
-    settings: Settings, *, receive_buffer: int | None = None, **overrides: object
+    settings: Settings, *, run_jobs: bool = True, receive_buffer: int | None = None, **overrides: object
 ) -> Iterator[tuple[str, Container]]:
-    """On the test's database and data directory; yields the base URL and the service's container."""
+    """On the test's database and data directory; yields the base URL and the service's container.
+    `run_jobs=False`: no job worker (the test runs the pipeline steps itself)."""
     port = free_port()
+    if run_jobs:
+        overrides = {"jobs": {"embedded_worker": True, "poll_interval_seconds": 0.1}, **overrides}
     live = make_settings(
         settings.data_dir,
         settings.database_url,
         port=port,
         public_base_url=f"http://127.0.0.1:{port}",
-        jobs={"embedded_worker": True, "poll_interval_seconds": 0.1},
         **overrides,
     )
     container = build_container(live)
     try:
-        with serving(create_app(live, container=container), port, receive_buffer=receive_buffer) as base:
+        app = create_app(live, container=container, run_jobs=run_jobs)
+        with serving(app, port, receive_buffer=receive_buffer) as base:
             yield base, container
     finally:
         container.close()

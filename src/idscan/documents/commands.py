@@ -50,6 +50,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     batch.set_defaults(func=run_batch)
 
 
+# The API's default upload limit: a larger file is refused before it is read into memory.
+MAX_PHOTO_BYTES = 20 * 1024 * 1024
+
+
+def read_photo(path: Path) -> bytes:
+    """The file's bytes; ValueError for one over MAX_PHOTO_BYTES (checked before reading it)."""
+    size = path.stat().st_size
+    if size > MAX_PHOTO_BYTES:
+        raise ValueError(f"{path} has {size} bytes; a photo may have at most {MAX_PHOTO_BYTES}")
+    return path.read_bytes()
+
+
 # What a directory given to `batch` contributes: the photo formats the service accepts.
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp"})
 
@@ -75,8 +87,8 @@ def run_read(args: argparse.Namespace) -> int:
         unknown = set(redact_fields) - REDACTABLE
         if unknown:
             raise ValueError(f"cannot redact {sorted(unknown)}; choose from {sorted(REDACTABLE)}")
-        front = args.front.read_bytes()
-        back = args.back.read_bytes() if args.back else None
+        front = read_photo(args.front)
+        back = read_photo(args.back) if args.back else None
     except (OSError, ValueError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
@@ -118,8 +130,8 @@ def run_batch(args: argparse.Namespace) -> int:
         line: dict[str, object] = {"file": str(path)}
         wall, cpu = time.perf_counter(), time.process_time()
         try:
-            reading = read_document(path.read_bytes(), None, params, engines)
-        except UnsupportedImageError as exc:
+            reading = read_document(read_photo(path), None, params, engines)
+        except (UnsupportedImageError, ValueError) as exc:
             line |= {"code": "unsupported_file", "error": str(exc)}
         except OSError as exc:
             line |= {"code": None, "error": f"{type(exc).__name__}: {exc.strerror or exc}"}
