@@ -30,6 +30,7 @@ pytestmark = pytest.mark.browser
 API = "/id-scan/v1"
 FPS = 25  # a camera's rate; the page samples about 10 of them a second
 LEAD_MS = 300  # the page starts its clock this long after the camera opens (measured roughly)
+TIMING_HINT = "The video was interrupted."  # the page's hint for timing_irregular
 
 
 @pytest.fixture(autouse=True)
@@ -139,7 +140,21 @@ def test_document_then_liveness_then_match_in_the_browser(
         page.wait_for_selector("#prompt:not(:empty)")
         assert page.locator("#start-liveness").is_hidden()  # no second start while it runs
         screenshot(page, "liveness-running")
+
+        def settled() -> bool:
+            status = httpx.get(f"{path}/status").json()
+            live = status.get("liveness") or {}
+            judged = bool(live) and not live.get("processing") and bool(live.get("hints"))
+            return bool(status["state"] == "completed" or judged)
+
         try:
+            wait_for(settled, 120)
+            status = httpx.get(f"{path}/status").json()
+            if status["state"] != "completed" and TIMING_HINT in str(status["liveness"]["hints"]):
+                # The capture itself was irregular: Chromium stalled for longer than a camera may
+                # (a busy 2-core machine running the suite). The page asks the person to try again,
+                # which is what a person does; the fixed plan and the looping video fit again.
+                page.click("#start-liveness")
             wait_for(lambda: httpx.get(f"{path}/status").json()["state"] == "completed", 120)
         except AssertionError:
             screenshot(page, "liveness-timeout")
