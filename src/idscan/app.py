@@ -46,6 +46,7 @@ from idscan.transactions import service as transaction_service
 
 # Registering job handlers is an import side effect; keep these imports here, at the root.
 from idscan.transactions import tasks as _transaction_tasks  # noqa: F401
+from idscan.transactions.hot_routes import HotRoutes
 from idscan.webhooks import routes as webhook_routes
 from idscan.webhooks import service as webhook_service
 from idscan.webhooks import tasks as _webhook_tasks  # noqa: F401
@@ -199,6 +200,8 @@ def create_app(
     http_errors.install(app)
     console_web.install(app)
     _route(app, settings)
+    # Inside the guard (body limits, metrics), before FastAPI's router.
+    app.add_middleware(HotRoutes)
     app.add_middleware(
         RequestGuard,
         metrics=container.metrics,

@@ -114,12 +114,26 @@ def validation_problems(exc: RequestValidationError) -> tuple[bool, list[errors.
     return False, problems
 
 
+def domain_error(exc: errors.IdscanError, route: str) -> Response:
+    """A domain error's answer; failures worth an operator's look are logged (without the request)."""
+    if not isinstance(exc, errors.ValidationError | errors.AuthenticationError | errors.NotFoundError):
+        log.info("request failed", extra={"error": type(exc).__name__, "route": route})
+    return render(exc)
+
+
+def http_error(exc: StarletteHTTPException, allowed: Sequence[str] | None = None) -> Response:
+    code = _STATUS_CODES.get(exc.status_code, "error")
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    headers = dict(exc.headers or {})
+    if allowed is not None:
+        headers["Allow"] = ", ".join(allowed)
+    return problem(exc.status_code, code, detail, headers=headers)
+
+
 def install(app: FastAPI) -> None:
     async def on_domain_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, errors.IdscanError)
-        if not isinstance(exc, errors.ValidationError | errors.AuthenticationError | errors.NotFoundError):
-            log.info("request failed", extra={"error": type(exc).__name__, "route": _route(request)})
-        return render(exc)
+        return domain_error(exc, _route(request))
 
     async def on_validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
@@ -131,13 +145,9 @@ def install(app: FastAPI) -> None:
 
     async def on_http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        code = _STATUS_CODES.get(exc.status_code, "error")
-        detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-        headers = dict(exc.headers or {})
-        if exc.status_code == 405:
-            # Starlette names only the first route that matched the path; list them all.
-            headers["Allow"] = ", ".join(allowed_methods(request))
-        return problem(exc.status_code, code, detail, headers=headers)
+        # Starlette names only the first route that matched the path; list them all.
+        allowed = allowed_methods(request) if exc.status_code == 405 else None
+        return http_error(exc, allowed)
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:
         log.error("unhandled error", exc_info=exc, extra={"route": _route(request)})

@@ -12,6 +12,8 @@ from typing import Annotated
 import anyio.to_thread
 from fastapi import Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import State
+from starlette.types import Scope
 
 from idscan.auth import service, tokens
 from idscan.db import SessionFactory
@@ -108,10 +110,14 @@ async def require_principal(
     request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)]
 ) -> Principal:
     """FastAPI dependency: the authenticated caller, rate limited per credential."""
-    state = request.app.state
+    return await authenticate(request.app.state, request.scope, request.headers.get("authorization"))
+
+
+async def authenticate(state: State, scope: Scope, authorization: str | None) -> Principal:
+    """The caller of an API request (also for the hot routes, which skip FastAPI's dependencies)."""
     authenticator: Authenticator = state.authenticator
-    principal = await authenticator.authenticate(request.headers.get("authorization"))
-    request.scope["idscan.mode"] = principal.mode  # read by the request metrics (their mode label)
+    principal = await authenticator.authenticate(authorization)
+    scope["idscan.mode"] = principal.mode  # read by the request metrics (their mode label)
     if state.rate_limiter is not None:
         await state.rate_limiter.hit("credential", principal.kid)
     return principal
