@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,11 +15,16 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql import ClauseElement
 
+from idscan import rawsql
 from idscan.lib.files import private_file
+from idscan.pgpool import PgPool
 
 SessionFactory = sessionmaker[Session]
 WRITE_OPTION = "idscan_write"
+# A statement and its parameters (a list of them: one execution each), for HotPath.insert.
+Write = tuple[ClauseElement, "rawsql.Params | Sequence[rawsql.Params]"]
 T = TypeVar("T")
 
 
@@ -139,12 +144,18 @@ class HotPath:
         async_engine: AsyncEngine | None = None,
         loop_engine: Engine | None = None,
         checkpointer: WalCheckpointer | None = None,
+        pg_pool: PgPool | None = None,
     ) -> None:
         self._engine = engine
         self._async = async_engine
         # SQLite: the loop's own connections, whose commits never checkpoint (the checkpointer does).
         self._loop_engine = loop_engine or engine
         self._checkpointer = checkpointer
+        self._pg_pool = pg_pool
+        self._prepared = rawsql.Cache(engine.dialect)
+        # SQLite: one driver connection for fetch/insert on the loop. Each call runs to its end
+        # without awaiting, so calls never interleave on it.
+        self._sqlite_fairy: Any = loop_engine.raw_connection() if loop_engine is not None else None
 
     @classmethod
     def open(cls, engine: Engine, *, pool_size: int) -> HotPath:
@@ -159,9 +170,65 @@ class HotPath:
             event.listen(loop_engine, "connect", disable_auto_checkpoint)
             wal.start()
             return cls(engine, loop_engine=loop_engine, checkpointer=wal)
+        conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         return cls(
-            engine, create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+            engine,
+            create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True),
+            pg_pool=PgPool(conninfo, size=pool_size),
         )
+
+    async def fetch(self, statement: ClauseElement, params: rawsql.Params) -> list[Any]:
+        """The rows of one SELECT as named tuples, typed as through an engine, on the driver's own
+        connection (see rawsql): for the hottest reads."""
+        if self._pg_pool is not None:
+            return await self._pg_pool.fetch(self._prepared.get(statement, params), params)
+        if self._sqlite_fairy is not None:
+            prepared = self._prepared.get(statement, params)
+            cursor = self._sqlite_fairy.driver_connection.execute(prepared.sql, prepared.bind(params))
+            return prepared.rows(cursor.fetchall(), cursor.description)
+        return await anyio.to_thread.run_sync(self._fetch_on_engine, statement, params)
+
+    async def insert(self, writes: Sequence[Write]) -> None:
+        """Run the statements (a list of parameters: one execution each) in one database
+        transaction, committed; on the driver's own connection, for the hottest writes."""
+        if self._pg_pool is not None:
+            await self._pg_pool.write([(self._prepared_for(s, p), p) for s, p in writes])
+            return
+        if self._sqlite_fairy is not None:
+            self._sqlite_insert(writes)
+            return
+        await anyio.to_thread.run_sync(self._insert_on_engine, writes)
+
+    def _prepared_for(
+        self, statement: ClauseElement, params: rawsql.Params | Sequence[rawsql.Params]
+    ) -> rawsql.Prepared:
+        return self._prepared.get(statement, params if isinstance(params, Mapping) else params[0])
+
+    def _sqlite_insert(self, writes: Sequence[Write]) -> None:
+        conn = self._sqlite_fairy.driver_connection
+        with _sqlite_write_lock(self._engine):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement, params in writes:
+                    prepared = self._prepared_for(statement, params)
+                    if isinstance(params, Mapping):
+                        conn.execute(prepared.sql, prepared.bind(params))
+                    else:
+                        conn.executemany(prepared.sql, [prepared.bind(p) for p in params])
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def _fetch_on_engine(self, statement: ClauseElement, params: rawsql.Params) -> list[Any]:
+        with self._engine.connect() as conn:
+            return list(conn.execute(statement, dict(params)).all())  # type: ignore[call-overload]
+
+    def _insert_on_engine(self, writes: Sequence[Write]) -> None:
+        with transaction(make_session_factory(self._engine)) as session:
+            for statement, params in writes:
+                values = dict(params) if isinstance(params, Mapping) else [dict(p) for p in params]
+                session.execute(statement, values)  # type: ignore[call-overload]
 
     async def read(self, query: Callable[[Connection], T]) -> T:
         """Run a read-only `query` on a connection."""
@@ -182,6 +249,11 @@ class HotPath:
         return await anyio.to_thread.run_sync(self._write, work)
 
     async def aclose(self) -> None:
+        if self._pg_pool is not None:
+            await self._pg_pool.close()
+        if self._sqlite_fairy is not None:
+            self._sqlite_fairy.close()
+            self._sqlite_fairy = None
         if self._async is not None:
             await self._async.dispose()
         if self._checkpointer is not None:

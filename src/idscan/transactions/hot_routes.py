@@ -22,11 +22,10 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from idscan import http_errors
-from idscan.auth.dependencies import authenticate
-from idscan.container import Container
+from idscan.auth.dependencies import Principal, authenticate
 from idscan.db import HotPath
 from idscan.errors import IdscanError
-from idscan.transactions import routes, schemas, service
+from idscan.transactions import routes, schemas
 
 PREFIX = "/id-scan/v1/transactions"
 DETAIL = PREFIX + "/{transaction_id}"
@@ -83,25 +82,12 @@ class HotRoutes:
         await response(scope, receive, send)
 
     @staticmethod
-    async def _write(state: Any, principal: Any, data: schemas.TransactionCreate) -> Response:
-        c: Container = state.container
-        created = await _hot_path(state).write(
-            lambda conn: service.create(
-                conn, c.keyring, principal.account_id, data, c.settings.effective_public_base_url,
-                test=principal.test,
-            )
-        )  # fmt: skip
-        return _json(created, 201)
+    async def _write(state: Any, principal: Principal, data: schemas.TransactionCreate) -> Response:
+        return _json(await routes.create(_hot_path(state), state.container, principal, data), 201)
 
     @staticmethod
-    async def _read(state: Any, principal: Any, transaction_id: str) -> Response:
-        c: Container = state.container
-        detail = await _hot_path(state).read(
-            lambda conn: service.read_detail(
-                conn, c.keyring, principal.account_id, transaction_id, c.settings.effective_public_base_url
-            )
-        )
-        return _json(detail, 200)
+    async def _read(state: Any, principal: Principal, transaction_id: str) -> Response:
+        return _json(await routes.read(_hot_path(state), state.container, principal, transaction_id), 200)
 
     @staticmethod
     def _route_for(scope: Scope, method: str, template: str) -> BaseRoute | None:

@@ -33,21 +33,13 @@ def _json(model: BaseModel, status_code: int = 200) -> Response:
     return Response(model.model_dump_json(by_alias=True), status_code, media_type="application/json")
 
 
+# The two hottest routes are answered by hot_routes.HotRoutes before the router; these declare them
+# (the OpenAPI document) and answer what that layer hands on (a root path, an invalid body).
 @router.post("/transactions", status_code=201, response_model=schemas.TransactionCreated)
 async def create_transaction(
     body: schemas.TransactionCreate, principal: PrincipalDep, c: ContainerDep, hot: HotDep
 ) -> Response:
-    created = await hot.write(
-        lambda conn: service.create(
-            conn,
-            c.keyring,
-            principal.account_id,
-            body,
-            c.settings.effective_public_base_url,
-            test=principal.test,
-        ),
-    )
-    return _json(created, 201)
+    return _json(await create(hot, c, principal, body), 201)
 
 
 @router.get(
@@ -60,12 +52,7 @@ async def create_transaction(
 async def get_transaction(
     transaction_id: str, principal: PrincipalDep, c: ContainerDep, hot: HotDep
 ) -> Response:
-    detail = await hot.read(
-        lambda conn: service.read_detail(
-            conn, c.keyring, principal.account_id, transaction_id, c.settings.effective_public_base_url
-        ),
-    )
-    return _json(detail)
+    return _json(await read(hot, c, principal, transaction_id))
 
 
 @router.get("/transactions", response_model=schemas.TransactionPage)
@@ -106,6 +93,26 @@ def delete_transaction(transaction_id: str, principal: PrincipalDep, c: Containe
     except IdscanError:
         log.warning("immediate erasure failed; the erase job will retry")
     return Response(status_code=204)
+
+
+async def create(
+    hot: db.HotPath, c: Container, principal: Principal, data: schemas.TransactionCreate
+) -> schemas.TransactionCreated:
+    """POST /transactions: two inserts on the hot path's own connection."""
+    settings = c.settings
+    new = service.new_transaction(
+        c.keyring, principal.account_id, data, settings.effective_public_base_url, test=principal.test
+    )
+    await hot.insert(new.inserts())
+    return new.created
+
+
+async def read(
+    hot: db.HotPath, c: Container, principal: Principal, transaction_id: str
+) -> schemas.TransactionOut:
+    """GET /transactions/{id}: one or two selects on the hot path's own connection."""
+    base_url = c.settings.effective_public_base_url
+    return await service.read_detail(hot.fetch, c.keyring, principal.account_id, transaction_id, base_url)
 
 
 def _aware(value: datetime | None) -> datetime | None:

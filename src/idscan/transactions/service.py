@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement
 
 from idscan import jobs, pagination
 from idscan.errors import GoneError, NotFoundError
@@ -25,6 +28,8 @@ SWEEP_JOB = jobs.Kind("transactions.sweep", jobs.Queue.MAINTENANCE)
 TRANSACTION_EVENT = "transaction.state.updated"
 TASK_EVENT = "task.state.updated"
 
+# One SELECT with its parameters -> its rows (attribute access by column): db.HotPath.fetch.
+Fetch = Callable[[ClauseElement, Mapping[str, Any]], Awaitable[Sequence[Any]]]
 _T = cast(Table, Transaction.__table__)
 _K = cast(Table, Task.__table__)
 
@@ -42,17 +47,28 @@ def _capability_aad(transaction_id: str) -> bytes:
     return f"capability:{transaction_id}".encode()
 
 
-def create(
-    session: Session | Connection,
+@dataclass(frozen=True, slots=True)
+class NewTransaction:
+    """A transaction about to be created: its rows, and the answer to POST /transactions."""
+
+    row: dict[str, Any]
+    tasks: list[dict[str, Any]]
+    created: schemas.TransactionCreated
+
+    def inserts(self) -> list[tuple[Table | Any, Any]]:
+        return [(_INSERT_TRANSACTION, self.row), (_INSERT_TASK, self.tasks)]
+
+
+def new_transaction(
     keyring: Keyring,
     account_id: str,
     data: schemas.TransactionCreate,
     public_base_url: str,
     *,
     test: bool = False,
-) -> schemas.TransactionCreated:
-    """POST /transactions. Plain inserts, on a session or a bare connection: this is the hottest
-    write of the API."""
+) -> NewTransaction:
+    """POST /transactions before it is stored: the rows (every column given, as the hot path's
+    driver-level insert needs) and the answer."""
     now = utcnow().replace(microsecond=0)
     transaction_id = new_uuid()
     # Looked up by its digest; kept sealed too, so the owner can read the url while it is pending.
@@ -74,24 +90,20 @@ def create(
         "created_at": now,
         "expires_at": now + timedelta(seconds=data.expires_in),
     }
-    session.execute(_INSERT_TRANSACTION, row)
-    session.execute(
-        _INSERT_TASK,
-        [
-            {
-                "transaction_id": row["id"],
-                "type": task,
-                "position": i,
-                "state": TaskState.PENDING.value,
-                "attempts": 0,
-                "attempts_invoiced": 0,
-                "updated_at": now,
-            }
-            for i, task in enumerate(data.tasks)
-        ],
-    )
-    return schemas.TransactionCreated(
-        id=row["id"],
+    tasks = [
+        {
+            "transaction_id": transaction_id,
+            "type": task,
+            "position": i,
+            "state": TaskState.PENDING.value,
+            "attempts": 0,
+            "attempts_invoiced": 0,
+            "updated_at": now,
+        }
+        for i, task in enumerate(data.tasks)
+    ]
+    created = schemas.TransactionCreated(
+        id=transaction_id,
         state=row["state"],
         tasks=row["task_types"],
         settings=schemas.SettingsOut.model_validate(row["settings"]),
@@ -105,6 +117,23 @@ def create(
         allowed_origins=data.allowed_origins,
         test=test,
     )
+    return NewTransaction(row, tasks, created)
+
+
+def create(
+    session: Session | Connection,
+    keyring: Keyring,
+    account_id: str,
+    data: schemas.TransactionCreate,
+    public_base_url: str,
+    *,
+    test: bool = False,
+) -> schemas.TransactionCreated:
+    """POST /transactions on a session (the hot route inserts `new_transaction`'s rows itself)."""
+    new = new_transaction(keyring, account_id, data, public_base_url, test=test)
+    session.execute(_INSERT_TRANSACTION, new.row)
+    session.execute(_INSERT_TASK, new.tasks)
+    return new.created
 
 
 def get(session: Session, account_id: str, transaction_id: str) -> Transaction:
@@ -284,12 +313,13 @@ _SCANS = (
 )
 
 
-def read_detail(
-    conn: Connection, keyring: Keyring, account_id: str, transaction_id: str, public_base_url: str
+async def read_detail(
+    fetch: Fetch, keyring: Keyring, account_id: str, transaction_id: str, public_base_url: str
 ) -> schemas.TransactionOut:
-    """GET /transactions/{id} in one query on plain rows (two while pending), on a connection: the
-    hottest read of the API skips the ORM. One row per task; every transaction has at least one."""
-    rows = conn.execute(_DETAIL, {"transaction_id": transaction_id}).all()
+    """GET /transactions/{id} in one query on plain rows (two while pending): the hottest read of
+    the API skips the ORM. `fetch` runs one SELECT (db.HotPath.fetch). One row per task; every
+    transaction has at least one."""
+    rows = await fetch(_DETAIL, {"transaction_id": transaction_id})
     if not rows or rows[0].account_id != account_id:
         raise NotFoundError("Transaction not found.")
     row = rows[0]
@@ -300,7 +330,7 @@ def read_detail(
     pending = row.state == TransactionState.PENDING
     level = DocumentScanPolicy.from_settings(row.settings).level
     # Attempts are listed only while pending; once finished, the result carries the final files.
-    scans = _document_scans(conn, keyring, transaction_id) if pending else []
+    scans = await _document_scans(fetch, keyring, transaction_id) if pending else []
     url = None
     if pending and row.capability_sealed is not None:
         token = keyring.open(row.capability_sealed, aad=_capability_aad(transaction_id)).decode()
@@ -329,8 +359,8 @@ def read_detail(
     )
 
 
-def _document_scans(
-    conn: Connection, keyring: Keyring, transaction_id: str
+async def _document_scans(
+    fetch: Fetch, keyring: Keyring, transaction_id: str
 ) -> list[schemas.DocumentScanAttempt]:
     return [
         schemas.DocumentScanAttempt(
@@ -348,5 +378,5 @@ def _document_scans(
                 if results.is_served(f)
             ],
         )
-        for scan in conn.execute(_SCANS, {"transaction_id": transaction_id})
+        for scan in await fetch(_SCANS, {"transaction_id": transaction_id})
     ]
