@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import Table, insert, select, text
 
 from idscan import db
+from idscan.lib.aead import encode_key, generate_master_key, parse_keyring
 from idscan.models import Account, Task, Transaction
 from idscan.rawsql import Prepared
-from idscan.transactions import service
+from idscan.transactions import schemas, service
 
 NOW = datetime(2026, 12, 6, 10, 30, 15, tzinfo=UTC)
 _T = cast(Table, Transaction.__table__)
@@ -112,7 +113,7 @@ def test_a_failing_insert_rolls_back_the_whole_unit(engine: Any, opened: bool) -
         hot = db.HotPath.open(engine, pool_size=2) if opened else db.HotPath(engine)
         try:
             await hot.insert([(insert(_T), _transaction("t1")), (insert(_K), _tasks("t1"))])
-            duplicate = _tasks("t1")[:1]  # (transaction_id, position) exists already
+            duplicate = _tasks("t1")[:1]  # its (transaction_id, type) exists already
             with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
                 await hot.insert(
                     [(insert(_T), _transaction("t3", capability_hash="h3")), (insert(_K), duplicate)]
@@ -134,3 +135,41 @@ def test_a_statement_that_needs_python_side_defaults_is_refused(engine: Any) -> 
     fills: a driver-level insert without them would store NULLs, so it is refused up front."""
     with pytest.raises(ValueError, match="attempts"):
         Prepared(insert(_K), engine.dialect, ["transaction_id", "type", "position", "state", "updated_at"])
+
+
+def test_a_new_transaction_in_one_statement_is_stored_whole_or_not_at_all(engine: Any) -> None:
+    """PostgreSQL's create: the transaction in a WITH, its tasks in the statement; foreign keys hold
+    at the statement's end, and a failing task leaves no transaction behind."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a data-modifying WITH is PostgreSQL's")
+    keyring = parse_keyring(encode_key(1, generate_master_key()))
+    data = schemas.TransactionCreate.model_validate(
+        {"tasks": ["document_scan", "face_liveness", "face_match"]}
+    )
+    new = service.new_transaction(keyring, "acct", data, "http://testserver")
+    broken = service.new_transaction(keyring, "acct", data, "http://testserver")
+    statement, params = broken.one_insert()
+    params["type_2"] = "document_scan"  # (transaction_id, type) is the key
+
+    async def scenario() -> None:
+        hot = db.HotPath.open(engine, pool_size=1)
+        try:
+            await hot.insert([new.one_insert()])
+            with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+                await hot.insert([(statement, params)])
+        finally:
+            await hot.aclose()
+
+    anyio.run(scenario)
+    with engine.connect() as conn:
+        stored = (
+            conn.execute(select(_T).where(_T.c.id.in_([new.row["id"], broken.row["id"]]))).mappings().all()
+        )
+        tasks = conn.execute(select(_K).order_by(_K.c.position)).mappings().all()
+    assert [dict(r) | {"capability_sealed": None} for r in stored] == [
+        new.row | {"capability_sealed": None, "completed_at": None, "erased_at": None, "result_id": None}
+    ]
+    assert stored[0]["capability_sealed"] == new.row["capability_sealed"]
+    assert [(t["transaction_id"], t["type"], t["position"], t["attempts"]) for t in tasks] == [
+        (new.row["id"], kind, i, 0) for i, kind in enumerate(["document_scan", "face_liveness", "face_match"])
+    ]

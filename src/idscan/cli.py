@@ -90,6 +90,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"  data:    {settings.data_dir.resolve()}")
     print("  credentials: .venv/bin/idscan credentials create --account demo")
     sys.stdout.flush()
+    http_workers.freeze_startup_heap()
     try:
         uvicorn.run(app, host=host, port=port, **http_workers.UVICORN_OPTIONS)  # type: ignore[arg-type]
     finally:

@@ -177,6 +177,10 @@ class HotPath:
             pg_pool=PgPool(conninfo, size=pool_size),
         )
 
+    @property
+    def dialect(self) -> str:
+        return str(self._engine.dialect.name)
+
     async def fetch(self, statement: ClauseElement, params: rawsql.Params) -> list[Any]:
         """The rows of one SELECT as named tuples, typed as through an engine, on the driver's own
         connection (see rawsql): for the hottest reads."""
@@ -185,7 +189,9 @@ class HotPath:
         if self._sqlite_fairy is not None:
             prepared = self._prepared.get(statement, params)
             cursor = self._sqlite_fairy.driver_connection.execute(prepared.sql, prepared.bind(params))
-            return prepared.rows(cursor.fetchall(), cursor.description)
+            return prepared.rows(
+                cursor.fetchall(), cursor.description if prepared.needs_description else None
+            )
         return await anyio.to_thread.run_sync(self._fetch_on_engine, statement, params)
 
     async def insert(self, writes: Sequence[Write]) -> None:

@@ -46,7 +46,9 @@ class PgPool:
     async def fetch(self, prepared: Prepared, params: Params) -> list[Any]:
         async def run(conn: psycopg.AsyncConnection[Any]) -> list[Any]:
             cursor = await conn.execute(prepared.sql, prepared.bind(params))
-            return prepared.rows(await cursor.fetchall(), cursor.description)
+            return prepared.rows(
+                await cursor.fetchall(), cursor.description if prepared.needs_description else None
+            )
 
         return await self._with_connection(run, idempotent=True)
 
@@ -56,6 +58,10 @@ class PgPool:
         back). Never retried: when the connection fails, whether the commit landed is unknown."""
 
         async def run(conn: psycopg.AsyncConnection[Any]) -> None:
+            if len(writes) == 1 and isinstance(writes[0][1], Mapping):
+                # One statement is atomic on its own (autocommit): no transaction block to send.
+                await conn.execute(writes[0][0].sql, writes[0][0].bind(writes[0][1]))
+                return
             async with conn.pipeline(), conn.transaction():
                 for prepared, params in writes:
                     if isinstance(params, Mapping):

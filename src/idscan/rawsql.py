@@ -61,6 +61,11 @@ class Prepared:
             for name, process in binds.items()
         }
 
+    @property
+    def needs_description(self) -> bool:
+        """True until the first rows were read: a cursor's description is costly to build."""
+        return self._results is None
+
     def rows(self, raw: Sequence[Sequence[Any]], description: Sequence[Any] | None = None) -> list[Any]:
         """Rows as named tuples, each value through its column type's result processor;
         `description` is the cursor's (its type codes)."""

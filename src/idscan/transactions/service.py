@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,6 +40,34 @@ _INSERT_TRANSACTION = insert(_T)
 _INSERT_TASK = insert(_K)
 
 
+@functools.cache
+def _insert_both(task_count: int) -> Any:
+    """INSERT the transaction in a WITH and its tasks in the statement, with typed bound parameters
+    (a task's are suffixed with its position), built once per task count."""
+
+    def bound(table: Table, name: str, key: str) -> Any:
+        return bindparam(key, type_=table.c[name].type)
+
+    transaction_columns = [c.name for c in _T.c if c.name in _CREATE_COLUMNS]
+    parent = (
+        insert(_T)
+        .values({name: bound(_T, name, name) for name in transaction_columns})
+        .cte("new_transaction")
+    )
+    rows = [{name: bound(_K, name, f"{name}_{i}") for name in _TASK_COLUMNS} for i in range(task_count)]
+    return insert(_K).values(rows).add_cte(parent)
+
+
+_CREATE_COLUMNS = frozenset(
+    (
+        *("id", "account_id", "state", "task_types", "settings", "locale", "mobile_only", "test"),
+        *("return_url", "scan_return_url", "allowed_origins", "capability_hash", "capability_sealed"),
+        *("created_at", "expires_at"),
+    )
+)
+_TASK_COLUMNS = ("transaction_id", "type", "position", "state", "attempts", "attempts_invoiced", "updated_at")
+
+
 def hosted_url(public_base_url: str, locale: str, token: str) -> str:
     return f"{public_base_url}/{locale.lower()}/identifications/{token}"
 
@@ -55,8 +84,17 @@ class NewTransaction:
     tasks: list[dict[str, Any]]
     created: schemas.TransactionCreated
 
-    def inserts(self) -> list[tuple[Table | Any, Any]]:
+    def inserts(self) -> list[tuple[Any, Any]]:
+        """The two inserts, for a unit of work."""
         return [(_INSERT_TRANSACTION, self.row), (_INSERT_TASK, self.tasks)]
+
+    def one_insert(self) -> tuple[Any, dict[str, Any]]:
+        """Both inserts as one statement (PostgreSQL's data-modifying WITH), atomic on its own: one
+        round trip and no transaction block. Foreign keys are checked at the statement's end."""
+        params = dict(self.row)
+        for i, task in enumerate(self.tasks):
+            params.update({f"{key}_{i}": value for key, value in task.items()})
+        return _insert_both(len(self.tasks)), params
 
 
 def new_transaction(
