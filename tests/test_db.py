@@ -6,15 +6,18 @@ import os
 import stat
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 import anyio
 import pytest
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, Integer, Table, column, event, func, insert, select, text
 
 from idscan import db
 from idscan.container import Container
 from idscan.db import make_engine, make_unpooled_engine
+from idscan.models import Account
 
 NOW = "2026-12-05 00:00:00"
 
@@ -60,55 +63,49 @@ def test_an_existing_database_open_to_others_is_tightened(tmp_path: Path) -> Non
     engine.dispose()
 
 
-def test_hot_path_reads_and_writes_commit_roll_back_and_pick_their_thread(container: Container) -> None:
-    """Units of work of the hot routes: committed or rolled back whole, and never in a worker thread
-    where the loop can wait instead."""
+ACCOUNTS = cast(Table, Account.__table__)
+COUNT = select(func.count().label("n")).select_from(ACCOUNTS).where(ACCOUNTS.c.id.like("a_"))
+
+
+def _account(account_id: str, name: str) -> dict[str, object]:
+    return {"id": account_id, "name": name, "mode": "live", "created_at": datetime(2026, 12, 5, tzinfo=UTC)}
+
+
+@pytest.mark.parametrize("opened", [True, False], ids=["opened", "bare"])
+def test_hot_path_units_commit_or_roll_back_whole_and_stay_off_worker_threads(
+    container: Container, opened: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opened for the loop, the hot path never hops to a worker thread (SQLite runs on the loop,
+    PostgreSQL on its asyncio driver); bare (before an app's lifespan), it goes through the engine
+    in one. Either way a unit is committed or rolled back whole."""
     engine = container.engine
-    loop_thread = threading.get_ident()
-    seen: list[int] = []
+    hops: list[object] = []
+    run_sync = anyio.to_thread.run_sync
 
-    def insert(conn: Connection) -> int:
-        seen.append(threading.get_ident())
-        conn.execute(
-            text("INSERT INTO accounts (id, name, mode, created_at) VALUES ('a1', 'x', 'live', :t)"),
-            {"t": NOW},
-        )
-        return 1
+    async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(func)
+        return await run_sync(func, *args, **kwargs)
 
-    def insert_then_fail(conn: Connection) -> int:
-        conn.execute(
-            text("INSERT INTO accounts (id, name, mode, created_at) VALUES ('a2', 'y', 'live', :t)"),
-            {"t": NOW},
-        )
-        raise RuntimeError("after the insert")
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
 
-    def count(conn: Connection) -> int:
-        seen.append(threading.get_ident())
-        return int(conn.execute(text("SELECT count(*) FROM accounts WHERE id IN ('a1', 'a2')")).scalar_one())
-
-    async def scenario(hot: db.HotPath) -> int:
+    async def scenario() -> tuple[int, int]:
+        hot = db.HotPath.open(engine, pool_size=2) if opened else db.HotPath(engine)
         try:
-            await hot.write(insert)
-            with pytest.raises(RuntimeError, match="after the insert"):
-                await hot.write(insert_then_fail)
-            return await hot.read(count)
+            await hot.insert([(insert(ACCOUNTS), _account("a1", "x"))])
+            with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+                # The second statement fails (a1 exists): a2 goes with it.
+                await hot.insert(
+                    [(insert(ACCOUNTS), _account("a2", "y")), (insert(ACCOUNTS), _account("a1", "z"))]
+                )
+            return int((await hot.fetch(COUNT, {}))[0].n), len(hops)
         finally:
             await hot.aclose()
 
-    async def opened() -> int:
-        return await scenario(db.HotPath.open(engine, pool_size=2))
-
-    assert anyio.run(opened) == 1  # the first committed, the second rolled back
-    # Opened for the loop, every database works on the loop's own thread (PostgreSQL on its asyncio
-    # driver); without one, PostgreSQL's work goes to a worker thread.
-    assert seen == [loop_thread, loop_thread]
-    cleanup = "DELETE FROM accounts WHERE id IN ('a1', 'a2')"
+    count, worker_threads = anyio.run(scenario)
+    assert count == 1
+    assert worker_threads == (0 if opened else 3)
     with engine.begin() as conn:
-        conn.execute(text(cleanup))
-    seen.clear()
-    assert anyio.run(scenario, db.HotPath(engine)) == 1
-    inline = engine.dialect.name == "sqlite"
-    assert [thread == loop_thread for thread in seen] == [inline, inline]
+        conn.execute(text("DELETE FROM accounts WHERE id IN ('a1', 'a2')"))
 
 
 def test_sqlite_hot_path_commits_leave_the_wal_to_a_checkpointer_thread(tmp_path: Path) -> None:
@@ -119,10 +116,15 @@ def test_sqlite_hot_path_commits_leave_the_wal_to_a_checkpointer_thread(tmp_path
     def setting(conn: Connection) -> int:
         return int(conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one())
 
+    pragma = text("PRAGMA wal_autocheckpoint").columns(column("wal_autocheckpoint", Integer))
+
     async def scenario() -> tuple[int, bool]:
         hot = db.HotPath.open(engine, pool_size=2)
         try:
-            return await hot.read(setting), any(t.name == "sqlite-checkpoint" for t in threading.enumerate())
+            rows = await hot.fetch(pragma, {})
+            return rows[0].wal_autocheckpoint, any(
+                t.name == "sqlite-checkpoint" for t in threading.enumerate()
+            )
         finally:
             await hot.aclose()
 

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 import anyio
 import pytest
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import Table, bindparam, insert, select, text
 
 from idscan import db
 from idscan.lib.aead import encode_key, generate_master_key, parse_keyring
@@ -173,3 +173,14 @@ def test_a_new_transaction_in_one_statement_is_stored_whole_or_not_at_all(engine
     assert [(t["transaction_id"], t["type"], t["position"], t["attempts"]) for t in tasks] == [
         (new.row["id"], kind, i, 0) for i, kind in enumerate(["document_scan", "face_liveness", "face_match"])
     ]
+
+
+def test_literals_in_a_statement_are_bound_and_in_lists_are_refused(engine: Any) -> None:
+    literal = Prepared(
+        select(_T.c.id).where(_T.c.locale == "nl-NL", _T.c.id == bindparam("id")), engine.dialect
+    )
+    bound = literal.bind({"id": "t1"})
+    values = list(bound.values()) if isinstance(bound, dict) else list(bound)
+    assert sorted(values) == ["nl-NL", "t1"]
+    with pytest.raises(ValueError, match="IN lists"):
+        Prepared(select(_T.c.id).where(_T.c.id.in_(["t1", "t2"])), engine.dialect)

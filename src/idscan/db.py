@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import anyio.to_thread
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql import ClauseElement
@@ -25,7 +24,6 @@ SessionFactory = sessionmaker[Session]
 WRITE_OPTION = "idscan_write"
 # A statement and its parameters (a list of them: one execution each), for HotPath.insert.
 Write = tuple[ClauseElement, "rawsql.Params | Sequence[rawsql.Params]"]
-T = TypeVar("T")
 
 
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
@@ -129,25 +127,25 @@ def _sqlite_write_lock(engine: Engine) -> threading.Lock:
 
 
 class HotPath:
-    """Short units of work of the hottest routes, run without a hop to a worker thread.
+    """The hottest routes' statements (rawsql.Prepared: SQLAlchemy Core compiled once) on the
+    driver's own connection, without a hop to a worker thread.
 
     SQLite is a local file whose WAL readers never wait for a writer, and whose writers are
-    serialised by its one lock anyway: a unit of a few rows costs less than the hop, so it runs right
-    on the event loop. PostgreSQL is across a network, whose stalls must not stop the loop: there the
-    same synchronous code runs on an asyncio driver (psycopg's), its waits awaited.
-    Open one per event loop (the app's lifespan does); without one, work goes to a worker thread.
+    serialised by its one lock anyway: a statement of a few rows costs less than the hop, so it runs
+    right on the event loop, on one sqlite3 connection. PostgreSQL is across a network, whose stalls
+    must not stop the loop: there psycopg's asyncio connections (pgpool) await their round trips.
+    Open one per event loop (the app's lifespan does); without one, work goes through the engine in
+    a worker thread.
     """
 
     def __init__(
         self,
         engine: Engine,
-        async_engine: AsyncEngine | None = None,
         loop_engine: Engine | None = None,
         checkpointer: WalCheckpointer | None = None,
         pg_pool: PgPool | None = None,
     ) -> None:
         self._engine = engine
-        self._async = async_engine
         # SQLite: the loop's own connections, whose commits never checkpoint (the checkpointer does).
         self._loop_engine = loop_engine or engine
         self._checkpointer = checkpointer
@@ -171,11 +169,7 @@ class HotPath:
             wal.start()
             return cls(engine, loop_engine=loop_engine, checkpointer=wal)
         conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        return cls(
-            engine,
-            create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True),
-            pg_pool=PgPool(conninfo, size=pool_size),
-        )
+        return cls(engine, pg_pool=PgPool(conninfo, size=pool_size))
 
     @property
     def dialect(self) -> str:
@@ -236,49 +230,16 @@ class HotPath:
                 values = dict(params) if isinstance(params, Mapping) else [dict(p) for p in params]
                 session.execute(statement, values)  # type: ignore[call-overload]
 
-    async def read(self, query: Callable[[Connection], T]) -> T:
-        """Run a read-only `query` on a connection."""
-        if self._async is not None:
-            async with self._async.connect() as conn:
-                return await conn.run_sync(query)
-        if self._engine.dialect.name == "sqlite":
-            return self._read(query)
-        return await anyio.to_thread.run_sync(self._read, query)
-
-    async def write(self, work: Callable[[Connection], T]) -> T:
-        """Run `work` in one database transaction on a connection, committed on success."""
-        if self._async is not None:
-            async with self._async.begin() as conn:
-                return await conn.run_sync(work)
-        if self._engine.dialect.name == "sqlite":
-            return self._write(work)
-        return await anyio.to_thread.run_sync(self._write, work)
-
     async def aclose(self) -> None:
         if self._pg_pool is not None:
             await self._pg_pool.close()
         if self._sqlite_fairy is not None:
             self._sqlite_fairy.close()
             self._sqlite_fairy = None
-        if self._async is not None:
-            await self._async.dispose()
         if self._checkpointer is not None:
             await anyio.to_thread.run_sync(self._checkpointer.stop)
         if self._loop_engine is not self._engine:
             self._loop_engine.dispose()
-
-    def _read(self, query: Callable[[Connection], T]) -> T:
-        with self._loop_engine.connect() as conn:
-            return query(conn)
-
-    def _write(self, work: Callable[[Connection], T]) -> T:
-        engine = self._engine
-        # The process's one SQLite write lock is the main engine's, whichever engine connects.
-        lock = _sqlite_write_lock(engine) if engine.dialect.name == "sqlite" else nullcontext()
-        with lock, self._loop_engine.connect() as conn:
-            conn.execution_options(**{WRITE_OPTION: True})
-            with conn.begin():
-                return work(conn)
 
 
 def disable_auto_checkpoint(dbapi_connection: Any, _record: Any) -> None:

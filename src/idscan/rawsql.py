@@ -35,8 +35,15 @@ class Prepared:
         self.sql: str = compiled.string
         self.positional: bool = compiled.positional
         self.names: tuple[str, ...] = tuple(compiled.positiontup or ()) if compiled.positional else ()
+        binds = {name: bind for bind, name in compiled.bind_names.items()}  # named as in the SQL
+        if any(b.expanding for b in binds.values()) or compiled.literal_execute_params:
+            raise ValueError("parameters rendered at execution (IN lists, literal_execute) are not supported")
         self._binds: dict[str, _Processor] = {
-            name: bind.type._cached_bind_processor(dialect) for name, bind in _binds_by_name(compiled).items()
+            name: bind.type._cached_bind_processor(dialect) for name, bind in binds.items()
+        }
+        # Values written into the statement itself (a literal in a where clause) unless given.
+        self._values: dict[str, Any] = {
+            name: b.effective_value for name, b in binds.items() if not b.required
         }
         columns = list(getattr(statement, "selected_columns", ()))
         self._types = [c.type for c in columns]
@@ -50,6 +57,8 @@ class Prepared:
     def bind(self, params: Params) -> Sequence[Any] | dict[str, Any]:
         """The driver's parameters: a tuple in placeholder order (qmark) or a dict (pyformat)."""
         binds = self._binds
+        if self._values:
+            params = {**self._values, **params}
         if self.positional:
             # Processors see None too: SQLAlchemy's JSON stores None as JSON null, as here.
             return tuple(
@@ -84,10 +93,6 @@ class Prepared:
             make(*(value if p is None else p(value) for p, value in zip(processors, row, strict=True)))
             for row in raw
         ]
-
-
-def _binds_by_name(compiled: SQLCompiler) -> dict[str, Any]:
-    return {bind.key: bind for bind in compiled.binds.values()}
 
 
 class Cache:
