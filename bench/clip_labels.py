@@ -53,6 +53,11 @@ class Clip:
     def actions(self, kind: ChallengeKind) -> list[Event]:
         return [e for e in self.events if KIND_OF.get(e.kind) == kind]
 
+    def askable(self, kind: ChallengeKind) -> list[Event]:
+        """The labelled actions a real plan could ask for: not one made during the neutral first
+        second, which the engine takes as the person's baseline (as `genuine_plan` does)."""
+        return [e for e in self.actions(kind) if e.start_ms >= BASELINE_MS - 200]
+
 
 def clips_dir(fixtures: Path) -> Path | None:
     folder = fixtures / "liveness_videos"
