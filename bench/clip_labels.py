@@ -24,9 +24,7 @@ ADDED_EVENTS: dict[str, tuple[dict[str, Any], ...]] = {
     # A small turn to her own left while frowning, 4.8-5.8 s: the nose moves towards the image's
     # right edge as in her labelled turn at 8.3 s (frames 5.3 and 5.7 s); yaw +4..+6 against a
     # resting -4.5, as large as the labelled turn's first half.
-    "assets-examples-driving-d3": (
-        {"t": 4.8, "t_end": 5.8, "kind": "turn_left", "uncertain": True},
-    ),
+    "assets-examples-driving-d3": ({"t": 4.8, "t_end": 5.8, "kind": "turn_left", "uncertain": True},),
     # A closed-lipped smile, 17.8-19.2 s, one-sided at first, then with both corners up and the
     # cheeks raised (frames 18.3 and 18.8 s, the latter during the labelled slow blink), as in his
     # labelled closed-lip smile at 9.9 s.
