@@ -179,6 +179,27 @@ def test_head_pose_noise_on_a_still_face_does_not_turn_it() -> None:
         assert sig.peak(kind, 0, 6000, PARAMS.turn_min_ms) < 1.0
 
 
+@pytest.mark.parametrize("fps", [10.0, 30.0])
+def test_a_smirk_in_the_first_second_does_not_move_the_head_baseline(fps: float) -> None:
+    # An expression moves FaceMesh's nose and eye corners, and so the solved yaw: a smirk through
+    # most of the first second reads as +7 degrees, a smirk to the other side later as -4.
+    def smirker(t: int) -> FaceMeasure:
+        if 200 <= t < 800:
+            return replace(
+                NEUTRAL, yaw_deg=NEUTRAL.yaw_deg + 7, parallax=NEUTRAL.parallax + 0.04, mouth_open=0.08
+            )
+        if 2600 <= t < 3400:
+            return replace(
+                NEUTRAL, yaw_deg=NEUTRAL.yaw_deg - 4, parallax=NEUTRAL.parallax - 0.03, mouth_open=0.08
+            )
+        return NEUTRAL
+
+    assert not passes(smirker, ChallengeKind.HEAD_RIGHT, fps)
+    base = baseline_of(observe(smirker, fps), one_challenge(ChallengeKind.HEAD_RIGHT), PARAMS)
+    assert isinstance(base, Baseline)
+    assert base.yaw == pytest.approx(NEUTRAL.yaw_deg)
+
+
 def _presence(performance: Performance, fps: float) -> set[ReasonCode]:
     return {r.code for r in check_presence(observe(performance, fps), PARAMS).reasons}
 
