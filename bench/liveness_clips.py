@@ -6,8 +6,9 @@ Clips and labels: ../shared/fixtures/liveness_videos (or $IDSCAN_FIXTURES/livene
 copied into the repository. "page" rate is what hosted/static/liveness.js uploads: about 10 frames a
 second, at most 640 px, JPEG quality 0.85, decoded by the server's own frame reader.
 
-Per challenge kind: labelled actions the engine sees in their window, and false triggers in neutral
-2.5 s windows (bench/clip_labels.py says which). Then whole sessions through the judge (flashes left
+Per challenge kind: labelled actions the engine sees in their window (leaving out the few made during
+the first second, the baseline, which no plan asks for), and false triggers in neutral 2.5 s windows
+(bench/clip_labels.py says which). Then whole sessions through the judge (flashes left
 out, the clips have none): for each live clip a plan asking its labelled actions in order must pass,
 and on neutral stretches a plan asking an action that did not happen must fail. Head-pose noise is
 the 95th percentile of |yaw - baseline yaw| inside windows without a labelled turn. Cost is the
@@ -109,7 +110,7 @@ def measure_clip(clip: labels.Clip, frames: Sequence[FrameLike], models: Any) ->
     kinds: dict[str, Any] = {}
     if not isinstance(base, CheckResult):
         for kind in KINDS:
-            actions = clip.actions(kind)
+            actions = clip.askable(kind)
             neutral = labels.neutral_windows(clip, kind)
             kinds[kind] = {
                 "actions": len(actions),

@@ -75,3 +75,27 @@ def test_head_pose_solves_a_known_rotation(yaw: float, pitch: float) -> None:
     rotation, _ = head_rotation(pts)
     forward = rotation @ np.array([0.0, 0.0, -1.0])
     assert np.degrees(np.arctan2(forward[0], -forward[2])) == pytest.approx(yaw, abs=2.0)
+
+
+def test_mouth_lift_reads_a_turned_up_lip_line_not_an_open_jaw() -> None:
+    """Corners raised against the lips are a smile, closed or laughing; a shout's oval, its corners
+    half-way down the opening, is not, however wide the jaw opens."""
+    ied = float(np.linalg.norm(_project(0.0, 0.0)[263, :2] - _project(0.0, 0.0)[33, :2]))
+
+    def mouth(corners_y: float, upper_y: float, lower_y: float) -> float:
+        pts = _project(0.0, 0.0)
+        x = float(pts[1][0])
+        for i, (px, py) in {
+            61: (x - 35, corners_y),
+            291: (x + 35, corners_y),
+            13: (x, upper_y),
+            14: (x, lower_y),
+        }.items():
+            pts[i] = (px, py, 0.0)
+        return float(measure(np.zeros((480, 640, 3), np.uint8), pts).mouth_lift)
+
+    rest = mouth(360, 360, 360)
+    assert rest == pytest.approx(0.0, abs=1e-3)
+    assert mouth(354, 360, 360) - rest == pytest.approx(6 / ied, abs=2e-3)  # a closed-lipped smile
+    assert mouth(362, 358, 400) - rest > 0.03  # a laugh: the jaw drops, the corners stay up
+    assert mouth(380, 356, 404) - rest < -0.05  # a shout or an "O": corners half-way down

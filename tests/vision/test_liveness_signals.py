@@ -30,6 +30,7 @@ NEUTRAL = FaceMeasure(
     mouth_width=0.60,
     mouth_drop=0.80,
     mouth_open=0.01,
+    mouth_lift=0.0,
     center=(320.0, 240.0),
     face_width=200.0,
     skin_bgr=(120.0, 140.0, 180.0),
@@ -45,7 +46,12 @@ def eyes(m: FaceMeasure, share: float, other: float | None = None) -> FaceMeasur
 
 
 def smiling(m: FaceMeasure) -> FaceMeasure:
-    return replace(m, mouth_width=NEUTRAL.mouth_width * 1.22, mouth_drop=NEUTRAL.mouth_drop - 0.06)
+    return replace(
+        m,
+        mouth_width=NEUTRAL.mouth_width * 1.22,
+        mouth_drop=NEUTRAL.mouth_drop - 0.06,
+        mouth_lift=NEUTRAL.mouth_lift + 0.05,
+    )
 
 
 def observe(performance: Performance, fps: float, duration_ms: int = 6000) -> list[Observation]:
@@ -115,9 +121,36 @@ def test_a_smile_widens_and_lifts_the_mouth_an_open_mouth_does_not(fps: float) -
     def pursed(t: int) -> FaceMeasure:  # lifted corners but a narrower mouth
         return replace(NEUTRAL, mouth_width=0.5, mouth_drop=0.74) if 2600 <= t < 3800 else NEUTRAL
 
+    def spread(t: int) -> FaceMeasure:  # lips spread as in "cheese" said while talking: wider,
+        # the corners a little nearer the eyes, but the lip line not turned up
+        wide = replace(NEUTRAL, mouth_width=NEUTRAL.mouth_width * 1.22, mouth_drop=NEUTRAL.mouth_drop - 0.06)
+        return wide if 2600 <= t < 3800 else NEUTRAL
+
     assert passes(smile, ChallengeKind.SMILE, fps)
     assert not passes(shout, ChallengeKind.SMILE, fps)
     assert not passes(pursed, ChallengeKind.SMILE, fps)
+    assert not passes(spread, ChallengeKind.SMILE, fps)
+
+
+@pytest.mark.parametrize("fps", [10.0, 30.0])
+def test_talking_in_the_first_second_does_not_make_a_closed_mouth_a_smile(fps: float) -> None:
+    # He talks through the baseline second (jaw open, corners low), then closes his lips: against
+    # an open-jaw baseline his closed mouth would read as corners lifted and lips widened.
+    def talker(t: int) -> FaceMeasure:
+        if t < 1000 and (t // 150) % 3:
+            return replace(
+                NEUTRAL,
+                mouth_open=0.18,
+                mouth_drop=NEUTRAL.mouth_drop + 0.07,
+                mouth_width=NEUTRAL.mouth_width * 0.85,
+                mouth_lift=NEUTRAL.mouth_lift - 0.04,
+            )
+        return NEUTRAL
+
+    assert not passes(talker, ChallengeKind.SMILE, fps)
+    base = baseline_of(observe(talker, fps), one_challenge(ChallengeKind.SMILE), PARAMS)
+    assert isinstance(base, Baseline)
+    assert base.mouth_open == pytest.approx(NEUTRAL.mouth_open)
 
 
 @pytest.mark.parametrize("fps", [10.0, 30.0])
@@ -144,6 +177,27 @@ def test_head_pose_noise_on_a_still_face_does_not_turn_it() -> None:
     sig = ActionSignals(obs, base, PARAMS)
     for kind in (ChallengeKind.HEAD_LEFT, ChallengeKind.HEAD_RIGHT):
         assert sig.peak(kind, 0, 6000, PARAMS.turn_min_ms) < 1.0
+
+
+@pytest.mark.parametrize("fps", [10.0, 30.0])
+def test_a_smirk_in_the_first_second_does_not_move_the_head_baseline(fps: float) -> None:
+    # An expression moves FaceMesh's nose and eye corners, and so the solved yaw: a smirk through
+    # most of the first second reads as +7 degrees, a smirk to the other side later as -4.
+    def smirker(t: int) -> FaceMeasure:
+        if 200 <= t < 800:
+            return replace(
+                NEUTRAL, yaw_deg=NEUTRAL.yaw_deg + 7, parallax=NEUTRAL.parallax + 0.04, mouth_open=0.08
+            )
+        if 2600 <= t < 3400:
+            return replace(
+                NEUTRAL, yaw_deg=NEUTRAL.yaw_deg - 4, parallax=NEUTRAL.parallax - 0.03, mouth_open=0.08
+            )
+        return NEUTRAL
+
+    assert not passes(smirker, ChallengeKind.HEAD_RIGHT, fps)
+    base = baseline_of(observe(smirker, fps), one_challenge(ChallengeKind.HEAD_RIGHT), PARAMS)
+    assert isinstance(base, Baseline)
+    assert base.yaw == pytest.approx(NEUTRAL.yaw_deg)
 
 
 def _presence(performance: Performance, fps: float) -> set[ReasonCode]:

@@ -58,6 +58,7 @@ class FaceMeasure:
     mouth_width: float  # mouth corner distance / eye corner distance, seen from the front
     mouth_drop: float  # how far the mouth corners sit below the eyes, / eye corner distance
     mouth_open: float  # gap between the inner lips, / eye corner distance
+    mouth_lift: float  # corners above the upper quarter of the lip opening, / eye corner distance
     center: tuple[float, float]
     face_width: float
     skin_bgr: tuple[float, float, float]
@@ -143,6 +144,13 @@ def measure(image: NDArray[np.uint8], pts: NDArray[np.float32]) -> FaceMeasure:
     ear_a, ear_b = _eye_aspect(head, EYE_IMG_LEFT), _eye_aspect(head, EYE_IMG_RIGHT)
     eye_line = float(np.mean(head[[33, 133, 362, 263], 1]))
     corners_y = float((head[MOUTH_IMG_LEFT][1] + head[MOUTH_IMG_RIGHT][1]) / 2)
+    # A smile turns the lip line up: its corners rise above the lips' centre, and when the mouth
+    # opens (a laugh) they stay near the upper lip. A shout's or an "O"'s opening is an oval with
+    # its corners half-way down. Measured against the point a quarter of the way down the opening,
+    # so a closed mouth reads its corners against the lips' centre and an open one against where a
+    # smile's corners would sit.
+    upper, lower = float(head[LIP_UPPER][1]), float(head[LIP_LOWER][1])
+    lift_reference = 0.75 * upper + 0.25 * lower
     xs, ys = pts[:, 0], pts[:, 1]
     return FaceMeasure(
         yaw_deg=yaw,
@@ -155,6 +163,7 @@ def measure(image: NDArray[np.uint8], pts: NDArray[np.float32]) -> FaceMeasure:
         mouth_width=abs(float(head[MOUTH_IMG_RIGHT][0] - head[MOUTH_IMG_LEFT][0])) / ied,
         mouth_drop=(corners_y - eye_line) / ied,
         mouth_open=float(head[LIP_LOWER][1] - head[LIP_UPPER][1]) / ied,
+        mouth_lift=(lift_reference - corners_y) / ied,
         center=(float((xs.min() + xs.max()) / 2), float((ys.min() + ys.max()) / 2)),
         face_width=face_width,
         skin_bgr=skin_colour(image, pts, face_width),

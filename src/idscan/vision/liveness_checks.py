@@ -154,17 +154,28 @@ def baseline_of(
     if sum(o.measure is not None for o in first) < params.min_baseline_frames:
         return _fail("baseline", ReasonCode.NO_FACE, "no face during the first seconds")
 
-    def median(value: Callable[[FaceMeasure], float]) -> float:
-        return float(np.nanmedian(raw_series(first, value)))
+    def median(value: Callable[[FaceMeasure], float], frames: Sequence[Observation] = first) -> float:
+        return float(np.nanmedian(raw_series(frames, value)))
 
+    # The face at rest has its lips together: a person who talks, smirks or laughs during the first
+    # second would otherwise give an open jaw as the neutral mouth (every closed-lipped moment
+    # after it would read as corners lifted), and an expression moves FaceMesh's nose and eye
+    # corners enough to shift the solved yaw by 5 degrees or more. The baseline is taken on the
+    # frames whose lips are nearest to closed (the head pose only when there are enough of them:
+    # a single frame's pose is too noisy).
+    opening = raw_series(first, lambda m: m.mouth_open)
+    lips_closed = float(np.nanmin(opening)) + params.baseline_lips_closed_slack
+    resting = [o for o, v in zip(first, opening, strict=True) if v <= lips_closed]
+    still = resting if len(resting) >= params.min_baseline_frames else first
     base = Baseline(
-        yaw=median(lambda m: m.yaw_deg),
-        pitch=median(lambda m: m.pitch_deg),
-        parallax=median(lambda m: m.parallax),
+        yaw=median(lambda m: m.yaw_deg, still),
+        pitch=median(lambda m: m.pitch_deg, still),
+        parallax=median(lambda m: m.parallax, still),
         eye_openness=median(lambda m: m.eye_openness_max),
-        mouth_width=median(lambda m: m.mouth_width),
-        mouth_drop=median(lambda m: m.mouth_drop),
-        mouth_open=median(lambda m: m.mouth_open),
+        mouth_width=median(lambda m: m.mouth_width, resting),
+        mouth_drop=median(lambda m: m.mouth_drop, resting),
+        mouth_open=median(lambda m: m.mouth_open, resting),
+        mouth_lift=median(lambda m: m.mouth_lift, resting),
     )
     if abs(base.yaw) > params.max_baseline_yaw_deg or abs(base.pitch) > params.max_baseline_pitch_deg:
         return _fail("baseline", ReasonCode.NOT_FRONTAL, f"yaw {base.yaw:.0f}°, pitch {base.pitch:.0f}°")

@@ -28,6 +28,7 @@ class LivenessParams:
     min_baseline_frames: int = 4
     max_baseline_yaw_deg: float = 20.0
     max_baseline_pitch_deg: float = 25.0
+    baseline_lips_closed_slack: float = 0.05  # mouth baseline: frames this near the most closed lips
     # challenges; every duration is in milliseconds, so a rule means the same at 10 and at 30 fps
     window_grace_ms: int = 700  # people finish a move shortly after the prompt is gone
     pose_smooth_ms: int = 250  # head pose: median over this span against single-frame outliers
@@ -42,6 +43,7 @@ class LivenessParams:
     gate_max_pitch_deg: float = 20.0
     smile_min_widen: float = 0.10  # mouth width against the baseline, minus 1
     smile_min_rise: float = 0.025  # corners raised towards the eyes, in eye-corner distances
+    smile_min_lift: float = 0.03  # corners raised within the lips (face_measures.mouth_lift)
     smile_min_ms: int = 250
     smile_max_open: float = 0.22  # lips parted further than this (eye-corner distances) is a shout
     smile_open_span_ms: int = 300  # ... within this span: the way into and out of a shout is part of it

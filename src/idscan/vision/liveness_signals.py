@@ -32,6 +32,7 @@ class Baseline:
     mouth_width: float
     mouth_drop: float
     mouth_open: float
+    mouth_lift: float
 
 
 def raw_series(obs: Sequence[Observation], value: Callable[[FaceMeasure], float]) -> Series:
@@ -115,7 +116,9 @@ class ActionSignals:
         # How far the lips part around each moment: the way into and out of a shout is part of it.
         parted = _rolling_max(self.t, raw_series(obs, lambda m: m.mouth_open), params.smile_open_span_ms)
         parted = parted - base.mouth_open
+        lift = rolling_median(self.t, raw_series(obs, lambda m: m.mouth_lift), shape_half) - base.mouth_lift
         smile = np.minimum((width - 1.0) / params.smile_min_widen, rise / params.smile_min_rise)
+        smile = np.minimum(smile, lift / params.smile_min_lift)
         smile = np.where(parted > params.smile_max_open, 0.0, smile)
         self.eyes = raw_series(obs, lambda m: m.eye_openness_max)
         # Against the eyes' own open level around the moment, not the baseline's: narrowed by a
