@@ -1,7 +1,8 @@
 """API load benchmark: POST /transactions and GET /transactions/{id} on one uvicorn worker.
 
 32 concurrent connections from `wrk` (Debian package) on loopback, each request with its own JWT,
-against `idscan serve` on SQLite and on PostgreSQL. Prints a table and writes bench/out/api.json.
+against `idscan serve` on SQLite and on PostgreSQL. Prints a table and writes bench/out/api.json;
+the server's CPU per request is printed too, as it holds when other work shares the machine.
 Goal (2 cores, shared with the load generator): >= 1,000 creates/s, >= 2,000 reads/s, p99 <= 50 ms.
 
     .venv/bin/python bench/api.py [--seconds 15] [--connections 32] [--backends sqlite,postgresql]
@@ -119,6 +120,21 @@ def run_wrk(
     return stats
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU of the server and its HTTP worker processes (its children), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        this, parent = int(stat.parent.name), int(fields[1])
+        if this == pid or parent == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def top_functions(folded: Path, count: int = 14) -> list[str]:
     """The functions with the most samples in a py-spy raw profile: inclusive and self, in %."""
     inclusive: dict[str, int] = {}
@@ -205,7 +221,12 @@ def bench_backend(
         for mode in ("create", "read"):
             out = OUT / f"api-{backend}-{mode}.folded"
             spy = (server.pid, out) if profile else None
+            cpu = server_cpu_seconds(server.pid)
             results[mode] = run_wrk(base, mode, tokens, ids, seconds, connections, spy)
+            # CPU per request: what a request costs the server, whatever else the machine runs.
+            results[mode]["server_cpu_ms"] = (
+                1000 * (server_cpu_seconds(server.pid) - cpu) / results[mode]["requests"]
+            )
             if profile and out.exists():
                 print(f"\n{backend} {mode}: {out}", *top_functions(out), sep="\n")
     finally:
@@ -245,13 +266,17 @@ def main() -> None:
         f"{args.seconds} s per row,"
     )
     print("wrk on the same 2 cores")
-    header = ("backend", "request", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx")
-    print("{:<11} {:<26} {:>8} {:>8} {:>8} {:>8} {:>8}".format(*header))
+    header = ("backend", "request", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx", "CPU ms/req")
+    print("{:<11} {:<26} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10}".format(*header))
     for backend, rows in report["results"].items():
         for mode, label in (("create", "POST /transactions"), ("read", "GET /transactions/{id}")):
             r = rows[mode]
-            cells = (r["rps"], r["p50_ms"], r["p90_ms"], r["p99_ms"], int(r["non_2xx"]))
-            print("{:<11} {:<26} {:>8.0f} {:>8.1f} {:>8.1f} {:>8.1f} {:>8}".format(backend, label, *cells))
+            cells = (r["rps"], r["p50_ms"], r["p90_ms"], r["p99_ms"], int(r["non_2xx"]), r["server_cpu_ms"])
+            print(
+                "{:<11} {:<26} {:>8.0f} {:>8.1f} {:>8.1f} {:>8.1f} {:>8} {:>10.3f}".format(
+                    backend, label, *cells
+                )
+            )
     OUT.mkdir(exist_ok=True)
     (OUT / "api.json").write_text(json.dumps(report, indent=2))
     print(f"\nwrote {OUT / 'api.json'}")
