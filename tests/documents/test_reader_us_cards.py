@@ -15,7 +15,7 @@ from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.redact import redact
 from idscan.documents.rules import DocumentRules, Level
-from tests.documents.synth import photograph
+from tests.documents.synth import _face, need_faces, photograph
 from tests.documents.synth.aamva import random_licence
 from tests.documents.synth.us_card import UsCard, make_us_card, render_back, render_front
 from tests.support.factories import engines
@@ -158,3 +158,17 @@ def test_redacting_the_address_masks_the_barcode_and_the_printed_address(
     assert len(sides["front"].regions["address"]) == 2
     kept = redact(sides["back"].image, sides["back"].regions, ["signature"])
     assert np.array_equal(kept, sides["back"].image)
+
+
+def test_the_portrait_for_a_face_match_comes_from_the_front() -> None:
+    need_faces()
+    made = make_us_card(9, subfile="DL", face=_face(9))
+    front, back = _photos(made, "easy", 9)
+    today = _day(made)
+    params = ReadParams(today=today, rules=DocumentRules(today=today), require_portrait=True)
+    reading = read_document(back, front, params, engines())
+    assert reading.code == "accepted"
+    assert reading.portrait is not None
+    faceless = make_us_card(9, subfile="DL")
+    front, back = _photos(faceless, "easy", 9)
+    assert read_document(front, back, params, engines()).code == "portrait_not_found"
