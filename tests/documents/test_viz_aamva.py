@@ -60,3 +60,38 @@ def test_a_few_short_words_are_not_an_aamva_front() -> None:
     assert aamva_front_fields(lines) == {}
     # words that merely begin with a label are no labels
     assert aamva_front_fields([_line("LNDON", 0, 0), _line("FNORD", 0, 40), _line("DOBSON", 0, 80)]) == {}
+
+
+def test_aamva_field_numbers_before_the_labels_and_alone() -> None:
+    lines = [
+        _line("4d DLN I1234568", 320, 100),
+        _line("1 LN CARDHOLDER", 320, 150),
+        _line("2 FN IMA", 320, 200),
+        _line("3 DOB 08/31/1977", 320, 250),
+        _line("4b 08/31/2030", 320, 300),  # the expiry under its number alone
+        _line("15 SEX F", 320, 350),
+        _line("8 2570 24TH STREET", 320, 400),  # the address: a number, not a field of ours
+    ]
+    found = {k: v.value for k, v in aamva_front_fields(lines).items()}
+    assert found == {
+        "document_number": "I1234568",
+        "surname": "CARDHOLDER",
+        "given_names": "IMA",
+        "date_of_birth": "1977-08-31",
+        "date_of_expiry": "2030-08-31",
+        "sex": "F",
+    }
+    assert front_subfile(lines) == "DL"
+
+
+def test_field_numbers_alone_do_not_make_an_aamva_front() -> None:
+    # an EU licence numbers its fields too (and there 4d is the personal number, 5 the licence's)
+    lines = [
+        _line("1. MUSTERMANN", 0, 0),
+        _line("2. ERIKA", 0, 40),
+        _line("3. 12.08.1974 BERLIN", 0, 80),
+        _line("4a 01.02.2015", 0, 120),
+        _line("4b 01.02.2030", 0, 160),
+        _line("4d 123456789", 0, 200),
+    ]
+    assert aamva_front_fields(lines) == {}

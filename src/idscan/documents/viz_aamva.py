@@ -23,7 +23,14 @@ AAMVA_LABELS: dict[str, str] = {
     "LN": "surname", "FN": "given_names",
     "DOB": "date_of_birth", "EXP": "date_of_expiry", "ISS": "date_of_issue", "SEX": "sex",
 }
+# The AAMVA card design standard numbers its front fields after ISO/IEC 18013-1, and many issuers
+# print the number before the label (`4d DLN`, `3 DOB`, `15 SEX`): the number is dropped. Alone, only
+# the numbers with a letter name a field here (`4d` the licence number, `4a` issue, `4b` expiry):
+# `1 SMITH` and `2 KING ST` cannot be told apart, and on an EU card `4d` is the personal number,
+# which is why these count only on a side the letter labels show to be an AAMVA front.
+AAMVA_NUMBERS: dict[str, str] = {"4d": "document_number", "4a": "date_of_issue", "4b": "date_of_expiry"}
 # fmt: on
+_NUMBER = re.compile(r"^\s*(\d{1,2}[a-dA-D]?)(?![\d.,])\s+(.*)$")
 MIN_LABELS = 3  # distinct fields: one `ID` or `EXP` on a European card is not an AAMVA front
 _LABEL = re.compile(
     r"^\s*(" + "|".join(sorted(AAMVA_LABELS, key=len, reverse=True)) + r")(?![A-Za-z])[\s.:]*(.*)$"
@@ -53,7 +60,8 @@ def north_american_date(text: str) -> dt.date | None:
 def front_subfile(lines: Sequence[TextLine]) -> str:
     """`DL` for a licence, `ID` for an identity card: the label the front prints its number under."""
     for ln in lines:
-        m = _LABEL.match(ln.text)
+        number = _NUMBER.match(ln.text)
+        m = _LABEL.match(number.group(2) if number else ln.text)
         if m and AAMVA_LABELS[m.group(1)] == "document_number":
             return "ID" if m.group(1) == "ID" else "DL"
     return "DL"
@@ -69,9 +77,18 @@ def _value(name: str, text: str) -> str:
 def aamva_front_fields(lines: Sequence[TextLine]) -> dict[str, VisualField]:
     """The labelled fields of an AAMVA front, or {} when fewer than `MIN_LABELS` fields are found."""
     out: dict[str, VisualField] = {}
+    numbered: dict[str, VisualField] = {}
     for ln in lines:
-        m = _LABEL.match(ln.text)
+        raw = ln.text
+        number = _NUMBER.match(raw)
+        if number:
+            raw = number.group(2)
+        m = _LABEL.match(raw)
         if not m:
+            name = AAMVA_NUMBERS.get(number.group(1).lower(), "") if number else ""
+            value = _value(name, raw) if name else ""
+            if value and name not in numbered:
+                numbered[name] = VisualField(name, raw.strip(), value, ln.pixel_box)
             continue
         name = AAMVA_LABELS[m.group(1)]
         source, text = ln, m.group(2).strip()
@@ -90,4 +107,6 @@ def aamva_front_fields(lines: Sequence[TextLine]) -> dict[str, VisualField]:
         value = _value(name, text)
         if value and name not in out:
             out[name] = VisualField(name, text, value, source.pixel_box)
-    return out if len(out) >= MIN_LABELS else {}
+    if len(out) < MIN_LABELS:
+        return {}
+    return numbered | out
