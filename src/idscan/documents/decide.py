@@ -1,4 +1,5 @@
-"""The attempt code: quality, side pairing, MRZ presence and validity, portrait, then the rules."""
+"""The attempt code: quality, side pairing, MRZ presence and validity (or, for a US or Canadian card,
+its barcode and the front that goes with it), portrait, then the rules."""
 
 from __future__ import annotations
 

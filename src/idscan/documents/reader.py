@@ -1,8 +1,10 @@
 """The document engine's one entry point: photos in, a `DocumentReading` out. Pure (no I/O, no settings).
 
 Per side: decode, judge quality, flatten, OCR once, turn upright, read the MRZ twice, map the visual
-zone, find the portrait. Then: reconcile the MRZ reads with the print, classify, pair the sides,
-assemble fields and apply the transaction's rules to pick the attempt code.
+zone (on a side without an MRZ: a US/Canadian front's labels, else one PDF417 search for the back's
+AAMVA barcode), find the portrait. Then: reconcile the MRZ reads with the print, classify, pair the
+sides, assemble fields (from the MRZ and print, or from the barcode compared with the print) and
+apply the transaction's rules to pick the attempt code.
 """
 
 from __future__ import annotations
