@@ -19,6 +19,7 @@ from idscan.container import Container
 from idscan.documents.barcode import read_pdf417
 from idscan.models import DocumentScan
 from idscan.pipeline.outcome import reading_aad
+from idscan.report import seal
 from tests.conftest import Caller
 from tests.documents.synth import photograph
 from tests.documents.synth.us_card import UsCard, make_us_card
@@ -127,3 +128,7 @@ def test_the_report_names_the_barcode_as_the_source(
     text = text_of(response.content)
     assert card.licence.document_number in text
     assert "(barcode)" in text
+    extended = client.get(report_url(detail, "extended"), headers=caller.headers())
+    assert extended.status_code == 200
+    assert seal.verify(extended.content, [container.seal.certificate]).intact
+    assert "(barcode)" in text_of(extended.content)
