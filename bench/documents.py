@@ -1,6 +1,6 @@
 """Document engine benchmark: real fixtures and generated phone photos, side by side with PassportEye.
 
-    .venv/bin/python bench/documents.py [--synthetic N] [--no-peer] [--real-only]
+    .venv/bin/python bench/documents.py [--synthetic N] [--no-peer] [--real-only] [--us N] [--us-only]
 
 Prints one table per set and writes bench/out/documents.json. Not a test: numbers, not verdicts.
 MRZ "wrong-but-accepted" counts reads the engine would accept (check digits hold, both readers agree,
@@ -25,6 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.documents_us import print_us_table, run_us
 from tests.documents.synth import KINDS, LEVELS, fixtures_dir, make_document, photograph
 
 from idscan.documents.mrz_reader import mrz_model_path
@@ -308,6 +309,8 @@ def main() -> int:
     )
     parser.add_argument("--no-peer", action="store_true", help="skip PassportEye")
     parser.add_argument("--real-only", action="store_true")
+    parser.add_argument("--us", type=int, default=30, help="generated US/Canadian cards per level")
+    parser.add_argument("--us-only", action="store_true", help="only the US/Canadian licence family")
     args = parser.parse_args()
     peer = not args.no_peer
     if peer:
@@ -318,15 +321,21 @@ def main() -> int:
             peer = False
     today = dt.datetime.now(dt.UTC).date()
     tallies = {"real": Tally("real"), **{lvl: Tally(f"syn-{lvl}") for lvl in LEVELS}}
-    run_real(tallies["real"], peer, today)
-    if not args.real_only:
+    if not args.us_only:
+        run_real(tallies["real"], peer, today)
+    if not args.real_only and not args.us_only:
         run_synthetic(tallies, args.synthetic, peer, today)
     rows = [t.row() for t in tallies.values() if t.images]
-    print_table(rows)
+    if rows:
+        print_table(rows)
+    us_rows = [t.row() for t in run_us(args.us)] if args.us and not args.real_only else []
+    if us_rows:
+        print_us_table(us_rows)
     OUT.mkdir(parents=True, exist_ok=True)
     report = {
         "date": today.isoformat(),
         "rows": rows,
+        "us_rows": us_rows,
         "failures": {t.name: t.failures for t in tallies.values()},
     }
     (OUT / "documents.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -100,3 +100,16 @@ def test_a_failed_task_says_why_and_a_completed_one_has_no_reason() -> None:
         "result": [],
         "files": [],
     }
+
+
+def test_the_address_is_returned_only_when_extract_fields_names_it() -> None:
+    address = field_body("address", [("barcode", "1 MAIN ST, ALBANY, NY 12207", None)], "", "", None)
+    fields = [*FIELDS, address]
+    assert [f["field"] for f in assemble.select_fields(fields, None)] == [
+        "document_number",
+        "nationality",
+        "surname",
+    ]
+    assert [f["field"] for f in assemble.select_fields(fields, ["surname"])] == ["surname"]
+    asked = assemble.select_fields(fields, ["address", "surname"])
+    assert [f["field"] for f in asked] == ["surname", "address"]

@@ -1,9 +1,11 @@
-"""The attempt code: quality, side pairing, MRZ presence and validity, portrait, then the rules."""
+"""The attempt code: quality, side pairing, MRZ presence and validity (or, for a US or Canadian card,
+its barcode and the front that goes with it), portrait, then the rules."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from idscan.documents.aamva import AamvaRecord
 from idscan.documents.classify import Classification, DocumentType, Side
 from idscan.documents.codes import AttemptCode
 from idscan.documents.mrz import Reconciled
@@ -43,6 +45,47 @@ def _same_document(
     return True
 
 
+AAMVA_LINKS = ("document_number", "date_of_birth", "surname", "given_names")
+MIN_AAMVA_LINKS = 2  # values a printed front must share with the barcode to be that card's front
+
+
+def _barcode_sides(
+    sides: Sequence[SideReading],
+    barcodes: Sequence[AamvaRecord | None],
+    aamva_fronts: Sequence[bool],
+    fields: Sequence[Field],
+) -> AttemptCode | None:
+    """Pairing for a US or Canadian card: the printed front and the back with the barcode, in
+    either order. None when the two sides make one readable card."""
+    coded = [i for i, b in enumerate(barcodes) if b is not None]
+    if len(sides) == 1:
+        if coded:
+            return AttemptCode.BACK_SIDE_PROVIDED_FRONT_SIDE_REQUIRED
+        return AttemptCode.FRONT_SIDE_PROVIDED_BACK_SIDE_REQUIRED
+    if len(coded) != 1:
+        # two fronts, two backs, or a front with a back whose barcode did not read
+        others = [s for s, front in zip(sides, aamva_fronts, strict=True) if not front] if not coded else []
+        return _unread(others) or AttemptCode.UNKNOWN_TYPE_BACK
+    other = 1 - coded[0]
+    if not aamva_fronts[other]:
+        # the barcode read, but the other photo is not a front we can read: nothing to compare with
+        return _unread([sides[other]]) or AttemptCode.UNKNOWN_DOCUMENT
+    agreeing = sum(f.field in AAMVA_LINKS and f.comparison == "match" for f in fields)
+    if agreeing < MIN_AAMVA_LINKS:
+        return AttemptCode.UNKNOWN_TYPE_BACK  # a back of another card
+    return None
+
+
+def _unread(sides: Sequence[SideReading]) -> AttemptCode | None:
+    """Why a side could not be read, when its photo says so."""
+    quality = _quality_code(sides)
+    if quality:
+        return quality
+    if any(not s.fully_visible for s in sides):
+        return AttemptCode.DOCUMENT_NOT_FULLY_VISIBLE
+    return None
+
+
 def decide(
     sides: Sequence[SideReading],
     visuals: Sequence[Mapping[str, VisualField]],
@@ -50,11 +93,24 @@ def decide(
     classes: Sequence[Classification],
     fields: Sequence[Field],
     params: ReadParams,
+    *,
+    barcodes: Sequence[AamvaRecord | None] = (),
+    aamva_fronts: Sequence[bool] = (),
 ) -> tuple[AttemptCode, list[Check]]:
     checks: list[Check] = []
     # quality verdicts explain a failed read; a photo that was read and validated is not refused for them
     quality = _quality_code(sides)
     main = next((i for i, r in enumerate(recs) if r is not None and r.result is not None), None)
+    if main is None and (any(b is not None for b in barcodes) or any(aamva_fronts)):
+        # a US or Canadian card: the barcode stands where the MRZ would
+        early = _barcode_sides(sides, barcodes, aamva_fronts, fields)
+        if early is not None:
+            return early, checks
+        record = next(b for b in barcodes if b is not None)
+        checks.append(Check("barcode_read", True, f"AAMVA version {record.version}, {record.subfile}"))
+        differ = sorted(f.field for f in fields if f.comparison == "mismatch")
+        checks.append(Check("barcode_matches_print", not differ, ", ".join(differ)))
+        return _final(sides, fields, None, params, checks)
     front = classes[0]
     kinds = {c.document_type for c in classes}
     # side pairing
@@ -100,6 +156,17 @@ def decide(
             if not result.checks_valid and quality:
                 return quality, checks
             return AttemptCode.MRZ_INVALID, checks
+    return _final(sides, fields, rec, params, checks)
+
+
+def _final(
+    sides: Sequence[SideReading],
+    fields: Sequence[Field],
+    rec: Reconciled | None,
+    params: ReadParams,
+    checks: list[Check],
+) -> tuple[AttemptCode, list[Check]]:
+    """The portrait the face match needs, then the transaction's rules."""
     if params.require_portrait and all(s.portrait is None for s in sides if s.side == "front"):
         return AttemptCode.PORTRAIT_NOT_FOUND, checks
     problems = [s.portrait.problem for s in sides if s.side == "front" and s.portrait is not None]
@@ -125,7 +192,7 @@ def extracted(fields: Sequence[Field], rec: Reconciled | None) -> ExtractedField
 
     def day(name: str) -> date | None:
         f = by.get(name)
-        raw = (f.value("mrz") or f.value("visual")) if f else None
+        raw = (f.value("mrz") or f.value("barcode") or f.value("visual")) if f else None
         try:
             return date.fromisoformat(raw) if raw else None
         except ValueError:
@@ -133,7 +200,7 @@ def extracted(fields: Sequence[Field], rec: Reconciled | None) -> ExtractedField
 
     def text(name: str) -> str | None:
         f = by.get(name)
-        return (f.value("mrz") or f.value("visual")) if f else None
+        return (f.value("mrz") or f.value("barcode") or f.value("visual")) if f else None
 
     result = rec.result if rec is not None else None
     return ExtractedFields(

@@ -1,8 +1,10 @@
 """The document engine's one entry point: photos in, a `DocumentReading` out. Pure (no I/O, no settings).
 
 Per side: decode, judge quality, flatten, OCR once, turn upright, read the MRZ twice, map the visual
-zone, find the portrait. Then: reconcile the MRZ reads with the print, classify, pair the sides,
-assemble fields and apply the transaction's rules to pick the attempt code.
+zone (on a side without an MRZ: a US/Canadian front's labels, else one PDF417 search for the back's
+AAMVA barcode), find the portrait. Then: reconcile the MRZ reads with the print, classify, pair the
+sides, assemble fields (from the MRZ and print, or from the barcode compared with the print) and
+apply the transaction's rules to pick the attempt code.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from idscan.documents.classify import Classification, Side, classify
+from idscan.documents.aamva import AamvaRecord
+from idscan.documents.aamva_fields import address_boxes, barcode_fields, read_card_barcode
+from idscan.documents.classify import Classification, DocumentType, Side, classify, type_from_title
 from idscan.documents.decide import decide
 from idscan.documents.engines import DocumentEngines
 from idscan.documents.fields import build_fields
@@ -23,12 +27,14 @@ from idscan.documents.mrz import Reconciled, reconcile
 from idscan.documents.mrz_reader import MRZ_LENGTHS, MrzReads, read_mrz
 from idscan.documents.ocr import OcrSession, RGBImage, TextLine
 from idscan.documents.portrait import find_portrait
-from idscan.documents.reading import DocumentReading, ReadParams, SideReading
-from idscan.documents.redact import MRZ_STRETCHES, carries, mrz_char_boxes
+from idscan.documents.reading import Box, DocumentReading, ReadParams, SideReading
+from idscan.documents.redact import BARCODE_CARRIES, MRZ_STRETCHES, carries, mrz_char_boxes
 from idscan.documents.signature import signature_boxes
-from idscan.documents.viz import Probe, VisualField, read_visual_zone
+from idscan.documents.viz import DATE_FIELDS, Probe, VisualField, read_visual_zone
+from idscan.documents.viz_aamva import aamva_front_fields, front_subfile
 from idscan.documents.viz_fallback import guided_fields, near_names
 
+AAMVA_TYPES = frozenset({DocumentType.DRIVING_LICENSE, DocumentType.IDENTITY_CARD})
 DESKEW_DEGREES = 2.5  # below this the OCR copes; above it line boxes start to overlap
 
 
@@ -45,8 +51,8 @@ class Budget:
     """The work a side may take beyond its first page read (see `ReadParams`); past it, optional
     passes are skipped and named in `skipped`."""
 
-    def __init__(self, rereads: int, probes: int) -> None:
-        self._left = {"reread": rereads, "probe": probes}
+    def __init__(self, rereads: int, probes: int, barcodes: int = 0) -> None:
+        self._left = {"reread": rereads, "probe": probes, "barcode": barcodes}
         self.skipped: list[str] = []
 
     def allows(self, kind: str, step: str) -> bool:
@@ -111,9 +117,17 @@ def _probe(image: RGBImage, ocr: OcrSession, budget: Budget) -> Probe:
 class _SideWork:
     """Intermediate per-side state (mutable while reading; frozen into SideReading at the end)."""
 
-    def __init__(self, reading: SideReading, visual: dict[str, VisualField]) -> None:
+    def __init__(
+        self,
+        reading: SideReading,
+        visual: dict[str, VisualField],
+        barcode: AamvaRecord | None = None,
+        aamva_front: str | None = None,
+    ) -> None:
         self.reading = reading
         self.visual = visual
+        self.barcode = barcode  # the AAMVA record of a US/Canadian card's back
+        self.aamva_front = aamva_front  # DL | ID: the side is the printed front of such a card
 
 
 def read_side(
@@ -124,7 +138,7 @@ def read_side(
     tag: str,
 ) -> _SideWork:
     t0 = time.perf_counter()
-    budget = Budget(params.max_rereads, params.max_probes)
+    budget = Budget(params.max_rereads, params.max_probes, params.max_barcode_reads)
     # raises UnsupportedImageError: the caller maps it to unsupported_file
     decoded = decode_image(data, replace(DOCUMENT_PHOTO, working_side=2 * params.max_width))
     quality = tuple(q.code for q in assess_quality(decoded.pixels))
@@ -152,9 +166,24 @@ def read_side(
     visual = read_visual_zone(
         lines, [ln for ln in lines if id(ln) in mrz_lines], _probe(located.image, ocr, budget)
     )
+    aamva_front: str | None = None
+    barcode: tuple[AamvaRecord, Box] | None = None
+    if not mrz.found:
+        printed = aamva_front_fields(lines)
+        if printed:
+            # a US/Canadian front: its dates are month- or year-first, so a European reading of
+            # them is dropped rather than kept beside the right one
+            aamva_front = front_subfile(lines)
+            visual = {k: v for k, v in visual.items() if k not in DATE_FIELDS} | printed
+        elif budget.allows("barcode", "barcode"):
+            barcode = read_card_barcode(located, decoded.pixels)
     portrait = find_portrait(located.image, engines.vision)
     t4 = time.perf_counter()
     regions: dict[str, tuple[tuple[int, int, int, int], ...]] = {k: (v.box,) for k, v in visual.items()}
+    if barcode is not None:
+        # the barcode holds every value it encodes: redacting one of them masks it whole
+        for name in BARCODE_CARRIES:
+            regions[name] = (*regions.get(name, ()), barcode[1])
     if mrz.boxes:
         x0 = min(b[0] for b in mrz.boxes)
         regions["mrz"] = (
@@ -184,7 +213,7 @@ def read_side(
         homography=tuple(tuple(float(v) for v in row) for row in located.homography),
         skipped=tuple(budget.skipped),
     )
-    return _SideWork(reading, visual)
+    return _SideWork(reading, visual, barcode[0] if barcode else None, aamva_front)
 
 
 def mrz_cut_short(mrz: MrzReads, width: int) -> bool:
@@ -285,21 +314,44 @@ def read_document(
         w.reading = replace(w.reading, side=c.side.value)
         if r is not None:
             _mrz_regions(w, r)
-    main = next((i for i, r in enumerate(recs) if r is not None and r.result is not None), 0)
+    main = next((i for i, r in enumerate(recs) if r is not None and r.result is not None), None)
+    coded = next((i for i, w in enumerate(works) if w.barcode is not None), None)
+    if main is None and coded is not None:
+        main = coded  # no MRZ anywhere: a US/Canadian card's barcode is the document's data
+    main = main or 0
     rec, cls = recs[main], classes[main]
     visual: dict[str, VisualField] = {}
     for w in works:
         for k, v in w.visual.items():
             visual.setdefault(k, v)
-    fields = build_fields(
-        rec,
-        visual,
-        document_type=cls.document_type.value,
-        issuing_country=cls.issuing_country,
-        today=params.today,
-    )
+    record = works[main].barcode
+    if record is not None:
+        printed = {k: v for o in works if o is not works[main] for k, v in o.visual.items()}
+        fields = barcode_fields(record, printed, document_type=cls.document_type.value, today=params.today)
+        for i, other in enumerate(works):
+            boxes = address_boxes(other.reading.lines, record) if i != main else ()
+            if boxes:
+                # the printed address too, found by what the barcode says it is
+                regions = dict(other.reading.regions)
+                regions["address"] = (*regions.get("address", ()), *boxes)
+                other.reading = replace(other.reading, regions=regions)
+    else:
+        fields = build_fields(
+            rec,
+            visual,
+            document_type=cls.document_type.value,
+            issuing_country=cls.issuing_country,
+            today=params.today,
+        )
     code, checks = decide(
-        [w.reading for w in works], [w.visual for w in works], recs, classes, fields, params
+        [w.reading for w in works],
+        [w.visual for w in works],
+        recs,
+        classes,
+        fields,
+        params,
+        barcodes=[w.barcode for w in works],
+        aamva_fronts=[w.aamva_front is not None for w in works],
     )
     timings["total"] = time.perf_counter() - start
     result = rec.result if rec is not None else None
@@ -321,6 +373,15 @@ def read_document(
 
 
 def _classify(work: _SideWork, rec: Reconciled | None) -> Classification:
+    if work.barcode is not None:
+        # the barcode side is the back; its subfile says licence or identity card
+        kind = DocumentType.DRIVING_LICENSE if work.barcode.subfile == "DL" else DocumentType.IDENTITY_CARD
+        return Classification(kind, Side.BACK, work.barcode.country, two_sided=True)
+    if work.aamva_front is not None:
+        texts = [ln.text for ln in work.reading.lines]
+        title = type_from_title(texts)
+        kind = DocumentType.IDENTITY_CARD if work.aamva_front == "ID" else DocumentType.DRIVING_LICENSE
+        return Classification(title if title in AAMVA_TYPES else kind, Side.FRONT, None, two_sided=True)
     result = rec.result if rec is not None else None
     names = any(k in work.visual for k in ("surname", "given_names"))
     texts = [ln.text for ln in sorted(work.reading.lines, key=lambda t: t.cy)]

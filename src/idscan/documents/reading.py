@@ -29,11 +29,14 @@ class ReadParams:
     # What a skipped pass would have found is missing: the attempt is refused, never wrongly accepted.
     max_rereads: int = 3
     max_probes: int = 12
+    # A side without an MRZ may be the back of a US or Canadian card: one bounded PDF417 search
+    # (`barcode.read_pdf417`, about 250 ms when there is none).
+    max_barcode_reads: int = 1
 
 
 @dataclass(frozen=True)
 class FieldValue:
-    source: str  # mrz | visual
+    source: str  # mrz | visual | barcode
     value: str
     locale: str | None = None  # None: the Latin/MRZ form; else the national form's language
 

@@ -33,6 +33,14 @@ ALSO_HIDES: dict[RedactField, frozenset[str]] = {
     RedactField.DATE_OF_BIRTH: frozenset({"mrz"}),
 }
 
+# A US or Canadian card's PDF417 encodes these values (and more) in the clear: redacting any of
+# them masks the whole barcode on the images.
+BARCODE_CARRIES: tuple[RedactField, ...] = (
+    RedactField.ADDRESS,
+    RedactField.DOCUMENT_NUMBER,
+    RedactField.DATE_OF_BIRTH,
+)
+
 
 def carries(optional_data: str | None, personal_number: str | None) -> bool:
     """Whether the MRZ's optional data holds the personal number (compared without spaces and

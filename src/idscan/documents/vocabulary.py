@@ -24,8 +24,14 @@ class ResultField(StrEnum):
     DATE_OF_EXPIRY = "date_of_expiry"
     PERSONAL_NUMBER = "personal_number"
     PLACE_OF_BIRTH = "place_of_birth"
+    ADDRESS = "address"  # ours: US/Canadian cards carry it in their barcode
     OPTIONAL_DATA = "optional_data"
     MRZ = "mrz"
+
+
+# Returned only when `extractFields` names them: a home address is more than an identity check
+# needs, so an integrator asks for it rather than receiving it by default.
+OPT_IN_FIELDS = frozenset({ResultField.ADDRESS})
 
 
 class RedactField(StrEnum):

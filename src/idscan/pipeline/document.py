@@ -20,7 +20,7 @@ from idscan.documents.codes import PAIRING_CODES, AttemptCode
 from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.redact import redact
-from idscan.documents.vocabulary import RedactField
+from idscan.documents.vocabulary import OPT_IN_FIELDS, RedactField
 from idscan.errors import UnsupportedImageError
 from idscan.lib.clock import utcnow
 from idscan.models import DocumentScan, Task, Transaction
@@ -121,19 +121,21 @@ def analyse(ctx: Container, inp: AttemptInput) -> Analysis:
         score=round(reading.score, 4),
         document_type=reading.document_type,
         side=reading.sides[-1].side if reading.sides else None,
-        reading=reading_record(reading),
+        reading=reading_record(reading, inp.policy),
         files=files,
     )
 
 
-def reading_record(reading: DocumentReading) -> dict[str, Any]:
-    """What the result needs later, kept sealed with the attempt."""
+def reading_record(reading: DocumentReading, policy: DocumentScanPolicy) -> dict[str, Any]:
+    """What the result needs later, kept sealed with the attempt. An opt-in field (the address)
+    the integrator did not ask for is not kept at all, rather than kept and filtered out later."""
+    unasked = {f for f in OPT_IN_FIELDS if policy.extract_fields is None or f not in policy.extract_fields}
     return {
         "documentType": reading.document_type,
         "issuingCountry": reading.issuing_country,
         "name": reading.file_name,
         "score": round(reading.score, 4),
-        "fields": [f.to_dict() for f in reading.fields],
+        "fields": [f.to_dict() for f in reading.fields if f.field not in unasked],
         "sides": [s.side for s in reading.sides],
     }
 

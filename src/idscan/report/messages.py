@@ -140,6 +140,7 @@ _CATALOGUE: dict[str, tuple[str, str, str]] = {
     "comparison.not_performed": ("not performed", "niet uitgevoerd", "non effectuée"),
     "source.mrz": ("MRZ", "MRZ", "MRZ"),
     "source.visual": ("visual", "visueel", "visuel"),
+    "source.barcode": ("barcode", "streepjescode", "code-barres"),
     "source.camera": ("camera", "camera", "caméra"),
     "source.file": ("file", "bestand", "fichier"),
     # fields

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from idscan.documents.vocabulary import OPT_IN_FIELDS
 from idscan.transactions.states import TaskState, TaskType
 
 IMAGE_KINDS = ("document_image", "portrait")
@@ -42,9 +43,12 @@ class TaskOutcome:
 
 
 def select_fields(fields: Sequence[Mapping[str, Any]], extract: Sequence[str] | None) -> list[dict[str, Any]]:
-    """Only the fields the integrator asked for (all when `extractFields` was not given)."""
-    wanted = None if extract is None else set(extract)
-    return [dict(f) for f in fields if wanted is None or f["field"] in wanted]
+    """Only the fields the integrator asked for (all when `extractFields` was not given, except the
+    opt-in ones such as the address, which only an explicit request returns)."""
+    if extract is None:
+        return [dict(f) for f in fields if f["field"] not in OPT_IN_FIELDS]
+    wanted = set(extract)
+    return [dict(f) for f in fields if f["field"] in wanted]
 
 
 def select_files(files: Sequence[FileRef], extract: Sequence[str] | None) -> list[FileRef]:

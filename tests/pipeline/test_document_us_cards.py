@@ -1,0 +1,134 @@
+"""A US or Canadian card through the service: front and back in either order, the barcode's fields
+in the result, the address only when asked for, the barcode masked when redaction asks, and the
+report naming the barcode as the source."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from typing import Any
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+from sqlalchemy import select
+
+from idscan.container import Container
+from idscan.documents.barcode import read_pdf417
+from idscan.models import DocumentScan
+from idscan.pipeline.outcome import reading_aad
+from idscan.report import seal
+from tests.conftest import Caller
+from tests.documents.synth import photograph
+from tests.documents.synth.us_card import UsCard, make_us_card
+from tests.pipeline.test_document import API, create, process, upload
+from tests.report.test_routes import report_url, text_of
+
+
+@pytest.fixture(scope="module")
+def licence() -> tuple[UsCard, bytes, bytes]:
+    card = make_us_card(2, subfile="DL")  # Ontario/BC-style: a Canadian licence, year-first dates
+    rng = random.Random(2)
+    return card, photograph(card.front.image, "easy", rng).data, photograph(card.back.image, "easy", rng).data
+
+
+def _complete(
+    client: TestClient, container: Container, caller: Caller, first: bytes, second: bytes, **scan: Any
+) -> tuple[dict[str, Any], list[str]]:
+    # the generated card expired before today: the allowance lets it through
+    trx = create(client, caller, allowedExpiration=3650, **scan)
+    codes = []
+    for photo in (first, second):
+        attempt = upload(client, trx["url"], photo).json()
+        codes.append(process(container, attempt["attemptId"]).code)
+    detail = client.get(f"{API}/transactions/{trx['id']}", headers=caller.headers()).json()
+    assert detail["state"] == "completed"
+    result = client.get(
+        f"{API}/transactions/{trx['id']}/results/{detail['resultId']}", headers=caller.headers()
+    ).json()
+    return detail | {"result": result}, codes
+
+
+@pytest.mark.parametrize("order", ["front_first", "back_first"])
+def test_either_order_completes_with_the_barcodes_fields(
+    client: TestClient,
+    container: Container,
+    caller: Caller,
+    licence: tuple[UsCard, bytes, bytes],
+    order: str,
+) -> None:
+    card, front, back = licence
+    first, second = (front, back) if order == "front_first" else (back, front)
+    detail, codes = _complete(client, container, caller, first, second)
+    assert codes[0] == (
+        "front_side_provided_back_side_required"
+        if order == "front_first"
+        else "back_side_provided_front_side_required"
+    )
+    assert codes[1] == "accepted"
+    assert detail["tasks"][0]["attempts"] == 1
+    task = detail["result"]["tasks"][0]
+    fields = {f["field"]: f for f in task["result"]}
+    lic = card.licence
+    assert fields["document_number"]["values"][0] == {"source": "barcode", "value": lic.document_number}
+    assert {"source": "visual", "value": lic.document_number} in fields["document_number"]["values"]
+    assert fields["document_number"]["comparison"] == "match"
+    assert fields["surname"]["comparison"] == "match"
+    assert fields["date_of_birth"]["values"][0]["value"] == lic.date_of_birth.isoformat()
+    assert fields["issuing_country_code"]["values"] == [{"source": "barcode", "value": "CAN"}]
+    assert "address" not in fields  # only when extractFields asks for it
+    with container.session_factory() as session:  # nor is it kept sealed with the attempts
+        scans = session.scalars(select(DocumentScan).where(DocumentScan.transaction_id == detail["id"]))
+        kept = [
+            json.loads(container.keyring.open(scan.reading_sealed, aad=reading_aad(scan.id)))
+            for scan in scans
+            if scan.reading_sealed is not None
+        ]
+    assert len(kept) == 2
+    assert [f for k in kept for f in k["fields"] if f["field"] == "address"] == []
+    docs = [f for f in task["files"] if f["category"] == "document"]
+    assert [f["name"] for f in docs] == ["Canada - Driving License", "Canada - Driving License Side B"]
+    assert {f["type"] for f in docs} == {"driving_license"}
+
+
+def _back_image(client: TestClient, caller: Caller, detail: dict[str, Any]) -> np.ndarray:
+    files = detail["result"]["tasks"][0]["files"]
+    (back,) = [f for f in files if f["category"] == "document" and f["name"].endswith("Side B")]
+    got = client.get(back["url"].removeprefix("http://testserver"), headers=caller.headers())
+    assert got.status_code == 200
+    return np.asarray(Image.open(io.BytesIO(got.content)).convert("RGB"))
+
+
+def test_address_on_request_and_the_barcode_masked_when_it_is_redacted(
+    client: TestClient, container: Container, caller: Caller, licence: tuple[UsCard, bytes, bytes]
+) -> None:
+    card, front, back = licence
+    asked, _ = _complete(
+        client, container, caller, front, back, extractFields=["address", "surname", "document_image"]
+    )
+    fields = {f["field"]: f for f in asked["result"]["tasks"][0]["result"]}
+    assert set(fields) == {"address", "surname"}
+    assert card.licence.street in fields["address"]["values"][0]["value"]
+    assert fields["address"]["values"][0]["source"] == "barcode"
+    # unredacted, the download still carries a readable barcode; redacted, it does not
+    assert read_pdf417(_back_image(client, caller, asked)) is not None
+    redacted, _ = _complete(client, container, caller, front, back, redactFields=["address"])
+    assert read_pdf417(_back_image(client, caller, redacted)) is None
+
+
+def test_the_report_names_the_barcode_as_the_source(
+    client: TestClient, container: Container, caller: Caller, licence: tuple[UsCard, bytes, bytes]
+) -> None:
+    card, front, back = licence
+    detail, _ = _complete(client, container, caller, front, back)
+    response = client.get(report_url(detail, "simple"), headers=caller.headers())
+    assert response.status_code == 200
+    text = text_of(response.content)
+    assert card.licence.document_number in text
+    assert "(barcode)" in text
+    extended = client.get(report_url(detail, "extended"), headers=caller.headers())
+    assert extended.status_code == 200
+    assert seal.verify(extended.content, [container.seal.certificate]).intact
+    assert "(barcode)" in text_of(extended.content)
