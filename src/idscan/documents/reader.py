@@ -35,6 +35,7 @@ from idscan.documents.viz_aamva import aamva_front_fields, front_subfile
 from idscan.documents.viz_fallback import guided_fields, near_names
 
 AAMVA_TYPES = frozenset({DocumentType.DRIVING_LICENSE, DocumentType.IDENTITY_CARD})
+BARCODE_SIDE_MAX_FIELDS = 3  # labelled visual-zone fields from which a side counts as a printed front
 DESKEW_DEGREES = 2.5  # below this the OCR copes; above it line boxes start to overlap
 
 
@@ -175,7 +176,9 @@ def read_side(
             # them is dropped rather than kept beside the right one
             aamva_front = front_subfile(lines)
             visual = {k: v for k, v in visual.items() if k not in DATE_FIELDS} | printed
-        elif budget.allows("barcode", "barcode"):
+        elif len(visual) < BARCODE_SIDE_MAX_FIELDS and budget.allows("barcode", "barcode"):
+            # A side whose print already reads as labelled fields (an ID card's front) is not a
+            # barcode back: the PDF417 search (~250 ms) is left out there.
             barcode = read_card_barcode(located, decoded.pixels)
     portrait = find_portrait(located.image, engines.vision)
     t4 = time.perf_counter()
