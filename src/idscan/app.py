@@ -169,6 +169,9 @@ def create_app(
         docs_url=f"{API_PREFIX}/docs" if settings.serves_api_docs else None,
         redoc_url=None,
         lifespan=lifespan,
+        # The service has its own metrics (/metrics) and sends nothing elsewhere; FastAPI's native
+        # OpenTelemetry hooks would otherwise ask on every request whether a provider was configured.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     documented = app.openapi
 
