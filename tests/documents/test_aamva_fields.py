@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from idscan.documents.aamva import AamvaRecord, Address
-from idscan.documents.aamva_fields import address_text, barcode_fields, same_text
+from idscan.documents.aamva_fields import address_boxes, address_text, barcode_fields, same_text
+from idscan.documents.ocr import TextLine
 from idscan.documents.viz import VisualField
 
 RECORD = AamvaRecord(
@@ -70,3 +71,22 @@ def test_address_lines_are_found_by_their_text() -> None:
     assert same_text("123 MAlN ST", "123 MAIN ST")  # one OCR slip
     assert not same_text("DOB 01/31/1990", "123 MAIN ST")
     assert not same_text("", "123 MAIN ST")
+
+
+def _line(text: str, y: float) -> TextLine:
+    return TextLine(text, 0.9, ((10.0, y), (300.0, y), (300.0, y + 20), (10.0, y + 20)))
+
+
+def test_address_lines_are_masked_generously() -> None:
+    """A redacted front must not show the address: a labelled or badly read address line, and any
+    line carrying the postal code, are masked; the other lines are not."""
+    lines = [
+        _line("8 123 MA1N SI", 40),  # AAMVA's field number and two OCR slips: below the comparison's 0.85
+        _line("SACRAMENT0 C4 95814-0000", 70),  # the city misread; the postal code carries it
+        _line("ORGAN DONOR", 100),
+        _line("DOB 01/31/1990", 130),
+        _line("CLASS C", 160),
+    ]
+    assert not same_text(lines[0].text, "123 MAIN ST")
+    masked = {box[1] for box in address_boxes(lines, RECORD)}
+    assert masked == {40, 70}

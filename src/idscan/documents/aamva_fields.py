@@ -29,6 +29,7 @@ from idscan.documents.viz import VisualField
 SOURCE = "barcode"
 # Dates are calendar dates the parser checked and the sex a code from AAMVA's table: `valid`.
 # Names and the number have no check of their own: `not_checked`, as in the MRZ.
+ADDRESS_LIKENESS = 0.6  # of a printed line to the barcode's address, for masking it (see address_boxes)
 CHECKED = frozenset({"date_of_birth", "date_of_expiry", "date_of_issue", "sex", "issuing_country"})
 
 
@@ -59,7 +60,16 @@ def address_boxes(lines: Sequence[TextLine], record: AamvaRecord) -> tuple[Box, 
     if address is None:
         return ()
     wanted = [w for w in (address.street, f"{address.city} {address.state} {address.postal_code}") if w]
-    return tuple(ln.pixel_box for ln in lines if any(same_text(ln.text, w) for w in wanted))
+    # Masking too much costs nothing; missing a line shows the address. So a line counts at a lower
+    # likeness than the comparison uses (a label before it, several OCR slips), and a line that
+    # carries the postal code (its first five characters) counts whatever else OCR made of it.
+    postal = re.sub(r"[^A-Z0-9]", "", latin(address.postal_code))[:5]
+    return tuple(
+        ln.pixel_box
+        for ln in lines
+        if any(same_text(ln.text, w, ADDRESS_LIKENESS) for w in wanted)
+        or (len(postal) == 5 and postal in re.sub(r"[^A-Z0-9]", "", latin(ln.text)))
+    )
 
 
 def _letters(text: str) -> str:
