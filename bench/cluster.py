@@ -61,6 +61,7 @@ class Tally:
     acknowledged: set[str] = field(default_factory=set)
     gave_up: int = 0
     flows_done: dict[str, float] = field(default_factory=dict)
+    flows_started: set[str] = field(default_factory=set)  # simulated, so expected to complete
 
 
 @dataclass
@@ -175,6 +176,7 @@ async def flows(state: dict[str, Any], tally: Tally, total: int, concurrency: in
             if sent is None or sent.status_code != 202:
                 tally.errors[f"simulate {sent.status_code if sent else 'gave up'}"] += 1
                 return
+            tally.flows_started.add(trx)
             deadline = time.monotonic() + 600
             while time.monotonic() < deadline:
                 got = await call(client, tally, "GET", f"{nodes[i % 2]}{API}/transactions/{trx}", key)
@@ -262,10 +264,24 @@ def checks(
             "AND created_at < (extract(epoch FROM now()) - 120) * 1000"
         ).fetchone()
         stuck = row[0] if row else 0
+        # What became of a flow that never completed: its transaction, tasks and jobs, for the log.
+        for trx in sorted(tally.flows_started - set(tally.flows_done)):
+            print(f"flow {trx} did not complete:")
+            for query in (
+                "SELECT state, expires_at, completed_at FROM transactions WHERE id = %s",
+                "SELECT type, state, attempts, reason FROM tasks WHERE transaction_id = %s",
+                "SELECT code, created_at FROM document_scans WHERE transaction_id = %s",
+                "SELECT name, status, created_at, updated_at FROM dbos.workflow_status "
+                "WHERE inputs LIKE '%%' || %s || '%%' OR workflow_uuid LIKE '%%' || %s || '%%'",
+            ):
+                params = (trx, trx) if query.count("%s") == 2 else (trx,)
+                for found in conn.execute(query, params).fetchall():
+                    print("   ", found)
     flows = set(tally.flows_done)
     outside = [t for t in tally.five_xx_at if not (pg_window and pg_window[0] <= t <= pg_window[-1])]
     return {
         "every acknowledged transaction exists": tally.acknowledged <= stored,
+        "every started flow completed": tally.flows_started <= flows,
         "every completed flow has exactly one result": all(results.get(t) == 1 for t in flows),
         "every completed flow's webhook arrived": flows <= receiver.completed(),
         "no job stuck": stuck == 0,
