@@ -250,3 +250,17 @@ def test_dates_that_cannot_all_be_right_are_dropped() -> None:
         _line("SEX M", 0, 160),
     ]
     assert _values(lines) == {"document_number": "1234567", "sex": "M"}
+
+
+def test_one_printed_value_belongs_to_one_label() -> None:
+    # `ISS` over nothing of its own: the birth date under `DOB` beside it is not its value too
+    lines = [
+        _line("DL 1234567", 0, 0),
+        _line("DOB", 0, 40, w=40, h=20),
+        _line("ISS", 30, 40, w=40, h=20),
+        _line("01/31/1990", 5, 58, w=90, h=20),
+        _line("EXP 01/31/2030", 0, 120),
+    ]
+    found = _values(lines)
+    assert found["date_of_birth"] == "1990-01-31"
+    assert "date_of_issue" not in found

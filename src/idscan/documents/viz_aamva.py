@@ -271,6 +271,7 @@ def aamva_front_fields(lines: Sequence[TextLine]) -> dict[str, VisualField]:
     (or fewer than `MIN_STRONG` of them under North American labels)."""
     ordered = sorted(lines, key=lambda o: (o.cy, o.x0))
     labels = [lab for ln in ordered for lab in _labels_in(ln)]
+    # label lines, then each line taken as a value: one printed value belongs to one label
     label_lines = {id(lab.line) for lab in labels}
     out: dict[str, VisualField] = {}
     strong: set[str] = set()
@@ -315,10 +316,12 @@ def _read_value(
             continue
         if name == "given_names" and o not in _right_of(lab, lines):
             more = _more_given_names(o, lines, label_lines)
+            label_lines.update(id(m) for m in more)
             text = " ".join(m.text.strip() for m in more)
             x0, y0 = min(m.pixel_box[0] for m in more), min(m.pixel_box[1] for m in more)
             x1, y1 = max(m.pixel_box[2] for m in more), max(m.pixel_box[3] for m in more)
             return VisualField(name, text, normalise(name, text), (x0, y0, x1, y1))
+        label_lines.add(id(o))
         return VisualField(name, o.text.strip(), value, o.pixel_box)
     return None
 
