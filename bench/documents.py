@@ -26,6 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.documents_us import print_us_table, run_us
+from bench.documents_us_fixtures import print_fixture_table, run_fixtures
 from tests.documents.synth import KINDS, LEVELS, fixtures_dir, make_document, photograph
 
 from idscan.documents.mrz_reader import mrz_model_path
@@ -311,6 +312,9 @@ def main() -> int:
     parser.add_argument("--real-only", action="store_true")
     parser.add_argument("--us", type=int, default=30, help="generated US/Canadian cards per level")
     parser.add_argument("--us-only", action="store_true", help="only the US/Canadian licence family")
+    parser.add_argument(
+        "--us-fixtures", action="store_true", help="also the real US licence fronts of shared/fixtures/dl"
+    )
     args = parser.parse_args()
     peer = not args.no_peer
     if peer:
@@ -331,11 +335,15 @@ def main() -> int:
     us_rows = [t.row() for t in run_us(args.us)] if args.us and not args.real_only else []
     if us_rows:
         print_us_table(us_rows)
+    fixture_row = run_fixtures() if args.us_fixtures else None
+    if fixture_row is not None:
+        print_fixture_table(fixture_row)
     OUT.mkdir(parents=True, exist_ok=True)
     report = {
         "date": today.isoformat(),
         "rows": rows,
         "us_rows": us_rows,
+        "us_fixture_row": fixture_row,
         "failures": {t.name: t.failures for t in tallies.values()},
     }
     (OUT / "documents.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -30,7 +30,7 @@ from idscan.documents.portrait import find_portrait
 from idscan.documents.reading import Box, DocumentReading, ReadParams, SideReading
 from idscan.documents.redact import BARCODE_CARRIES, MRZ_STRETCHES, carries, mrz_char_boxes
 from idscan.documents.signature import signature_boxes
-from idscan.documents.viz import DATE_FIELDS, Probe, VisualField, read_visual_zone
+from idscan.documents.viz import Probe, VisualField, read_visual_zone
 from idscan.documents.viz_aamva import aamva_front_fields, front_subfile
 from idscan.documents.viz_fallback import guided_fields, near_names
 
@@ -172,10 +172,10 @@ def read_side(
     if not mrz.found:
         printed = aamva_front_fields(lines)
         if printed:
-            # a US/Canadian front: its dates are month- or year-first, so a European reading of
-            # them is dropped rather than kept beside the right one
+            # a US/Canadian front: read by its own labels only. The European tables would read its
+            # dates day first and take words printed as values for labels (`LAST NAME, SUFIX`).
             aamva_front = front_subfile(lines)
-            visual = {k: v for k, v in visual.items() if k not in DATE_FIELDS} | printed
+            visual = printed
         elif len(visual) < BARCODE_SIDE_MAX_FIELDS and budget.allows("barcode", "barcode"):
             # A side whose print already reads as labelled fields (an ID card's front) is not a
             # barcode back: the PDF417 search (~250 ms) is left out there.
