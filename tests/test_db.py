@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -122,9 +123,14 @@ def test_sqlite_hot_path_commits_leave_the_wal_to_a_checkpointer_thread(tmp_path
         hot = db.HotPath.open(engine, pool_size=2)
         try:
             rows = await hot.fetch(pragma, {})
-            return rows[0].wal_autocheckpoint, any(
-                t.name == "sqlite-checkpoint" for t in threading.enumerate()
-            )
+            checkpointer = next(t for t in threading.enumerate() if t.name == "sqlite-checkpoint")
+            assert checkpointer.native_id is not None
+            # Background work yields the core to the request threads (set as the thread starts).
+            deadline = time.monotonic() + 5
+            while os.getpriority(os.PRIO_PROCESS, checkpointer.native_id) < db.CHECKPOINT_NICENESS:
+                assert time.monotonic() < deadline, "the checkpointer runs at the requests' priority"
+                await anyio.sleep(0.01)
+            return rows[0].wal_autocheckpoint, checkpointer.is_alive()
         finally:
             await hot.aclose()
 

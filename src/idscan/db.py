@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
@@ -248,6 +250,9 @@ def disable_auto_checkpoint(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+CHECKPOINT_NICENESS = 10
+
+
 class WalCheckpointer:
     """Checkpoints a SQLite WAL from a thread of its own, passively (it never blocks a writer or a
     reader), once the WAL has grown past `min_bytes`, so that the event loop's commits need not."""
@@ -301,6 +306,10 @@ class WalCheckpointer:
         return True
 
     def _run(self) -> None:
+        # Background work: the kernel runs it when the request threads do not need the core (a
+        # checkpoint of a few MB takes tens of ms; at normal priority the event loop waits for it).
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CHECKPOINT_NICENESS)
         while not self._stopping.wait(self._interval):
             try:
                 self.run_once()
