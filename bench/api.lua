@@ -1,6 +1,9 @@
 -- wrk script for bench/api.py: every request carries its own pre-made JWT.
--- Environment: BENCH_MODE (create|read), BENCH_TOKENS (file, one token a line), BENCH_IDS (file of IDs).
+-- Environment: BENCH_MODE (create|read), BENCH_TOKENS (file, one token a line), BENCH_IDS (file of IDs),
+-- BENCH_PAUSE_MS (optional: each connection waits about that long between its requests, so that the
+-- server sees a set rate instead of as much as it can take).
 local mode = os.getenv("BENCH_MODE")
+local pause = tonumber(os.getenv("BENCH_PAUSE_MS") or "")
 local tokens, ids = {}, {}
 local counter = 0
 
@@ -20,6 +23,13 @@ end
 
 local body = '{"tasks": ["document_scan", "face_liveness", "face_match"], "locale": "nl-NL", '
   .. '"settings": {"documentScan": {"minimumAge": 18, "redactFields": ["personal_number"]}}}'
+
+if pause then
+  -- Spread between half and one and a half times the pause, so that connections do not march in step.
+  function delay()
+    return pause * (0.5 + math.random())
+  end
+end
 
 function request()
   counter = counter + 1

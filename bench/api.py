@@ -4,6 +4,9 @@
 against `idscan serve` on SQLite and on PostgreSQL. Prints a table and writes bench/out/api.json;
 the server's CPU per request is printed too, as it holds when other work shares the machine.
 Goal, per uvicorn worker: >= 1,000 creates/s, >= 2,000 reads/s, p99 <= 50 ms (PostgreSQL: 80 %).
+Two rows per request: as much as the worker takes (each connection sends its next request when the
+answer comes: the p99 is then that of a saturated server), and the goal's rate offered (connections
+pause between requests), whose p99 is what an integrator sending that load sees.
 With one worker the server runs on core 0 and wrk on core 1 (taskset), so that the load generator
 does not take the worker's core; PostgreSQL runs where the kernel puts it.
 
@@ -48,6 +51,11 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 # One worker's figures: the load generator gets a core of its own, so that it does not take the
 # worker's (sharing them, wrk's and the server's time slices interleave and the p99 triples).
 SERVER_CPU, LOAD_CPU = 0, 1
+# Requests a second offered in the "at the goal" rows: the goal, on PostgreSQL 80 % of it.
+GOAL_RATES = {
+    "sqlite": {"create": 1000.0, "read": 2000.0},
+    "postgresql": {"create": 800.0, "read": 1600.0},
+}
 
 
 def free_port() -> int:
@@ -86,8 +94,11 @@ def run_wrk(
     connections: int,
     profile: tuple[int, Path] | None = None,
     pin: bool = False,
+    pause_ms: float | None = None,
 ) -> dict[str, float]:
     env = {**os.environ, "BENCH_MODE": mode, "BENCH_TOKENS": str(tokens), "BENCH_IDS": str(ids)}
+    if pause_ms is not None:
+        env["BENCH_PAUSE_MS"] = f"{pause_ms:.3f}"
     spy = None
     if profile is not None:
         pid, out = profile
@@ -240,6 +251,19 @@ def bench_backend(
             )
             if profile and out.exists():
                 print(f"\n{backend} {mode}: {out}", *top_functions(out), sep="\n")
+        if not profile:
+            # The latency at the goal's rate (an integrator's load), beside the most the worker takes.
+            for mode, goal in GOAL_RATES[backend].items():
+                # Each connection pauses between requests so that together they offer `goal` a
+                # second; a short run first measures what the latency adds to each cycle.
+                cycle = 1000 * connections / goal
+                trial = run_wrk(base, mode, tokens, ids, 3, connections, None, pin, cycle)
+                pause = max(0.0, cycle - (1000 * connections / trial["rps"] - cycle))
+                cpu = server_cpu_seconds(server.pid)
+                row = run_wrk(base, mode, tokens, ids, seconds, connections, None, pin, pause)
+                row["offered"] = goal
+                row["server_cpu_ms"] = 1000 * (server_cpu_seconds(server.pid) - cpu) / row["requests"]
+                results[f"{mode}@goal"] = row
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -291,8 +315,17 @@ def main() -> None:
     header = ("backend", "request", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx", "CPU ms/req")
     print("{:<11} {:<26} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10}".format(*header))
     for backend, rows in report["results"].items():
-        for mode, label in (("create", "POST /transactions"), ("read", "GET /transactions/{id}")):
+        labels = (
+            ("create", "POST /transactions"),
+            ("read", "GET /transactions/{id}"),
+            ("create@goal", "POST, offered {:,.0f}/s"),
+            ("read@goal", "GET, offered {:,.0f}/s"),
+        )
+        for mode, template in labels:
+            if mode not in rows:
+                continue
             r = rows[mode]
+            label = template.format(r["offered"]) if "offered" in r else template
             cells = (r["rps"], r["p50_ms"], r["p90_ms"], r["p99_ms"], int(r["non_2xx"]), r["server_cpu_ms"])
             print(
                 "{:<11} {:<26} {:>8.0f} {:>8.1f} {:>8.1f} {:>8.1f} {:>8} {:>10.3f}".format(
