@@ -82,8 +82,15 @@ def test_the_cluster_verifies_across_its_nodes_and_stops_clean(tmp_path: Path) -
             assert files
             assert first.download(files[0])[:2] == b"\xff\xd8"  # from the S3 store
         url = state["database_url"].replace("+psycopg", "")
-        with psycopg.connect(url) as conn:
-            workers = {row[0] for row in conn.execute("SELECT executor_id FROM worker_heartbeats")}
+        # `up` waits for the API nodes; a worker beats once its runtime has started, which on a busy
+        # machine may come after the flow above was done by the other one.
+        deadline = time.monotonic() + 90
+        while True:
+            with psycopg.connect(url) as conn:
+                workers = {row[0] for row in conn.execute("SELECT executor_id FROM worker_heartbeats")}
+            if workers == {"worker-1", "worker-2"} or time.monotonic() > deadline:
+                break
+            time.sleep(1)
         assert workers == {"worker-1", "worker-2"}
         assert cluster("status", "--dir", str(tmp_path / "cluster")).returncode == 0
     finally:

@@ -68,6 +68,9 @@ def test_the_buttons_take_a_test_transaction_to_completion(
         screenshot(page, "test-mode-document-fr")
         page.click('[data-test-outcome="document_valid"]')
         page.wait_for_selector("#liveness:not([hidden])", timeout=90_000)
+        # The page's own status poll may show the next step before testmode.js reloads the page,
+        # which then drops the document's buttons.
+        page.wait_for_selector('[data-test-outcome="document_valid"]', state="detached", timeout=90_000)
         assert page.locator('[data-test-outcome="document_valid"]').count() == 0
         assert page.locator('[data-test-outcome="face_mismatch"]').count() == 1
         assert audit(page) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,22 @@ def test_half_an_identity_is_refused(tmp_path: Path) -> None:
     ensure_seal_identity(tmp_path)
     (tmp_path / CERT_FILE).unlink()
     with pytest.raises(ConfigurationError):
-        ensure_seal_identity(tmp_path)
+        ensure_seal_identity(tmp_path, wait_seconds=0.2)
+
+
+def test_a_process_starting_beside_the_generator_waits_for_its_certificate(tmp_path: Path) -> None:
+    """Two workers of a cluster start at once: one writes the key, then the certificate; the other
+    finds the key alone for a moment and must take the pair, not stop with an error."""
+    cert_pem, key_pem = ensure_seal_identity(tmp_path / "made")
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / KEY_FILE).write_bytes(key_pem)
+    (tmp_path / "shared" / KEY_FILE).chmod(0o600)
+    later = threading.Timer(0.3, lambda: (tmp_path / "shared" / CERT_FILE).write_bytes(cert_pem))
+    later.start()
+    try:
+        assert ensure_seal_identity(tmp_path / "shared") == (cert_pem, key_pem)
+    finally:
+        later.join()
 
 
 def test_a_readable_key_is_refused(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import time
 from pathlib import Path
 
 from cryptography import x509
@@ -26,12 +27,17 @@ VALIDITY = dt.timedelta(days=3650)
 
 
 def ensure_seal_identity(
-    data_dir: Path, *, common_name: str = "idscan self-signed seal"
+    data_dir: Path, *, common_name: str = "idscan self-signed seal", wait_seconds: float = 15.0
 ) -> tuple[bytes, bytes]:
     """Return (cert_pem, key_pem) from `data_dir`, generating both (mode 0600) if neither exists."""
     cert_path, key_path = data_dir / CERT_FILE, data_dir / KEY_FILE
     if not cert_path.exists() and not key_path.exists():
         _generate(data_dir, common_name)
+    # A process that starts beside another (two workers of a cluster) may find the key written and
+    # the certificate not yet: the other writes it next. Only a pair still half after that is an error.
+    deadline = time.monotonic() + wait_seconds
+    while key_path.exists() and not cert_path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
     if not (cert_path.exists() and key_path.exists()):
         raise ConfigurationError(f"{cert_path} and {key_path} must exist together; remove the one left over.")
     if key_path.stat().st_mode & 0o077:
