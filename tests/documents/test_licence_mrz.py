@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from idscan.documents.licence_mrz import parse_licence_mrz
+from idscan.documents.licence_mrz import judge_zone, parse_licence_mrz
 from idscan.documents.mrz.checkdigit import check_digit
 from tests.documents.mrz.fixtures import ground_truth
 
@@ -95,3 +95,37 @@ def test_the_licence_zones_of_the_real_fixtures() -> None:
         found = parse_licence_mrz(item["lines"][0], TODAY)
         assert found is not None
         assert found.valid == item["check_digits_valid"], item["file"]
+
+
+def test_two_reads_of_a_zone_agreeing() -> None:
+    verdict = judge_zone((FRENCH, FRENCH), TODAY)
+    assert verdict.valid
+    assert verdict.readers_agree
+    assert verdict.zone is not None
+    assert verdict.zone.document_number == "13AA00002"
+
+
+def test_one_misread_is_outvoted_by_the_check_digits() -> None:
+    misread = FRENCH.replace("MARTIN", "MARTlN").replace("l", "1")  # a letter read as a digit
+    assert parse_licence_mrz(misread, TODAY) is not None
+    assert not parse_licence_mrz(misread, TODAY).valid
+    verdict = judge_zone((misread, FRENCH), TODAY)
+    assert verdict.valid
+    assert not verdict.readers_agree
+    assert verdict.zone is not None
+    assert verdict.zone.line == FRENCH
+
+
+def test_no_valid_read_leaves_the_zone_invalid() -> None:
+    broken = FRENCH[:-1] + "0"
+    verdict = judge_zone((broken, ""), TODAY)
+    assert verdict.zone is not None
+    assert not verdict.valid
+    assert judge_zone(("", "NOT A ZONE"), TODAY).zone is None
+
+
+def test_two_valid_reads_that_differ_cancel_each_other() -> None:
+    # another valid zone of the same shape: one of the two reads must be wrong
+    other = DUTCH
+    verdict = judge_zone((FRENCH, other), TODAY)
+    assert not verdict.valid

@@ -4,6 +4,7 @@ its barcode and the front that goes with it), portrait, then the rules."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from idscan.documents.aamva import AamvaRecord
 from idscan.documents.classify import Classification, DocumentType, Side
@@ -76,6 +77,40 @@ def _barcode_sides(
     return None
 
 
+@dataclass(frozen=True)
+class LicenceFacts:
+    """What the reader found of an EU driving licence, per side and for its one-line zone."""
+
+    fronts: tuple[bool, ...]  # the side shows the numbered fields (or the title) of a licence's front
+    backs: tuple[bool, ...]  # the side shows the categories table
+    zone_side: int | None  # the side carrying the ISO/IEC 18013 zone
+    zone_found: bool
+    zone_valid: bool  # its check digits hold (and the two reads do not contradict each other)
+    readers_agree: bool
+
+
+def _licence_sides(
+    sides: Sequence[SideReading], facts: LicenceFacts, fields: Sequence[Field]
+) -> AttemptCode | None:
+    """Pairing for an EU licence, as for identity cards: the front and the back in either order.
+    None when the sides make one licence."""
+    if len(sides) == 1:
+        if facts.backs[0]:
+            return AttemptCode.BACK_SIDE_PROVIDED_FRONT_SIDE_REQUIRED
+        return AttemptCode.FRONT_SIDE_PROVIDED_BACK_SIDE_REQUIRED
+    if facts.backs[0] == facts.backs[1]:
+        # two fronts, or two tables: the second photo is not this licence's other side
+        return _unread([s for s, back in zip(sides, facts.backs, strict=True) if not back]) or (
+            AttemptCode.UNKNOWN_TYPE_BACK
+        )
+    if facts.zone_side is not None and facts.backs[facts.zone_side] and facts.zone_valid:
+        # a zone on the back repeats the front's licence number: another number is another licence
+        number = next((f for f in fields if f.field == "document_number"), None)
+        if number is not None and number.comparison == "mismatch":
+            return AttemptCode.UNKNOWN_TYPE_BACK
+    return None
+
+
 def _unread(sides: Sequence[SideReading]) -> AttemptCode | None:
     """Why a side could not be read, when its photo says so."""
     quality = _quality_code(sides)
@@ -96,6 +131,7 @@ def decide(
     *,
     barcodes: Sequence[AamvaRecord | None] = (),
     aamva_fronts: Sequence[bool] = (),
+    licence: LicenceFacts | None = None,
 ) -> tuple[AttemptCode, list[Check]]:
     checks: list[Check] = []
     # quality verdicts explain a failed read; a photo that was read and validated is not refused for them
@@ -111,6 +147,8 @@ def decide(
         differ = sorted(f.field for f in fields if f.comparison == "mismatch")
         checks.append(Check("barcode_matches_print", not differ, ", ".join(differ)))
         return _final(sides, fields, None, params, checks)
+    if main is None and licence is not None:
+        return _licence(sides, licence, fields, params, checks)
     front = classes[0]
     kinds = {c.document_type for c in classes}
     # side pairing
@@ -159,12 +197,43 @@ def decide(
     return _final(sides, fields, rec, params, checks)
 
 
+def _licence(
+    sides: Sequence[SideReading],
+    facts: LicenceFacts,
+    fields: Sequence[Field],
+    params: ReadParams,
+    checks: list[Check],
+) -> tuple[AttemptCode, list[Check]]:
+    """An EU licence: both sides, the zone's check digits where it has one, the print's fields."""
+    early = _licence_sides(sides, facts, fields)
+    if early is not None:
+        return early, checks
+    if not fields_found(fields):
+        return _unread(sides) or AttemptCode.UNKNOWN_DOCUMENT, checks
+    checks.append(Check("mrz_present", facts.zone_found, "" if facts.zone_found else "no one-line zone"))
+    if facts.zone_found:
+        checks.append(Check("mrz_check_digits", facts.zone_valid, "" if facts.zone_valid else "zone"))
+        checks.append(Check("mrz_readers_agree", facts.readers_agree, ""))
+        if not facts.zone_valid:
+            return _quality_code(sides) or AttemptCode.MRZ_INVALID, checks
+    categories = next((f for f in fields if f.field == "categories"), None)
+    if categories is not None and categories.comparison != "not_performed":
+        checks.append(
+            Check("categories_front_back_agree", categories.comparison == "match", categories.value() or "")
+        )
+    return _final(
+        sides, fields, None, params, checks, zone_valid=facts.zone_valid if facts.zone_found else None
+    )
+
+
 def _final(
     sides: Sequence[SideReading],
     fields: Sequence[Field],
     rec: Reconciled | None,
     params: ReadParams,
     checks: list[Check],
+    *,
+    zone_valid: bool | None = None,
 ) -> tuple[AttemptCode, list[Check]]:
     """The portrait the face match needs, then the transaction's rules."""
     if params.require_portrait and all(s.portrait is None for s in sides if s.side == "front"):
@@ -175,7 +244,7 @@ def _final(
         return AttemptCode(str(problems[0])), checks
     if params.rules is None:
         return AttemptCode.ACCEPTED, checks
-    failures = evaluate(params.rules, extracted(fields, rec))
+    failures = evaluate(params.rules, extracted(fields, rec, zone_valid=zone_valid))
     for f in failures:
         checks.append(Check(f.code.value, False, f.detail))
     return attempt_code(failures), checks
@@ -185,7 +254,10 @@ def fields_found(fields: Sequence[Field]) -> bool:
     return sum(f.field in ("surname", "given_names", "document_number", "date_of_birth") for f in fields) >= 2
 
 
-def extracted(fields: Sequence[Field], rec: Reconciled | None) -> ExtractedFields:
+def extracted(
+    fields: Sequence[Field], rec: Reconciled | None, *, zone_valid: bool | None = None
+) -> ExtractedFields:
+    """The rules' view of the fields; `zone_valid` is a licence's one-line zone (None: it has none)."""
     from datetime import date
 
     by = {f.field: f for f in fields}
@@ -209,7 +281,7 @@ def extracted(fields: Sequence[Field], rec: Reconciled | None) -> ExtractedField
         personal_number=text("personal_number"),
         document_number=text("document_number"),
         issuing_country=text("issuing_country_code"),
-        mrz_present=result is not None,
-        mrz_valid=bool(result and result.checks_valid),
+        mrz_present=result is not None or zone_valid is not None,
+        mrz_valid=bool(result and result.checks_valid) or bool(zone_valid),
         fields={f.field: FieldState(f.validity, f.comparison) for f in fields},
     )

@@ -94,3 +94,29 @@ def _french(found: LicenceMrz, today: date) -> LicenceMrz:
         date_of_expiry=expiry_date(line[15:21], today),
         surname=surname or None,
     )
+
+
+@dataclass(frozen=True)
+class ZoneVerdict:
+    """What two independent reads of one zone say together."""
+
+    zone: LicenceMrz | None  # the read to use: a valid one where there is one
+    readers_agree: bool  # both reads give the same line
+
+    @property
+    def valid(self) -> bool:
+        return self.zone is not None and self.zone.valid
+
+
+def judge_zone(reads: tuple[str, ...], today: date) -> ZoneVerdict:
+    """The zone from its reads (RapidOCR's, Tesseract's MRZ model's): the first read whose check
+    digits hold; two valid reads that differ cancel each other (one of them is wrong and a single
+    check digit cannot say which). No valid read: the first that has the zone's shape, invalid."""
+    parsed = [p for p in (parse_licence_mrz(r, today) for r in reads if r) if p is not None]
+    valid = [p for p in parsed if p.valid]
+    agree = len(parsed) >= 2 and len({p.line for p in parsed}) == 1
+    if len({p.line for p in valid}) > 1:
+        return ZoneVerdict(replace(valid[0], check_digit_valid=False), False)
+    if valid:
+        return ZoneVerdict(valid[0], agree)
+    return ZoneVerdict(parsed[0] if parsed else None, agree)

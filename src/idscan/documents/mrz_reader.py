@@ -180,6 +180,28 @@ def read_mrz(image: RGBImage, lines: Sequence[TextLine], ocr: OcrSession, tess: 
     return MrzReads(tuple(r.rapid for r in found), reads, tuple(r.box for r in found))
 
 
+@dataclass(frozen=True)
+class ZoneReads:
+    """Both reads of the one-line zone of an ISO/IEC 18013 driving licence (30 characters, `D1NLD...`)."""
+
+    rapid: str
+    tesseract: str
+    box: tuple[int, int, int, int]
+
+
+ZONE_LENGTH = 30
+
+
+def read_licence_zone(image: RGBImage, lines: Sequence[TextLine], tess: TesseractMrz) -> ZoneReads | None:
+    """The licence's one-line zone among the page's OCR lines, read again by the MRZ-trained reader.
+    Looked for only where no ICAO MRZ was found: a single MRZ-like row of about 30 characters that
+    starts with `D` (the document code of a driving licence)."""
+    for row in reversed(find_mrz_lines(lines)):
+        if row.rapid.startswith("D") and abs(len(row.rapid) - ZONE_LENGTH) <= 2:
+            return ZoneReads(row.rapid, tess.read_line(line_crop(image, row.box)), row.box)
+    return None
+
+
 def complete_block(image: RGBImage, row: MrzLineBox, ocr: OcrSession) -> list[MrzLineBox]:
     """One MRZ line found: the detector missed its neighbour (a faint or tightly spaced line). An
     MRZ has at least two lines of one width and pitch: read the strips just above and below."""

@@ -18,23 +18,29 @@ import numpy as np
 from idscan.documents.aamva import AamvaRecord
 from idscan.documents.aamva_fields import address_boxes, barcode_fields, read_card_barcode
 from idscan.documents.classify import Classification, DocumentType, Side, classify, type_from_title
-from idscan.documents.decide import decide
+from idscan.documents.decide import LicenceFacts, decide
 from idscan.documents.engines import DocumentEngines
 from idscan.documents.fields import build_fields
 from idscan.documents.imageio import DOCUMENT_PHOTO, assess_quality, decode_image
+from idscan.documents.licence_categories import Category, back_table, front_categories, is_table_side
+from idscan.documents.licence_fields import licence_fields
+from idscan.documents.licence_mrz import ZoneVerdict, judge_zone
 from idscan.documents.locate import Located, locate
 from idscan.documents.mrz import Reconciled, reconcile
-from idscan.documents.mrz_reader import MRZ_LENGTHS, MrzReads, read_mrz
+from idscan.documents.mrz_reader import MRZ_LENGTHS, MrzReads, ZoneReads, read_licence_zone, read_mrz
 from idscan.documents.ocr import OcrSession, RGBImage, TextLine
 from idscan.documents.portrait import find_portrait
 from idscan.documents.reading import Box, DocumentReading, ReadParams, SideReading
 from idscan.documents.redact import BARCODE_CARRIES, MRZ_STRETCHES, carries, mrz_char_boxes
 from idscan.documents.signature import signature_boxes
-from idscan.documents.viz import Probe, VisualField, read_visual_zone
+from idscan.documents.viz import Probe, VisualField, numbered_licence_fields, read_visual_zone
 from idscan.documents.viz_aamva import aamva_front_fields, front_subfile
 from idscan.documents.viz_fallback import guided_fields, near_names
 
 AAMVA_TYPES = frozenset({DocumentType.DRIVING_LICENSE, DocumentType.IDENTITY_CARD})
+LICENCE_FRONT_FIELDS = (
+    3  # numbered EU licence fields (1., 2., 4b., 5. ...) that make a side a licence's front
+)
 BARCODE_SIDE_MAX_FIELDS = 3  # labelled visual-zone fields from which a side counts as a printed front
 DESKEW_DEGREES = 2.5  # below this the OCR copes; above it line boxes start to overlap
 
@@ -124,11 +130,37 @@ class _SideWork:
         visual: dict[str, VisualField],
         barcode: AamvaRecord | None = None,
         aamva_front: str | None = None,
+        licence: EuLicenceSide | None = None,
     ) -> None:
         self.reading = reading
         self.visual = visual
         self.barcode = barcode  # the AAMVA record of a US/Canadian card's back
         self.aamva_front = aamva_front  # DL | ID: the side is the printed front of such a card
+        self.licence = licence or EuLicenceSide()
+
+
+class EuLicenceSide:
+    """What a side without an ICAO MRZ shows of an EU driving licence (all empty elsewhere)."""
+
+    def __init__(
+        self,
+        zone: ZoneReads | None = None,
+        front_codes: tuple[str, ...] = (),
+        table: tuple[Category, ...] = (),
+        numbered: int = 0,
+    ) -> None:
+        self.zone = zone  # the ISO/IEC 18013 one-line zone's two reads
+        self.front_codes = front_codes  # categories listed in field 9.
+        self.table = table  # the back's dated category rows
+        self.numbered = numbered  # numbered licence fields read (1., 2., 4b., 5. ...)
+
+    @property
+    def is_front(self) -> bool:
+        return self.numbered >= LICENCE_FRONT_FIELDS
+
+    @property
+    def is_back(self) -> bool:
+        return is_table_side(self.table) and not self.is_front
 
 
 def read_side(
@@ -162,23 +194,20 @@ def read_side(
         retry = read_mrz(whole.image, whole_lines, ocr, tess)
         if retry.found and not mrz_cut_short(retry, whole.image.shape[1]):
             located, lines, turns, mrz = whole, whole_lines, whole_turns, retry
+    zone = None if mrz.found else read_licence_zone(located.image, lines, tess)
     t3 = time.perf_counter()
-    mrz_lines = set(map(id, _mrz_text_lines(lines, mrz.boxes)))
+    machine_rows = (*mrz.boxes, *((zone.box,) if zone else ()))
+    mrz_lines = set(map(id, _mrz_text_lines(lines, machine_rows)))
     visual = read_visual_zone(
         lines, [ln for ln in lines if id(ln) in mrz_lines], _probe(located.image, ocr, budget)
     )
     aamva_front: str | None = None
     barcode: tuple[AamvaRecord, Box] | None = None
+    licence = EuLicenceSide()
     if not mrz.found:
-        printed = aamva_front_fields(lines)
-        if printed:
-            # a US/Canadian front: read by its own labels only. The European tables would read its
-            # dates day first and take words printed as values for labels (`LAST NAME, SUFIX`).
-            aamva_front = front_subfile(lines)
-            visual = printed
-        elif len(visual) < BARCODE_SIDE_MAX_FIELDS and budget.allows("barcode", "barcode"):
-            # A side whose print already reads as labelled fields (an ID card's front) is not a
-            # barcode back: the PDF417 search (~250 ms) is left out there.
+        page = [ln for ln in lines if id(ln) not in mrz_lines]
+        visual, aamva_front, licence, search = _without_mrz(lines, page, visual, zone, params)
+        if search and budget.allows("barcode", "barcode"):
             barcode = read_card_barcode(located, decoded.pixels)
     portrait = find_portrait(located.image, engines.vision)
     t4 = time.perf_counter()
@@ -187,13 +216,18 @@ def read_side(
         # the barcode holds every value it encodes: redacting one of them masks it whole
         for name in BARCODE_CARRIES:
             regions[name] = (*regions.get(name, ()), barcode[1])
-    if mrz.boxes:
-        x0 = min(b[0] for b in mrz.boxes)
+    if machine_rows:
+        x0 = min(b[0] for b in machine_rows)
         regions["mrz"] = (
-            (x0, min(b[1] for b in mrz.boxes), max(b[2] for b in mrz.boxes), max(b[3] for b in mrz.boxes)),
+            (
+                x0,
+                min(b[1] for b in machine_rows),
+                max(b[2] for b in machine_rows),
+                max(b[3] for b in machine_rows),
+            ),
         )
     # neither the portrait's framing nor the area under a signature label reaches into the MRZ
-    mrz_top = min((b[1] for b in mrz.boxes), default=located.image.shape[0])
+    mrz_top = min((b[1] for b in machine_rows), default=located.image.shape[0])
     if portrait is not None:
         regions["portrait"] = (_above(portrait.mask_box, mrz_top),)
     sig = tuple(_above(b, mrz_top) for b in signature_boxes(lines, located.image.shape))
@@ -216,7 +250,30 @@ def read_side(
         homography=tuple(tuple(float(v) for v in row) for row in located.homography),
         skipped=tuple(budget.skipped),
     )
-    return _SideWork(reading, visual, barcode[0] if barcode else None, aamva_front)
+    return _SideWork(reading, visual, barcode[0] if barcode else None, aamva_front, licence)
+
+
+def _without_mrz(
+    lines: Sequence[TextLine],
+    page: Sequence[TextLine],
+    visual: dict[str, VisualField],
+    zone: ZoneReads | None,
+    params: ReadParams,
+) -> tuple[dict[str, VisualField], str | None, EuLicenceSide, bool]:
+    """A side without an ICAO MRZ: a US/Canadian front (its fields and subfile), an EU licence's
+    side, or neither; and whether to look for a PDF417 barcode on it."""
+    printed = aamva_front_fields(lines)
+    if printed:
+        # a US/Canadian front: read by its own labels only. The European tables would read its
+        # dates day first and take words printed as values for labels (`LAST NAME, SUFIX`).
+        return printed, front_subfile(lines), EuLicenceSide(), False
+    licence = EuLicenceSide(
+        zone, front_categories(page), back_table(page, params.today), len(numbered_licence_fields(page))
+    )
+    # An EU licence's side has no PDF417; nor has a side whose print already reads as labelled
+    # fields (an ID card's front): the search (~250 ms) is left out there.
+    search = zone is None and not licence.is_back and len(visual) < BARCODE_SIDE_MAX_FIELDS
+    return visual, None, licence, search
 
 
 def mrz_cut_short(mrz: MrzReads, width: int) -> bool:
@@ -321,6 +378,10 @@ def read_document(
     coded = next((i for i, w in enumerate(works) if w.barcode is not None), None)
     if main is None and coded is not None:
         main = coded  # no MRZ anywhere: a US/Canadian card's barcode is the document's data
+    licence = _eu_licence(works, classes, params) if main is None and coded is None else None
+    if licence is not None:
+        main = licence.main
+        classes = [replace(c, issuing_country=licence.country or c.issuing_country) for c in classes]
     main = main or 0
     rec, cls = recs[main], classes[main]
     visual: dict[str, VisualField] = {}
@@ -346,6 +407,8 @@ def read_document(
             issuing_country=cls.issuing_country,
             today=params.today,
         )
+    if licence is not None:
+        fields = licence_fields(fields, visual, licence.verdict.zone, licence.front_codes, licence.table)
     code, checks = decide(
         [w.reading for w in works],
         [w.visual for w in works],
@@ -355,6 +418,7 @@ def read_document(
         params,
         barcodes=[w.barcode for w in works],
         aamva_fronts=[w.aamva_front is not None for w in works],
+        licence=licence.facts if licence is not None else None,
     )
     timings["total"] = time.perf_counter() - start
     result = rec.result if rec is not None else None
@@ -366,13 +430,76 @@ def read_document(
         file_name=cls.file_name() if cls.side is Side.FRONT else replace(cls, side=Side.FRONT).file_name(),
         fields=fields,
         checks=tuple(checks),
-        mrz_lines=result.lines if result else (),
-        mrz_format=result.format.value if result else None,
-        mrz_accepted=bool(rec and rec.accepted),
+        mrz_lines=result.lines if result else (licence.lines if licence else ()),
+        mrz_format=result.format.value if result else ("DL" if licence and licence.lines else None),
+        mrz_accepted=bool(rec and rec.accepted) or bool(licence and licence.verdict.valid),
         sides=tuple(w.reading for w in works),
         score=passed / max(1, len(checks)),
         timings=timings,
     )
+
+
+class _EuLicence:
+    """An EU driving licence's document-level reading: which side is the front, the zone's verdict
+    (where a side carries one), the categories of both sides."""
+
+    def __init__(
+        self, works: Sequence[_SideWork], main: int, zone_side: int | None, verdict: ZoneVerdict
+    ) -> None:
+        self.main = main
+        self.verdict = verdict
+        self.front_codes = next((w.licence.front_codes for w in works if w.licence.front_codes), ())
+        self.table = next((w.licence.table for w in works if w.licence.is_back), ())
+        zone = verdict.zone
+        self.country = zone.issuing_country if zone is not None and verdict.valid else None
+        self.lines = (zone.line,) if zone is not None else ()
+        self.facts = LicenceFacts(
+            fronts=tuple(w.licence.is_front or w.reading.side == "front" for w in works),
+            backs=tuple(w.licence.is_back for w in works),
+            zone_side=zone_side,
+            zone_found=zone is not None,
+            zone_valid=verdict.valid,
+            readers_agree=verdict.readers_agree,
+        )
+
+
+def _eu_licence(
+    works: Sequence[_SideWork], classes: Sequence[Classification], params: ReadParams
+) -> _EuLicence | None:
+    """The sides make (part of) an EU driving licence: a licence title, numbered fields, the one-line
+    zone or the categories table. None otherwise."""
+    if not any(
+        c.document_type is DocumentType.DRIVING_LICENSE
+        or w.licence.is_front
+        or w.licence.is_back
+        or w.licence.zone
+        for w, c in zip(works, classes, strict=True)
+    ):
+        return None
+    zone_side = next((i for i, w in enumerate(works) if w.licence.zone is not None), None)
+    verdict = ZoneVerdict(None, False)
+    if zone_side is not None:
+        reads = works[zone_side].licence.zone
+        assert reads is not None
+        verdict = judge_zone((reads.tesseract, reads.rapid), params.today)
+        _zone_regions(works[zone_side], reads, verdict)
+    main = next((i for i, c in enumerate(classes) if c.side is Side.FRONT), 0)
+    return _EuLicence(works, main, zone_side, verdict)
+
+
+# where the zone repeats the licence number (with its check digit, which would leak it)
+ZONE_NUMBER_SPANS = {"FRA": (5, 15), "NLD": (6, 16)}
+
+
+def _zone_regions(work: _SideWork, reads: ZoneReads, verdict: ZoneVerdict) -> None:
+    zone = verdict.zone
+    span = ZONE_NUMBER_SPANS.get(zone.issuing_country) if zone is not None else None
+    if span is None:
+        return
+    regions = dict(work.reading.regions)
+    box = mrz_char_boxes(reads.box, len(zone.line) if zone else 30, *span)
+    regions["document_number"] = (*regions.get("document_number", ()), box)
+    work.reading = replace(work.reading, regions=regions)
 
 
 def _classify(work: _SideWork, rec: Reconciled | None) -> Classification:
@@ -386,9 +513,13 @@ def _classify(work: _SideWork, rec: Reconciled | None) -> Classification:
         kind = DocumentType.IDENTITY_CARD if work.aamva_front == "ID" else DocumentType.DRIVING_LICENSE
         return Classification(title if title in AAMVA_TYPES else kind, Side.FRONT, None, two_sided=True)
     result = rec.result if rec is not None else None
+    eu = work.licence
+    if result is None and eu.is_back:
+        # the categories table: the back of an EU licence (a Dutch one carries its zone there too)
+        return Classification(DocumentType.DRIVING_LICENSE, Side.BACK, None, two_sided=True)
     names = any(k in work.visual for k in ("surname", "given_names"))
     texts = [ln.text for ln in sorted(work.reading.lines, key=lambda t: t.cy)]
-    return classify(
+    found = classify(
         mrz_format=result.format.value if result else None,
         document_code=(result.lines[0][:2] if result else None),
         mrz_issuer=result.value("issuing_country") if result else None,
@@ -396,3 +527,12 @@ def _classify(work: _SideWork, rec: Reconciled | None) -> Classification:
         has_portrait=work.reading.portrait is not None,
         has_name_fields=names,
     )
+    if result is None and eu.zone is not None and not eu.is_front and found.side is Side.BACK:
+        # a zone with no name or portrait beside it: a (Dutch) back whose table did not read
+        return Classification(DocumentType.DRIVING_LICENSE, Side.BACK, None, two_sided=True)
+    if result is None and (
+        eu.is_front or eu.zone is not None or found.document_type is DocumentType.DRIVING_LICENSE
+    ):
+        # an EU licence's front (numbered fields, a licence title or the zone): its back holds the categories
+        return Classification(DocumentType.DRIVING_LICENSE, Side.FRONT, found.issuing_country, two_sided=True)
+    return found

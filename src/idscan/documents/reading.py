@@ -51,6 +51,9 @@ class Field:
     validity: str = "not_checked"  # valid | invalid | not_checked
     comparison: str = "not_performed"  # match | mismatch | not_performed
     locale: str | None = None
+    # structured entries of a list-valued field (a licence's categories with their dates): `values`
+    # keep the plain string every client reads, `items` the parts
+    items: tuple[Mapping[str, str | None], ...] = ()
 
     def value(self, source: str | None = None) -> str | None:
         """The Latin value from `source` (or the first one)."""
@@ -69,7 +72,7 @@ class Field:
                 {"source": v.source, "value": v.value} | ({"locale": v.locale} if v.locale else {})
                 for v in self.values
             ],
-        }
+        } | ({"items": [dict(i) for i in self.items]} if self.items else {})
 
 
 @dataclass(frozen=True)

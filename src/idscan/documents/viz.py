@@ -22,7 +22,10 @@ DATE_FIELDS = ("date_of_birth", "date_of_issue", "date_of_expiry")
 _PHRASES = sorted(((p, f) for f, ps in LABELS.items() for p in ps), key=lambda x: -len(x[0]))
 _PHRASE_PATTERNS = [(p, re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])"), f) for p, f in _PHRASES]
 _FIELD_NUMBER = re.compile(r"^\d{1,2}\.?\s*(?=[^\W\d_]{2})")
-_LICENCE = re.compile(r"^\s*(4[abcABC]|[1-9])[.,]\s*(.*)$")
+# a capitalised name with one lower-case letter glued on: the mark some states print beside a name
+_MARK_TAIL = re.compile(r"(?<=[A-Z]{2})[a-z]$")
+# `4a`-`4d` are distinctive enough to stand without their dot (`4a 01.01.2013`); a bare digit is not
+_LICENCE = re.compile(r"^\s*(4[abcdABCD](?=[.,\s\d])|[1-9](?=[.,]))[.,]?\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -240,7 +243,7 @@ def read_visual_zone(
         out[lab.field] = VisualField(lab.field, values[j].text.strip(), value, values[j].pixel_box)
         used_labels.add(i)
         used_values.add(j)
-    for name, vf in _licence_fields(pool).items():
+    for name, vf in numbered_licence_fields(pool).items():
         out.setdefault(name, vf)
     if probe is not None:
         _probe_missing(labels, out, probe)
@@ -279,7 +282,8 @@ def _distance(lab: _Label, ln: TextLine) -> float | None:
     return None
 
 
-def _licence_fields(lines: Sequence[TextLine]) -> dict[str, VisualField]:
+def numbered_licence_fields(lines: Sequence[TextLine]) -> dict[str, VisualField]:
+    """The values an EU driving licence prints after its field numbers (`1. MARTIN`, `4b. 31.12.2030`)."""
     out: dict[str, VisualField] = {}
     for ln in lines:
         m = _LICENCE.match(ln.text)
@@ -302,10 +306,15 @@ def _licence_fields(lines: Sequence[TextLine]) -> dict[str, VisualField]:
             source = min(right, key=lambda o: o.x0)
             text = source.text.strip()
         if name == "date_of_birth":
-            parts = text.split(maxsplit=1)  # "3. 12.08.1974 BERLIN"
-            if len(parts) == 2 and normalise("place_of_birth", parts[1]):
-                place = VisualField("place_of_birth", parts[1], parts[1].upper(), source.pixel_box)
+            parts = text.split(maxsplit=1)  # "3. 12.08.1974 BERLIN", "3. 14.07.1981 (Utopia city)"
+            place_text = parts[1].strip(" ()[]") if len(parts) == 2 else ""
+            if place_text and normalise("place_of_birth", place_text):
+                place = VisualField(
+                    "place_of_birth", place_text, " ".join(place_text.upper().split()), source.pixel_box
+                )
                 out.setdefault("place_of_birth", place)
+        elif name in ("surname", "given_names"):
+            text = _MARK_TAIL.sub("", text)
         value = normalise(name, text)
         if value:
             out[name] = VisualField(name, text, value, source.pixel_box)

@@ -81,6 +81,6 @@ RAW_LABELS: dict[str, tuple[str, ...]] = {
 # EU driving licence field numbers (directive 2006/126/EC, annex I).
 LICENCE_NUMBERS = {
     "1": "surname", "2": "given_names", "3": "date_of_birth", "4a": "date_of_issue", "4b": "date_of_expiry",
-    "5": "document_number",
+    "4d": "personal_number", "5": "document_number",
 }
 # fmt: on

@@ -25,6 +25,7 @@ class ResultField(StrEnum):
     PERSONAL_NUMBER = "personal_number"
     PLACE_OF_BIRTH = "place_of_birth"
     ADDRESS = "address"  # ours: US/Canadian cards carry it in their barcode
+    CATEGORIES = "categories"  # ours: a driving licence's vehicle categories, with `items` per category
     OPTIONAL_DATA = "optional_data"
     MRZ = "mrz"
 

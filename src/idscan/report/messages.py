@@ -161,6 +161,7 @@ _CATALOGUE: dict[str, tuple[str, str, str]] = {
     "field.mrz": ("MRZ lines", "MRZ-regels", "Lignes MRZ"),
     "field.signature": ("Signature", "Handtekening", "Signature"),
     "field.address": ("Address", "Adres", "Adresse"),
+    "field.categories": ("Vehicle categories", "Rijbewijscategorieën", "Catégories de véhicules"),
     "field.portrait": ("Portrait", "Pasfoto", "Photo"),
     "field.document_image": ("Document image", "Documentafbeelding", "Image du document"),
     "code_suffix": ("{field} (code)", "{field} (code)", "{field} (code)"),

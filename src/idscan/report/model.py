@@ -215,6 +215,17 @@ def _first_value(fields: Sequence[Mapping[str, Any]], name: str) -> str | None:
     return None
 
 
+def _with_items(value: str, items: Sequence[Mapping[str, Any]] | None) -> str:
+    """A list-valued field (a licence's categories) with each entry's dates: `B 2012-06-15 - 2032-06-15`."""
+    if not items:
+        return value
+    parts = []
+    for item in items:
+        dates = " - ".join(str(item[k]) for k in ("valid_from", "valid_until") if item.get(k))
+        parts.append(f"{item['category']} {dates}".strip())
+    return "; ".join(parts)
+
+
 def _base(name: str) -> str:
     return name[:-5] if name.endswith("_code") else name
 
@@ -230,7 +241,11 @@ def _field(raw: Mapping[str, Any], *, redacted: bool) -> ReportField:
         ()
         if redacted
         else tuple(
-            FieldValue(source=str(v["source"]), value=str(v["value"]), locale=v.get("locale", field_locale))
+            FieldValue(
+                source=str(v["source"]),
+                value=_with_items(str(v["value"]), raw.get("items")),
+                locale=v.get("locale", field_locale),
+            )
             for v in raw.get("values") or ()
         )
     )

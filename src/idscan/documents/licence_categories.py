@@ -1,0 +1,128 @@
+"""The vehicle categories of an EU driving licence (Directive 2006/126/EC card model). Pure: OCR
+lines in, categories out.
+
+The front lists them in field `9.` (`9. AM/A1/B/BE`); the back repeats them as a table, one row per
+category: the category (column 9, beside its pictogram), the date it was first granted (column 10),
+its expiry (column 11) and restriction codes (column 12). A row without a date is a category the
+holder does not have.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from idscan.documents.ocr import TextLine
+from idscan.documents.viz_dates import parse_date
+
+# The directive's categories, then national ones printed in the same table (NL/DE/AT `T`, DE `L`,
+# BE `G`).
+CATEGORIES = (
+    "AM",
+    "A1",
+    "A2",
+    "A",
+    "B1",
+    "B",
+    "BE",
+    "C1",
+    "C1E",
+    "C",
+    "CE",
+    "D1",
+    "D1E",
+    "D",
+    "DE",
+    "T",
+    "L",
+    "G",
+)
+# OCR confusions inside a category code: digit places only hold 1 (`AI` is `A1`)
+_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1"})
+_FRONT = re.compile(r"^\s*9\s*[.,:]?\s*(.+)$")
+_DATE = re.compile(r"(?<!\d)\d{1,2}\s*[./-]\s*\d{1,2}\s*[./-]\s*(?:\d{4}|\d{2})(?!\d)")
+MIN_TABLE_ROWS = 2  # dated category rows from which a side counts as the back's table
+
+
+@dataclass(frozen=True)
+class Category:
+    category: str
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {
+            "category": self.category,
+            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+        }
+
+
+def category_code(token: str) -> str | None:
+    """`B`, `C1E`, `AI` (read for A1): the category a printed token names, or None."""
+    token = token.strip(" .,;:()[]")
+    if not token or len(token) > 3:
+        return None
+    fixed = token[0].upper() + token[1:].translate(_DIGITS).upper()
+    return fixed if fixed in CATEGORIES else None
+
+
+def front_categories(lines: Sequence[TextLine]) -> tuple[str, ...]:
+    """The categories listed in field `9.` of a licence's front (empty when it is not there)."""
+    for ln in lines:
+        m = _FRONT.match(ln.text)
+        if not m:
+            continue
+        tokens = [t for t in re.split(r"[\s/,;]+", m.group(1)) if t]
+        codes = [category_code(t) for t in tokens]
+        # every token must be a category: `9` also starts other lines (a date, a number)
+        if tokens and all(codes):
+            return tuple(dict.fromkeys(c for c in codes if c))
+    return ()
+
+
+def back_table(lines: Sequence[TextLine], today: date) -> tuple[Category, ...]:
+    """The dated rows of the back's table, top to bottom: a category code that starts a line, with
+    the dates on its row (in the same OCR line or in lines to its right at the same height)."""
+    rows: list[tuple[float, Category]] = []
+    seen: set[str] = set()
+    for ln in lines:
+        head, _, rest = ln.text.strip().partition(" ")
+        code = category_code(head)
+        if code is None or code in seen:
+            continue
+        texts = [rest]
+        h = max(ln.height, 1.0)
+        for other in lines:
+            if other is not ln and abs(other.cy - ln.cy) < 0.5 * max(h, other.height) and other.x0 > ln.x0:
+                texts.append(other.text)
+        days = _dates(" ".join(texts), today)
+        if not days:
+            continue
+        seen.add(code)
+        first = days[0]
+        until = next((d for d in days[1:] if d >= first), None)
+        rows.append((ln.cy, Category(code, first, until)))
+    return tuple(c for _, c in sorted(rows, key=lambda r: r[0]))
+
+
+def _dates(text: str, today: date) -> list[date]:
+    out: list[date] = []
+    for m in _DATE.finditer(text):
+        # a row's dates run from the past (granted) into the future (expiry): both plausible ways
+        found = parse_date(m.group(0), future=bool(out), today=today)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def is_table_side(table: Sequence[Category]) -> bool:
+    return len(table) >= MIN_TABLE_ROWS
+
+
+def merged(front: Sequence[str], table: Sequence[Category]) -> tuple[Category, ...]:
+    """The table's rows, then any category the front lists that the table did not give (undated)."""
+    have = {c.category for c in table}
+    return (*table, *(Category(code) for code in front if code not in have))

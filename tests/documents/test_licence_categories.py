@@ -1,0 +1,87 @@
+"""An EU licence's vehicle categories: field 9. on the front, the dated table on the back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from idscan.documents.licence_categories import (
+    Category,
+    back_table,
+    category_code,
+    front_categories,
+    is_table_side,
+    merged,
+)
+from idscan.documents.ocr import TextLine
+
+TODAY = dt.date(2026, 12, 6)
+
+
+def line(text: str, x: float, y: float, w: float = 200, h: float = 20) -> TextLine:
+    return TextLine(text, 0.95, ((x, y), (x + w, y), (x + w, y + h), (x, y + h)))
+
+
+@pytest.mark.parametrize(
+    ("token", "code"),
+    [
+        ("B", "B"),
+        ("C1E", "C1E"),
+        ("AI", "A1"),
+        ("a2", "A2"),
+        ("BE.", "BE"),
+        ("(D)", "D"),
+        ("X", None),
+        ("BEE", None),
+        ("", None),
+    ],
+)
+def test_category_codes(token: str, code: str | None) -> None:
+    assert category_code(token) == code
+
+
+def test_the_fronts_field_nine() -> None:
+    lines = [line("5. 13AA00002", 10, 10), line("9. AM/A/A1/B1/B/BE/DE/D", 10, 50)]
+    assert front_categories(lines) == ("AM", "A", "A1", "B1", "B", "BE", "DE", "D")
+
+
+def test_a_line_starting_with_nine_that_is_not_the_list() -> None:
+    assert front_categories([line("9. 12.03.2031", 10, 10), line("9 Rue de la Paix", 10, 40)]) == ()
+
+
+def test_the_backs_table_reads_dated_rows_only() -> None:
+    lines = [
+        line("9.", 10, 0, 20),
+        line("10.", 100, 0, 30),
+        line("11.", 200, 0, 30),
+        line("12.", 300, 0, 30),
+        line("AM", 10, 40, 30),
+        line("01.02.2010", 100, 40, 90),
+        line("01.02.2030", 200, 40, 90),
+        line("A1", 10, 80, 30),  # not held: no dates
+        line("B 15.06.12 15.06.32", 10, 120, 250),  # one OCR line, two-digit years
+        line("BE", 10, 160, 30),
+        line("15.06.2012", 100, 160, 90),
+        line("15.06.2032", 200, 160, 90),
+        line("78", 300, 160, 20),
+    ]
+    table = back_table(lines, TODAY)
+    assert table == (
+        Category("AM", dt.date(2010, 2, 1), dt.date(2030, 2, 1)),
+        Category("B", dt.date(2012, 6, 15), dt.date(2032, 6, 15)),
+        Category("BE", dt.date(2012, 6, 15), dt.date(2032, 6, 15)),
+    )
+    assert is_table_side(table)
+    assert not is_table_side(table[:1])
+
+
+def test_a_front_is_not_a_table() -> None:
+    lines = [line("1. MARTIN", 10, 10), line("4a. 01.01.2013", 10, 40), line("4b. 31.12.2030", 10, 70)]
+    assert back_table(lines, TODAY) == ()
+
+
+def test_merged_keeps_the_fronts_undated_categories() -> None:
+    table = (Category("B", dt.date(2012, 6, 15), dt.date(2032, 6, 15)),)
+    assert merged(("AM", "B"), table) == (*table, Category("AM"))
+    assert Category("AM").to_dict() == {"category": "AM", "valid_from": None, "valid_until": None}
