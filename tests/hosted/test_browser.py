@@ -28,6 +28,7 @@ from idscan.report import seal
 from tests.conftest import Caller
 from tests.documents.synth import make_document, need_faces, need_fonts, photograph
 from tests.documents.synth.us_card import UsCard, make_us_card
+from tests.pipeline.test_document_us_cards import printed
 from tests.report.test_routes import text_of
 from tests.support.browser import (
     chromium,
@@ -277,11 +278,6 @@ def _download(base: str, caller: Caller, file: dict[str, Any]) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(got.content)).convert("RGB"))
 
 
-def _printed(image: np.ndarray) -> str:
-    """Every line the OCR reads on `image`, without spaces, upper case."""
-    return " ".join(re.sub(r"\s", "", line.text).upper() for line in engines().ocr().read(image))
-
-
 def test_a_us_licence_front_then_back_to_its_redacted_downloads_and_reports(
     browser: Browser, settings: Settings, caller: Caller, us_licence: tuple[UsCard, Path, Path]
 ) -> None:
@@ -343,9 +339,9 @@ def test_a_us_licence_front_then_back_to_its_redacted_downloads_and_reports(
         assert read_pdf417(unmasked.sides[0].image) is not None
         assert read_pdf417(_download(base, caller, docs["United States - Driving License Side B"])) is None
         # the front's printed number is masked, the surname beside it still reads
-        printed = _printed(_download(base, caller, docs["United States - Driving License"]))
-        assert re.sub(r"\s", "", lic.surname).upper() in printed
-        assert lic.document_number.upper() not in printed
+        front_text = printed(_download(base, caller, docs["United States - Driving License"]))
+        assert re.sub(r"\s", "", lic.surname).upper() in front_text
+        assert lic.document_number.upper() not in front_text
 
         reports = {
             kind: httpx.get(
