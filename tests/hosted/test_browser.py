@@ -1,26 +1,42 @@
-"""The hosted flow in real Chromium: iframe + postMessage, redirect, QR hand-off, hints, languages.
+"""The hosted flow in real Chromium: iframe + postMessage, redirect, QR hand-off, hints, languages,
+a two-sided US licence to its redacted downloads and reports.
 
 Screenshots of each state land in test-artifacts/screenshots/ (not committed)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import random
+import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from idscan.config import Settings
+from idscan.documents.barcode import read_pdf417
+from idscan.documents.reader import read_document
+from idscan.documents.reading import ReadParams
+from idscan.report import seal
 from tests.conftest import Caller
 from tests.documents.synth import make_document, need_faces, need_fonts, photograph
+from tests.documents.synth.us_card import UsCard, make_us_card
+from tests.pipeline.test_document_us_cards import printed
+from tests.report.test_routes import text_of
 from tests.support.browser import (
     chromium,
     integrator_site,
     screenshot,
 )
-from tests.support.factories import create_transaction
+from tests.support.factories import create_transaction, engines
+from tests.support.live import live_service
 
 pytestmark = pytest.mark.browser
 API = "/id-scan/v1"
@@ -241,3 +257,114 @@ def test_a_photo_over_the_limit_is_refused_before_it_is_sent(
         assert posted == []
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def us_licence(tmp_path_factory: pytest.TempPathFactory) -> tuple[UsCard, Path, Path]:
+    need_fonts()
+    card = make_us_card(5, subfile="DL", jurisdiction="NY")
+    rng = random.Random(5)
+    photos = tmp_path_factory.mktemp("licence")
+    front, back = photos / "front.jpg", photos / "back.jpg"
+    front.write_bytes(photograph(card.front.image, "easy", rng).data)
+    back.write_bytes(photograph(card.back.image, "easy", rng).data)
+    return card, front, back
+
+
+def _download(base: str, caller: Caller, file: dict[str, Any]) -> np.ndarray:
+    got = httpx.get(file["url"], headers=caller.headers())
+    assert got.status_code == 200
+    assert file["url"].startswith(base)
+    return np.asarray(Image.open(io.BytesIO(got.content)).convert("RGB"))
+
+
+def test_a_us_licence_front_then_back_to_its_redacted_downloads_and_reports(
+    browser: Browser, settings: Settings, caller: Caller, us_licence: tuple[UsCard, Path, Path]
+) -> None:
+    card, front, back = us_licence
+    lic = card.licence
+    with live_service(settings) as (base, container), integrator_site({}) as shop:
+        trx = create(
+            base,
+            caller,
+            locale="nl-NL",
+            returnUrl=f"{shop}/done",
+            settings={
+                "documentScan": {
+                    "allowedExpiration": 3650,  # the generated card may have expired
+                    "redactFields": ["document_number", "address"],
+                    "extractFields": [
+                        "address",
+                        "document_number",
+                        "surname",
+                        "date_of_birth",
+                        "document_image",
+                    ],
+                }
+            },
+        )
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(trx["url"])
+            upload(page, front)
+            # the front alone: the page asks for the back, in the page's language
+            page.wait_for_selector(
+                "#status:has-text('Maak nu een foto van de achterkant van het document.')", timeout=60_000
+            )
+            assert page.is_visible('.howto[data-kind="back"]')
+            screenshot(page, "licence-back-asked-nl-NL")
+            upload(page, back)
+            page.wait_for_url(f"{shop}/done?**", timeout=60_000)
+        finally:
+            context.close()
+        outcome = result_of(base, caller, trx["id"])
+        task = outcome["result"]["tasks"][0]
+        assert task["state"] == "completed"
+        fields = {f["field"]: f for f in task["result"]}
+        assert set(fields) == {"address", "document_number", "surname", "date_of_birth"}
+        number = fields["document_number"]
+        assert number["values"][0] == {"source": "barcode", "value": lic.document_number}
+        assert {"source": "visual", "value": lic.document_number} in number["values"]
+        assert number["comparison"] == "match"
+        assert fields["surname"]["comparison"] == "match"
+        assert lic.street in fields["address"]["values"][0]["value"]
+        docs = {f["name"]: f for f in task["files"] if f["category"] == "document"}
+        assert set(docs) == {"United States - Driving License", "United States - Driving License Side B"}
+        assert {f["type"] for f in docs.values()} == {"driving_license"}
+
+        # the barcode encodes the number and the address: the downloaded back holds none that reads
+        # (the same photo flattened as the service does, unmasked, gives its barcode)
+        unmasked = read_document(back.read_bytes(), None, ReadParams(today=dt.date.today()), engines())
+        assert read_pdf417(unmasked.sides[0].image) is not None
+        assert read_pdf417(_download(base, caller, docs["United States - Driving License Side B"])) is None
+        # the front's printed number is masked, the surname beside it still reads
+        front_text = printed(_download(base, caller, docs["United States - Driving License"]))
+        assert re.sub(r"\s", "", lic.surname).upper() in front_text
+        assert lic.document_number.upper() not in front_text
+
+        reports = {
+            kind: httpx.get(
+                f"{base}{API}/transactions/{trx['id']}/results/{outcome['detail']['resultId']}/report",
+                params={"type": kind},
+                headers=caller.headers(),
+            )
+            for kind in ("simple", "extended")
+        }
+        certificate = container.seal.certificate
+    for kind, response in reports.items():
+        assert response.status_code == 200, kind
+        text = text_of(response.content)
+        assert lic.document_number not in text, kind
+        assert lic.street not in text, kind
+        # in the transaction's language: the surname read from the barcode, the masked fields named
+        assert lic.surname in text, kind
+        assert "(streepjescode)" in text, kind
+        assert "afgeschermd" in text, kind
+    # pyHanko's synchronous validation starts an event loop, and Playwright's sync API already runs
+    # one in this thread: verify in another
+    with ThreadPoolExecutor(1) as pool:
+        assert not pool.submit(seal.verify, reports["simple"].content).result().intact
+        status = pool.submit(seal.verify, reports["extended"].content, [certificate]).result()
+    assert status.intact
+    assert status.trusted

@@ -1,12 +1,14 @@
 """A US or Canadian card through the service: front and back in either order, the barcode's fields
-in the result, the address only when asked for, the barcode masked when redaction asks, and the
-report naming the barcode as the source."""
+in the result, the address only when asked for, the barcode and the number masked on the downloads
+when redaction asks, and both reports without the redacted value, naming the barcode as the source.
+Each test runs on both databases (the `settings` fixture)."""
 
 from __future__ import annotations
 
 import io
 import json
 import random
+import re
 from typing import Any
 
 import numpy as np
@@ -25,6 +27,7 @@ from tests.documents.synth import photograph
 from tests.documents.synth.us_card import UsCard, make_us_card
 from tests.pipeline.test_document import API, create, process, upload
 from tests.report.test_routes import report_url, text_of
+from tests.support.factories import engines
 
 
 @pytest.fixture(scope="module")
@@ -93,12 +96,20 @@ def test_either_order_completes_with_the_barcodes_fields(
     assert {f["type"] for f in docs} == {"driving_license"}
 
 
-def _back_image(client: TestClient, caller: Caller, detail: dict[str, Any]) -> np.ndarray:
+def _document_image(client: TestClient, caller: Caller, detail: dict[str, Any], side: str) -> np.ndarray:
+    """The downloaded document image of the card's `side` ("front" or "back")."""
     files = detail["result"]["tasks"][0]["files"]
-    (back,) = [f for f in files if f["category"] == "document" and f["name"].endswith("Side B")]
-    got = client.get(back["url"].removeprefix("http://testserver"), headers=caller.headers())
+    docs = [f for f in files if f["category"] == "document"]
+    (wanted,) = [f for f in docs if f["name"].endswith("Side B") == (side == "back")]
+    got = client.get(wanted["url"].removeprefix("http://testserver"), headers=caller.headers())
     assert got.status_code == 200
     return np.asarray(Image.open(io.BytesIO(got.content)).convert("RGB"))
+
+
+def printed(image: np.ndarray) -> str:
+    """Every line the OCR reads on `image`, upper case, without spaces: a printed value masked on
+    it is not in there."""
+    return " ".join(re.sub(r"\s", "", line.text).upper() for line in engines().ocr().read(image))
 
 
 def test_address_on_request_and_the_barcode_masked_when_it_is_redacted(
@@ -112,23 +123,32 @@ def test_address_on_request_and_the_barcode_masked_when_it_is_redacted(
     assert set(fields) == {"address", "surname"}
     assert card.licence.street in fields["address"]["values"][0]["value"]
     assert fields["address"]["values"][0]["source"] == "barcode"
-    # unredacted, the download still carries a readable barcode; redacted, it does not
-    assert read_pdf417(_back_image(client, caller, asked)) is not None
+    # unredacted, the downloads still carry a readable barcode and number; redacted, they do not
+    assert read_pdf417(_document_image(client, caller, asked, "back")) is not None
+    assert card.licence.document_number in printed(_document_image(client, caller, asked, "front"))
     redacted, _ = _complete(client, container, caller, front, back, redactFields=["address"])
-    assert read_pdf417(_back_image(client, caller, redacted)) is None
+    assert read_pdf417(_document_image(client, caller, redacted, "back")) is None
 
 
-def test_the_report_names_the_barcode_as_the_source(
+def test_a_redacted_number_leaves_the_downloads_and_both_reports(
     client: TestClient, container: Container, caller: Caller, licence: tuple[UsCard, bytes, bytes]
 ) -> None:
     card, front, back = licence
-    detail, _ = _complete(client, container, caller, front, back)
-    response = client.get(report_url(detail, "simple"), headers=caller.headers())
-    assert response.status_code == 200
-    text = text_of(response.content)
-    assert card.licence.document_number in text
-    assert "(barcode)" in text
+    lic = card.licence
+    detail, _ = _complete(client, container, caller, front, back, redactFields=["document_number"])
+    # the barcode encodes the number: it is masked whole; on the front, the number and not the name
+    assert read_pdf417(_document_image(client, caller, detail, "back")) is None
+    front_text = printed(_document_image(client, caller, detail, "front"))
+    assert lic.document_number not in front_text
+    assert re.sub(r"\s", "", lic.surname).upper() in front_text
+    simple = client.get(report_url(detail, "simple"), headers=caller.headers())
     extended = client.get(report_url(detail, "extended"), headers=caller.headers())
-    assert extended.status_code == 200
+    for report in (simple, extended):
+        assert report.status_code == 200
+        text = text_of(report.content)
+        assert lic.document_number not in text
+        assert lic.surname in text
+        assert "(barcode)" in text  # each value's source, the barcode's first
+        assert "redacted" in text
+    assert not seal.verify(simple.content).intact  # only the extended report is sealed
     assert seal.verify(extended.content, [container.seal.certificate]).intact
-    assert "(barcode)" in text_of(extended.content)
