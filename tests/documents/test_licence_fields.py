@@ -80,3 +80,12 @@ def test_categories_from_both_sides() -> None:
     assert front_only.comparison == "not_performed"
     assert [i["category"] for i in front_only.items] == ["AM", "B"]
     assert categories_field((), ()) is None
+
+
+def test_without_a_zone_the_country_comes_from_the_print() -> None:
+    vis = visual(document_number="5094962111")
+    base = build_fields(None, vis, document_type="driving_license", issuing_country="NLD", today=TODAY)
+    out = {f.field: f for f in licence_fields(base, vis, None, (), (), "NLD")}
+    assert out["issuing_country"].values[0].source == "visual"
+    assert out["issuing_country"].value() == "Netherlands"
+    assert out["issuing_country_code"].value() == "NLD"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from idscan.documents.countries import country_name
+from idscan.documents.countries import country_name, normalise_code
 from idscan.documents.fields import FIELD_ORDER, compare
 from idscan.documents.licence_categories import Category, merged
 from idscan.documents.licence_mrz import LicenceMrz
@@ -22,9 +22,17 @@ def licence_fields(
     zone: LicenceMrz | None,
     front_codes: Sequence[str],
     table: Sequence[Category],
+    printed_country: str | None = None,
 ) -> tuple[Field, ...]:
-    """`fields` (from the print) with the zone's values put first and compared, and `categories`."""
+    """`fields` (from the print) with the zone's values put first and compared, and `categories`.
+    `printed_country` is the state the print names (the sign in its flag), used without a zone."""
     out = {f.field: f for f in fields}
+    if printed_country and "issuing_country" not in out:
+        shown = country_name(printed_country) or printed_country
+        out["issuing_country"] = Field("issuing_country", (FieldValue("visual", shown),))
+        out["issuing_country_code"] = Field(
+            "issuing_country_code", (FieldValue("visual", normalise_code(printed_country)),)
+        )
     if zone is not None:
         validity = "valid" if zone.valid else "invalid"
         expiry = zone.date_of_expiry.isoformat() if zone.date_of_expiry else None

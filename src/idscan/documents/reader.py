@@ -25,6 +25,7 @@ from idscan.documents.imageio import DOCUMENT_PHOTO, assess_quality, decode_imag
 from idscan.documents.licence_categories import Category, back_table, front_categories, is_table_side
 from idscan.documents.licence_fields import licence_fields
 from idscan.documents.licence_mrz import ZoneVerdict, judge_zone
+from idscan.documents.licence_sign import sign_country
 from idscan.documents.locate import Located, locate
 from idscan.documents.mrz import Reconciled, reconcile
 from idscan.documents.mrz_reader import MRZ_LENGTHS, MrzReads, ZoneReads, read_licence_zone, read_mrz
@@ -32,7 +33,7 @@ from idscan.documents.ocr import OcrSession, RGBImage, TextLine
 from idscan.documents.portrait import find_portrait
 from idscan.documents.reading import Box, DocumentReading, ReadParams, SideReading
 from idscan.documents.redact import BARCODE_CARRIES, MRZ_STRETCHES, carries, mrz_char_boxes
-from idscan.documents.signature import signature_boxes
+from idscan.documents.signature import licence_signature_boxes, signature_boxes
 from idscan.documents.viz import Probe, VisualField, numbered_licence_fields, read_visual_zone
 from idscan.documents.viz_aamva import aamva_front_fields, front_subfile
 from idscan.documents.viz_fallback import guided_fields, near_names
@@ -231,6 +232,8 @@ def read_side(
     if portrait is not None:
         regions["portrait"] = (_above(portrait.mask_box, mrz_top),)
     sig = tuple(_above(b, mrz_top) for b in signature_boxes(lines, located.image.shape))
+    if licence.is_front:
+        sig += tuple(_above(b, mrz_top) for b in licence_signature_boxes(lines, located.image.shape))
     if sig:
         regions["signature"] = sig
     for key, value in (("decode", t1 - t0), ("ocr", t2 - t1), ("mrz", t3 - t2), ("visual", t4 - t3)):
@@ -408,7 +411,9 @@ def read_document(
             today=params.today,
         )
     if licence is not None:
-        fields = licence_fields(fields, visual, licence.verdict.zone, licence.front_codes, licence.table)
+        fields = licence_fields(
+            fields, visual, licence.verdict.zone, licence.front_codes, licence.table, cls.issuing_country
+        )
     code, checks = decide(
         [w.reading for w in works],
         [w.visual for w in works],
@@ -534,5 +539,6 @@ def _classify(work: _SideWork, rec: Reconciled | None) -> Classification:
         eu.is_front or eu.zone is not None or found.document_type is DocumentType.DRIVING_LICENSE
     ):
         # an EU licence's front (numbered fields, a licence title or the zone): its back holds the categories
-        return Classification(DocumentType.DRIVING_LICENSE, Side.FRONT, found.issuing_country, two_sided=True)
+        country = found.issuing_country or sign_country(work.reading.lines, work.reading.image.shape)
+        return Classification(DocumentType.DRIVING_LICENSE, Side.FRONT, country, two_sided=True)
     return found

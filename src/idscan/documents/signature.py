@@ -58,3 +58,21 @@ def signature_boxes(lines: Sequence[TextLine], shape: Sequence[int]) -> tuple[Bo
 def _looks_like_scribble(text: str) -> bool:
     letters = re.sub(r"[^A-Za-z]", "", text)
     return len(set(letters.lower())) <= 3 or not re.search(r"[aeiouy]", text.lower())
+
+
+_FIELD_SEVEN = re.compile(r"^\s*7\s*[.,:]")
+
+
+def licence_signature_boxes(lines: Sequence[TextLine], shape: Sequence[int]) -> tuple[Box, ...]:
+    """An EU driving licence signs in field `7.`: the signature runs to the right of the number, on
+    its row and a little above and below it (a signature is taller than the printed text)."""
+    h_img, w_img = int(shape[0]), int(shape[1])
+    out: list[Box] = []
+    for ln in lines:
+        if not _FIELD_SEVEN.match(ln.text):
+            continue
+        h = ln.height
+        x0, x1 = int(ln.x0 - 0.3 * h), int(max(ln.x1, ln.x0 + 14 * h))
+        y0, y1 = int(ln.cy - 1.6 * h), int(ln.cy + 1.3 * h)
+        out.append((max(0, x0), max(0, y0), min(w_img, x1), min(h_img, y1)))
+    return tuple(out)
