@@ -277,7 +277,10 @@ class EuCard:
 
 
 def _years_later(day: dt.date, years: int) -> dt.date:
-    return day.replace(year=day.year + years, day=min(day.day, 28))
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def _number(state: str, rng: random.Random, issued: dt.date) -> str:
