@@ -46,6 +46,8 @@ FIELDS = (
     "zone:date_of_expiry",
     "zone:surname",
 )
+# the front's fields, which the reader reads today (the table's "fields exact")
+PRINTED = tuple(f for f in FIELDS if f not in ("categories", "zone") and not f.startswith("zone:"))
 OUTCOMES = ("exact", "wrong", "missing")
 
 
@@ -135,27 +137,31 @@ class EuTally:
         self.classified += reading.document_type == "driving_license"
         want_all = truth(card)
         wrong: dict[str, Any] = {}
+        missing: list[str] = []
         for name in FIELDS:
             want, got = want_all.get(name), returned(reading, name)
             if want is None and got is None:
                 continue  # the card prints no such value and none was returned
             if got is None:
                 self.fields[name]["missing"] += 1
+                missing.append(name)
             elif want is not None and same(name, got, want):
                 self.fields[name]["exact"] += 1
             else:
                 self.fields[name]["wrong"] += 1
                 wrong[name] = {"truth": want, "read": got}
-        if wrong or reading.code != "accepted":
-            self.failures.append({"item": tag, "code": reading.code, "wrong": wrong})
+        printed_missing = [n for n in missing if n in PRINTED]
+        if wrong or printed_missing or reading.code != "accepted":
+            self.failures.append(
+                {"item": tag, "code": reading.code, "wrong": wrong, "missing": printed_missing}
+            )
 
     def row(self) -> dict[str, Any]:
         def pct(a: int, b: int) -> str:
             return f"{a}/{b} ({100 * a / b:.1f}%)" if b else "-"
 
-        core = [f for f in FIELDS if f not in ("categories", "zone") and not f.startswith("zone:")]
         totals = Counter[str]()
-        for name in core:
+        for name in PRINTED:
             totals.update(self.fields[name])
         scored = sum(totals.values())
         wall = sorted(self.wall)
