@@ -21,8 +21,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from tests.documents.synth import LEVELS, _face, photograph
-from tests.documents.synth.eu_licence import STATES, EuCard, make_eu_licence
-from tests.documents.synth.identity import translit
+from tests.documents.synth.eu_licence import STATES, EuCard, make_eu_licence, zone_name
 
 from idscan.documents.fields import latin
 from idscan.documents.reader import read_document
@@ -59,7 +58,7 @@ def zone_truth(card: EuCard) -> dict[str, Any]:
     found: dict[str, Any] = {"zone:document_number": lic.document_number}
     if lic.state == "FRA":
         found["zone:date_of_expiry"] = lic.date_of_expiry.isoformat()
-        found["zone:surname"] = translit(lic.surname)[:8].rstrip("<").replace("<", " ")
+        found["zone:surname"] = zone_name(lic.surname)[:8].rstrip("<").replace("<", " ")
     return found
 
 

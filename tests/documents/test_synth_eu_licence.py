@@ -11,8 +11,15 @@ import pytest
 
 from idscan.documents.licence_mrz import parse_licence_mrz
 from tests.documents.synth import need_fonts
-from tests.documents.synth.eu_licence import CATEGORIES, STATES, STYLES, make_eu_licence, random_eu_licence
-from tests.documents.synth.identity import translit
+from tests.documents.synth.eu_licence import (
+    CATEGORIES,
+    STATES,
+    STYLES,
+    make_eu_licence,
+    random_eu_licence,
+    zone_line,
+    zone_name,
+)
 
 SEEDS = range(12)
 
@@ -36,7 +43,7 @@ def test_the_zone_is_30_characters_whose_check_digits_the_parser_accepts(state: 
         if state == "FRA":
             assert parsed.document_number_check_valid is True
             assert parsed.date_of_expiry == lic.date_of_expiry
-            assert parsed.surname == translit(lic.surname)[:8].rstrip("<").replace("<", " ")
+            assert parsed.surname == zone_name(lic.surname)[:8].rstrip("<").replace("<", " ")
 
 
 def test_a_changed_zone_character_fails_its_check_digit() -> None:
@@ -115,3 +122,13 @@ def test_same_seed_same_card_and_other_seeds_other_cards() -> None:
     assert np.array_equal(a.back.image, b.back.image)
     numbers = {random_eu_licence(random.Random(seed), "DEU").document_number for seed in range(10)}
     assert len(numbers) == 10
+
+
+def test_the_french_zone_of_the_eu_specimen_is_built_character_for_character() -> None:
+    # the zone printed on the EU licence specimen (shared/fixtures/mrz), quoted in licence_mrz.py
+    line = zone_line("FRA", "13AA00002", dt.date(2018, 12, 31), "MARTIN", random.Random(0))
+    assert line == "D1FRA13AA000026181231MARTIN<<9"
+    schroeder = zone_line("FRA", "13AA00002", dt.date(2018, 12, 31), "SCHRÖDER", random.Random(0))
+    assert schroeder is not None
+    assert schroeder[21:29] == "SCHROEDE"
+    assert zone_name("NICOLÒ") == "NICOLO"

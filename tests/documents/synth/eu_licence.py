@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -361,12 +362,18 @@ def _pick(rng: random.Random, local: tuple[str, ...], shared: list[str]) -> str:
     return rng.choice(local) if rng.random() < 0.5 else rng.choice(shared)
 
 
+def zone_name(name: str) -> str:
+    """ICAO 9303 transliteration, and a bare Latin letter for any accent its table lacks (`Ò`)."""
+    plain = unicodedata.normalize("NFKD", translit(name)).encode("ascii", "ignore").decode()
+    return "".join(c if c.isalnum() else "<" for c in plain)
+
+
 def zone_line(lic_state: str, number: str, expiry: dt.date, surname: str, rng: random.Random) -> str | None:
     """The one-line zone of the back (see `idscan.documents.licence_mrz` for the two layouts)."""
     if lic_state == "FRA":
         head = f"D1FRA{number.ljust(9, '<')}"
         head += check_digit(head)
-        name = translit(surname)[:8].ljust(8, "<")
+        name = zone_name(surname)[:8].ljust(8, "<")
         body = head + expiry.strftime("%y%m%d") + name
     elif lic_state == "NLD":
         rest = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(13))
