@@ -1,6 +1,7 @@
 """Document engine benchmark: real fixtures and generated phone photos, side by side with PassportEye.
 
     .venv/bin/python bench/documents.py [--synthetic N] [--no-peer] [--real-only] [--us N] [--us-only]
+                                        [--eu N] [--eu-only] [--eu-states NLD,FRA]
 
 Prints one table per set and writes bench/out/documents.json. Not a test: numbers, not verdicts.
 MRZ "wrong-but-accepted" counts reads the engine would accept (check digits hold, both readers agree,
@@ -25,6 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.documents_eu import print_eu_table, run_eu
 from bench.documents_us import print_us_table, run_us
 from bench.documents_us_fixtures import print_fixture_table, run_fixtures
 from tests.documents.synth import KINDS, LEVELS, fixtures_dir, make_document, photograph
@@ -315,7 +317,16 @@ def main() -> int:
     parser.add_argument(
         "--us-fixtures", action="store_true", help="also the real US licence fronts of shared/fixtures/dl"
     )
+    parser.add_argument(
+        "--eu",
+        type=int,
+        default=2,
+        help="generated EU licences per member-state style and level (6 x 3 rows)",
+    )
+    parser.add_argument("--eu-only", action="store_true", help="only the EU licence family")
+    parser.add_argument("--eu-states", default="", help="comma-separated alpha-3 codes (default: all styles)")
     args = parser.parse_args()
+    only_other_family = args.us_only or args.eu_only
     peer = not args.no_peer
     if peer:
         try:
@@ -325,16 +336,25 @@ def main() -> int:
             peer = False
     today = dt.datetime.now(dt.UTC).date()
     tallies = {"real": Tally("real"), **{lvl: Tally(f"syn-{lvl}") for lvl in LEVELS}}
-    if not args.us_only:
+    if not only_other_family:
         run_real(tallies["real"], peer, today)
-    if not args.real_only and not args.us_only:
+    if not args.real_only and not only_other_family:
         run_synthetic(tallies, args.synthetic, peer, today)
     rows = [t.row() for t in tallies.values() if t.images]
     if rows:
         print_table(rows)
-    us_rows = [t.row() for t in run_us(args.us)] if args.us and not args.real_only else []
+    us_rows = (
+        [t.row() for t in run_us(args.us)] if args.us and not args.real_only and not args.eu_only else []
+    )
     if us_rows:
         print_us_table(us_rows)
+    eu_tallies = []
+    if args.eu and not args.real_only and not args.us_only:
+        states = tuple(s.strip().upper() for s in args.eu_states.split(",") if s.strip())
+        eu_tallies = run_eu(args.eu, states) if states else run_eu(args.eu)
+    eu_rows = [t.row() for t in eu_tallies]
+    if eu_rows:
+        print_eu_table(eu_rows)
     fixture_row = run_fixtures() if args.us_fixtures else None
     if fixture_row is not None:
         print_fixture_table(fixture_row)
@@ -344,7 +364,8 @@ def main() -> int:
         "rows": rows,
         "us_rows": us_rows,
         "us_fixture_row": fixture_row,
-        "failures": {t.name: t.failures for t in tallies.values()},
+        "eu_rows": eu_rows,
+        "failures": {t.name: t.failures for t in [*tallies.values(), *eu_tallies]},
     }
     (OUT / "documents.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     return 0
