@@ -10,9 +10,11 @@ from idscan.documents.licence_categories import (
     Category,
     back_table,
     category_code,
+    code_lines,
     front_categories,
     is_table_side,
     merged,
+    row_head,
 )
 from idscan.documents.ocr import TextLine
 
@@ -72,8 +74,9 @@ def test_the_backs_table_reads_dated_rows_only() -> None:
         Category("B", dt.date(2012, 6, 15), dt.date(2032, 6, 15)),
         Category("BE", dt.date(2012, 6, 15), dt.date(2032, 6, 15)),
     )
-    assert is_table_side(table)
-    assert not is_table_side(table[:1])
+    assert is_table_side(table, 3)
+    assert not is_table_side(table[:1], 3)
+    assert is_table_side(table[:1], 5)  # one held category among the printed codes
 
 
 def test_a_front_is_not_a_table() -> None:
@@ -85,3 +88,12 @@ def test_merged_keeps_the_fronts_undated_categories() -> None:
     table = (Category("B", dt.date(2012, 6, 15), dt.date(2032, 6, 15)),)
     assert merged(("AM", "B"), table) == (*table, Category("AM"))
     assert Category("AM").to_dict() == {"category": "AM", "valid_from": None, "valid_until": None}
+
+
+def test_a_pictogram_read_before_its_category() -> None:
+    assert row_head("O AM 01.02.2010 01.02.2030") == ("AM", "01.02.2010 01.02.2030")
+    assert row_head("0 A1") == ("A1", "")
+    assert row_head("12.03.2010 B") == (None, "")
+    assert row_head("PREFECTURE B") == (None, "")
+    lines = [line(t, 10, 40 * i) for i, t in enumerate(["O AM", "0 A1", "B1", "B", "C1", "PREFECTURE"])]
+    assert code_lines(lines) == 5

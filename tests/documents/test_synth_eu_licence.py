@@ -15,6 +15,7 @@ from tests.documents.synth.eu_licence import (
     CATEGORIES,
     STATES,
     STYLES,
+    ZONE_ON_FRONT,
     make_eu_licence,
     random_eu_licence,
     zone_line,
@@ -79,7 +80,9 @@ def test_every_style_prints_its_fields_and_the_back_its_table(state: str) -> Non
     assert ("personal_number" in printed) == (lic.personal_number is not None)
     assert ("address" in printed) == (lic.address is not None)
     assert (lic.zone is not None) == style.zone
-    assert card.back.mrz == ([lic.zone] if lic.zone else [])
+    on_front = lic.state in ZONE_ON_FRONT
+    assert card.front.mrz == ([lic.zone] if lic.zone and on_front else [])
+    assert card.back.mrz == ([lic.zone] if lic.zone and not on_front else [])
     for cat in lic.categories:
         assert f"category_{cat.category}" in card.back.regions
     assert card.front.image.shape == card.back.image.shape == (540, 856, 3)

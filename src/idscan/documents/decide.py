@@ -81,8 +81,7 @@ def _barcode_sides(
 class LicenceFacts:
     """What the reader found of an EU driving licence, per side and for its one-line zone."""
 
-    fronts: tuple[bool, ...]  # the side shows the numbered fields (or the title) of a licence's front
-    backs: tuple[bool, ...]  # the side shows the categories table
+    backs: tuple[bool, ...]  # the side is the back (the categories table, or the zone alone)
     zone_side: int | None  # the side carrying the ISO/IEC 18013 zone
     zone_found: bool
     zone_valid: bool  # its check digits hold (and the two reads do not contradict each other)

@@ -44,6 +44,9 @@ _DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1"})
 _FRONT = re.compile(r"^\s*9\s*[.,:]?\s*(.+)$")
 _DATE = re.compile(r"(?<!\d)\d{1,2}\s*[./-]\s*\d{1,2}\s*[./-]\s*(?:\d{4}|\d{2})(?!\d)")
 MIN_TABLE_ROWS = 2  # dated category rows from which a side counts as the back's table
+# ... or one dated row among this many category codes (the table prints every category, held or not:
+# a holder of B alone has one dated row)
+MIN_TABLE_CODES = 5
 
 
 @dataclass(frozen=True)
@@ -89,8 +92,7 @@ def back_table(lines: Sequence[TextLine], today: date) -> tuple[Category, ...]:
     rows: list[tuple[float, Category]] = []
     seen: set[str] = set()
     for ln in lines:
-        head, _, rest = ln.text.strip().partition(" ")
-        code = category_code(head)
+        code, rest = row_head(ln.text)
         if code is None or code in seen:
             continue
         texts = [rest]
@@ -108,6 +110,24 @@ def back_table(lines: Sequence[TextLine], today: date) -> tuple[Category, ...]:
     return tuple(c for _, c in sorted(rows, key=lambda r: r[0]))
 
 
+def row_head(text: str) -> tuple[str | None, str]:
+    """The category that starts a table row and the rest of the row's text. The category's
+    pictogram may be read as a short token before it (`O AM`, `0 A1`)."""
+    tokens = text.split()
+    for i, token in enumerate(tokens[:3]):
+        code = category_code(token)
+        if code is not None:
+            return code, " ".join(tokens[i + 1 :])
+        if len(token) > 2 or _DATE.search(token):
+            break
+    return None, ""
+
+
+def code_lines(lines: Sequence[TextLine]) -> int:
+    """How many lines start with a category code (the back's column 9)."""
+    return sum(row_head(ln.text)[0] is not None for ln in lines)
+
+
 def _dates(text: str, today: date) -> list[date]:
     out: list[date] = []
     for m in _DATE.finditer(text):
@@ -118,8 +138,9 @@ def _dates(text: str, today: date) -> list[date]:
     return out
 
 
-def is_table_side(table: Sequence[Category]) -> bool:
-    return len(table) >= MIN_TABLE_ROWS
+def is_table_side(table: Sequence[Category], codes: int) -> bool:
+    """The back of a licence: dated rows of its table, among the category codes of column 9."""
+    return len(table) >= MIN_TABLE_ROWS or (len(table) >= 1 and codes >= MIN_TABLE_CODES)
 
 
 def merged(front: Sequence[str], table: Sequence[Category]) -> tuple[Category, ...]:

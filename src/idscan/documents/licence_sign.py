@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from idscan.documents.ocr import TextLine
@@ -21,7 +22,8 @@ def sign_country(lines: Sequence[TextLine], shape: Sequence[int]) -> str | None:
     """The ICAO code of the sign standing alone in the front's top-left corner, or None."""
     h, w = int(shape[0]), int(shape[1])
     for ln in sorted(lines, key=lambda t: (t.cy, t.x0)):
-        code = SIGNS.get(ln.text.strip().upper())
+        # the stars around the sign may be read as a stray mark (`+NL`)
+        code = SIGNS.get(re.sub(r"[^A-Z]", "", ln.text.upper()))
         if code and ln.x1 < CORNER * w and ln.y1 < CORNER * h:
             return code
     return None

@@ -22,7 +22,13 @@ from idscan.documents.decide import LicenceFacts, decide
 from idscan.documents.engines import DocumentEngines
 from idscan.documents.fields import build_fields
 from idscan.documents.imageio import DOCUMENT_PHOTO, assess_quality, decode_image
-from idscan.documents.licence_categories import Category, back_table, front_categories, is_table_side
+from idscan.documents.licence_categories import (
+    Category,
+    back_table,
+    code_lines,
+    front_categories,
+    is_table_side,
+)
 from idscan.documents.licence_fields import licence_fields
 from idscan.documents.licence_mrz import ZoneVerdict, judge_zone
 from idscan.documents.licence_sign import sign_country
@@ -149,11 +155,13 @@ class EuLicenceSide:
         front_codes: tuple[str, ...] = (),
         table: tuple[Category, ...] = (),
         numbered: int = 0,
+        codes: int = 0,
     ) -> None:
         self.zone = zone  # the ISO/IEC 18013 one-line zone's two reads
         self.front_codes = front_codes  # categories listed in field 9.
         self.table = table  # the back's dated category rows
         self.numbered = numbered  # numbered licence fields read (1., 2., 4b., 5. ...)
+        self.codes = codes  # lines that start with a category code
 
     @property
     def is_front(self) -> bool:
@@ -161,7 +169,7 @@ class EuLicenceSide:
 
     @property
     def is_back(self) -> bool:
-        return is_table_side(self.table) and not self.is_front
+        return is_table_side(self.table, self.codes) and not self.is_front
 
 
 def read_side(
@@ -271,7 +279,11 @@ def _without_mrz(
         # dates day first and take words printed as values for labels (`LAST NAME, SUFIX`).
         return printed, front_subfile(lines), EuLicenceSide(), False
     licence = EuLicenceSide(
-        zone, front_categories(page), back_table(page, params.today), len(numbered_licence_fields(page))
+        zone,
+        front_categories(page),
+        back_table(page, params.today),
+        len(numbered_licence_fields(page)),
+        code_lines(page),
     )
     # An EU licence's side has no PDF417; nor has a side whose print already reads as labelled
     # fields (an ID card's front): the search (~250 ms) is left out there.
@@ -454,13 +466,12 @@ class _EuLicence:
         self.main = main
         self.verdict = verdict
         self.front_codes = next((w.licence.front_codes for w in works if w.licence.front_codes), ())
-        self.table = next((w.licence.table for w in works if w.licence.is_back), ())
+        self.table = next((w.licence.table for w in works if w.reading.side == "back"), ())
         zone = verdict.zone
         self.country = zone.issuing_country if zone is not None and verdict.valid else None
         self.lines = (zone.line,) if zone is not None else ()
         self.facts = LicenceFacts(
-            fronts=tuple(w.licence.is_front or w.reading.side == "front" for w in works),
-            backs=tuple(w.licence.is_back for w in works),
+            backs=tuple(w.reading.side == "back" for w in works),
             zone_side=zone_side,
             zone_found=zone is not None,
             zone_valid=verdict.valid,

@@ -64,6 +64,10 @@ class Style:
     zone: bool  # the back prints the ISO/IEC 18013 one-line zone
 
 
+# Where the zone is printed: French cards put it under the front's fields (the EU specimen of
+# shared/fixtures), Dutch ones at the foot of the back.
+ZONE_ON_FRONT = frozenset({"FRA"})
+
 STYLES: dict[str, Style] = {
     "NLD": Style(
         state="NLD",
@@ -521,8 +525,13 @@ def render_front(lic: EuLicence, face: Image.Image | None, rng: random.Random) -
                 c.side.printed[name] = text
             cx = box[2] + 36
         y += style.pitch
-    c.write((30, 410), "7.", 16)
-    c.signature((52, 404, 250, 470), rng)
+    if lic.zone and lic.state in ZONE_ON_FRONT:
+        c.write((30, 404), "7.", 16)
+        c.signature((52, 400, 250, 448), rng)
+        c.mrz([lic.zone], {"document_number": _zone_span(lic)}, bottom_mm=2.0)
+    else:
+        c.write((30, 410), "7.", 16)
+        c.signature((52, 404, 250, 470), rng)
     return c.finish("front")
 
 
@@ -550,7 +559,8 @@ def render_back(lic: EuLicence, rng: random.Random) -> Side:
     c = _Card(style, rng)
     held = {cat.category: cat for cat in lic.categories}
     top = 18
-    bottom = c.h - (82 if lic.zone else 22)
+    zone = lic.zone if lic.state not in ZONE_ON_FRONT else None
+    bottom = c.h - (82 if zone else 22)
     pitch = (bottom - top - 28) / len(CATEGORIES)
     cols = {"9": 30, "code": 108, "10": 200, "11": 380, "12": 560}
     size = max(13, min(20, round(pitch * 0.62)))
@@ -576,8 +586,8 @@ def render_back(lic: EuLicence, rng: random.Random) -> Side:
     for key in ("10", "11", "12"):
         x = cols[key] - 12
         c.draw.line((x, top, x, bottom), fill=line, width=1)
-    if lic.zone:
-        c.mrz([lic.zone], {"document_number": _zone_span(lic)}, bottom_mm=2.5)
+    if zone:
+        c.mrz([zone], {"document_number": _zone_span(lic)}, bottom_mm=2.5)
     return c.finish("back")
 
 
