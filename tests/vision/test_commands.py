@@ -110,7 +110,9 @@ def test_liveness_trace_shows_where_each_action_is_seen(
     assert status == 0
     rows = data["trace"]
     assert [r["t_ms"] for r in rows] == [f.timestamp_ms - frames[0].timestamp_ms for f in frames]
-    assert all(r["face"] and r["yaw_deg"] is not None and r["eye_openness"] > 0 for r in rows)
+    assert all(
+        r["face"] and r["yaw_deg"] is not None and r["eye_openness"] > 0 and r["eye_gap"] > 0 for r in rows
+    )
     for c in plan.challenges:
         inside = [r["strength"][str(c.kind)] for r in rows if c.start_ms <= r["t_ms"] <= c.end_ms + 700]
         before = [r["strength"][str(c.kind)] for r in rows if r["t_ms"] < plan.frontal_until_ms]

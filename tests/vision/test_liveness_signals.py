@@ -27,6 +27,7 @@ NEUTRAL = FaceMeasure(
     eye_openness=0.30,
     eye_openness_min=0.29,
     eye_openness_max=0.31,
+    eye_gap=0.60,
     mouth_width=0.60,
     mouth_drop=0.80,
     mouth_open=0.01,
@@ -42,7 +43,10 @@ Performance = Callable[[int], FaceMeasure | None]  # time in ms -> what the face
 def eyes(m: FaceMeasure, share: float, other: float | None = None) -> FaceMeasure:
     """Both eyes at `share` of their neutral opening (or one at `share`, the other at `other`)."""
     a, b = NEUTRAL.eye_openness_max * share, NEUTRAL.eye_openness_max * (share if other is None else other)
-    return replace(m, eye_openness=(a + b) / 2, eye_openness_min=min(a, b), eye_openness_max=max(a, b))
+    gap = NEUTRAL.eye_gap * max(share, share if other is None else other)  # the more open eye
+    return replace(
+        m, eye_openness=(a + b) / 2, eye_openness_min=min(a, b), eye_openness_max=max(a, b), eye_gap=gap
+    )
 
 
 def smiling(m: FaceMeasure) -> FaceMeasure:
@@ -235,4 +239,5 @@ def test_the_baseline_takes_a_frontal_start_whatever_happens_in_it() -> None:
     base = baseline_of(observe(start, 30.0), one_challenge(ChallengeKind.BLINK), PARAMS)
     assert isinstance(base, Baseline)
     assert base.eye_openness == pytest.approx(NEUTRAL.eye_openness_max)
+    assert base.eye_gap == pytest.approx(NEUTRAL.eye_gap)
     assert base.yaw == pytest.approx(NEUTRAL.yaw_deg)

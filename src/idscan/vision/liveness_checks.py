@@ -172,6 +172,7 @@ def baseline_of(
         pitch=median(lambda m: m.pitch_deg, still),
         parallax=median(lambda m: m.parallax, still),
         eye_openness=median(lambda m: m.eye_openness_max),
+        eye_gap=median(lambda m: m.eye_gap),
         mouth_width=median(lambda m: m.mouth_width, resting),
         mouth_drop=median(lambda m: m.mouth_drop, resting),
         mouth_open=median(lambda m: m.mouth_open, resting),

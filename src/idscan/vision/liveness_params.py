@@ -36,8 +36,8 @@ class LivenessParams:
     turn_min_yaw_deg: float = 9.5  # against the person's own baseline; yaw noise p95 is ~5 degrees
     turn_min_parallax: float = 0.06  # the nose must move against the cheeks: a flat photo cannot
     turn_min_ms: int = 200
-    blink_max_ratio: float = 0.62  # the more open eye at most this share of its opening around
-    blink_max_base_ratio: float = 0.66  # and of its neutral opening at the start
+    blink_max_ratio: float = 0.62  # the more open eye's lid gap (eye_gap) at most this share of it around
+    blink_max_base_ratio: float = 0.64  # and of its neutral gap at the start
     blink_max_closed_ms: int = 700  # eyes closed longer (or narrowed for longer) are not a blink
     gate_max_yaw_deg: float = 25.0  # eye and mouth shapes lie when the head is turned further
     gate_max_pitch_deg: float = 20.0

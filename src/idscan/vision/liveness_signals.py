@@ -29,6 +29,7 @@ class Baseline:
     pitch: float
     parallax: float
     eye_openness: float  # the more open eye
+    eye_gap: float  # the more open eye's lid gap / iris diameter (FaceMeasure.eye_gap)
     mouth_width: float
     mouth_drop: float
     mouth_open: float
@@ -120,15 +121,15 @@ class ActionSignals:
         smile = np.minimum((width - 1.0) / params.smile_min_widen, rise / params.smile_min_rise)
         smile = np.minimum(smile, lift / params.smile_min_lift)
         smile = np.where(parted > params.smile_max_open, 0.0, smile)
-        self.eyes = raw_series(obs, lambda m: m.eye_openness_max)
+        self.eyes = raw_series(obs, lambda m: m.eye_gap)
         # Against the eyes' own open level around the moment, not the baseline's: narrowed by a
         # smile, wider when surprised. Closed longer than the span is not a blink.
         around = _open_around(self.t, self.eyes, params.blink_max_closed_ms)
-        self.eye_level = np.where(np.isfinite(around), around, base.eye_openness)
+        self.eye_level = np.where(np.isfinite(around), around, base.eye_gap)
         # Closed against the opening around and against the person's neutral opening: a talker's
         # eyes narrowing after a wide-eyed moment is no blink.
         against_around = (1.0 - self.eyes / self.eye_level) / (1.0 - params.blink_max_ratio)
-        against_base = (1.0 - self.eyes / base.eye_openness) / (1.0 - params.blink_max_base_ratio)
+        against_base = (1.0 - self.eyes / base.eye_gap) / (1.0 - params.blink_max_base_ratio)
         self.closed = np.where(readable, np.minimum(against_around, against_base), 0.0)
         self.strength = {
             ChallengeKind.HEAD_LEFT: np.nan_to_num(left, nan=0.0),
