@@ -64,6 +64,7 @@ class FaceMeasure:
     mouth_drop: float  # how far the mouth corners sit below the eyes, / eye corner distance
     mouth_open: float  # gap between the inner lips, / eye corner distance
     mouth_lift: float  # corners above the upper quarter of the lip opening, / eye corner distance
+    corner_lift: tuple[float, float]  # the same per corner (img-left, img-right): smiles can be lopsided
     center: tuple[float, float]
     face_width: float
     skin_bgr: tuple[float, float, float]
@@ -184,6 +185,10 @@ def measure(
         mouth_drop=(corners_y - eye_line) / ied,
         mouth_open=float(head[LIP_LOWER][1] - head[LIP_UPPER][1]) / ied,
         mouth_lift=(lift_reference - corners_y) / ied,
+        corner_lift=(
+            (lift_reference - float(head[MOUTH_IMG_LEFT][1])) / ied,
+            (lift_reference - float(head[MOUTH_IMG_RIGHT][1])) / ied,
+        ),
         center=(float((xs.min() + xs.max()) / 2), float((ys.min() + ys.max()) / 2)),
         face_width=face_width,
         skin_bgr=skin_colour(image, pts, face_width),

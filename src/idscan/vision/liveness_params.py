@@ -44,6 +44,8 @@ class LivenessParams:
     smile_min_widen: float = 0.10  # mouth width against the baseline, minus 1
     smile_min_rise: float = 0.025  # corners raised towards the eyes, in eye-corner distances
     smile_min_lift: float = 0.03  # corners raised within the lips (face_measures.mouth_lift)
+    smile_one_corner_share: float = 0.75  # one corner's lift counts at this share of both's ...
+    smile_other_corner_max_fall: float = 0.02  # ... when the other falls no more than this
     smile_min_ms: int = 250
     smile_max_open: float = 0.22  # lips parted further than this (eye-corner distances) is a shout
     smile_open_span_ms: int = 300  # ... within this span: the way into and out of a shout is part of it

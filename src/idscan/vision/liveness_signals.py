@@ -34,6 +34,7 @@ class Baseline:
     mouth_drop: float
     mouth_open: float
     mouth_lift: float
+    corner_lift: tuple[float, float]
 
 
 def raw_series(obs: Sequence[Observation], value: Callable[[FaceMeasure], float]) -> Series:
@@ -118,6 +119,16 @@ class ActionSignals:
         parted = _rolling_max(self.t, raw_series(obs, lambda m: m.mouth_open), params.smile_open_span_ms)
         parted = parted - base.mouth_open
         lift = rolling_median(self.t, raw_series(obs, lambda m: m.mouth_lift), shape_half) - base.mouth_lift
+        # A lopsided smile: one corner may carry the lift as long as the other does not fall (a
+        # smirk pulled to one side while talking drops the other corner).
+        one = rolling_median(self.t, raw_series(obs, lambda m: m.corner_lift[0]), shape_half)
+        other = rolling_median(self.t, raw_series(obs, lambda m: m.corner_lift[1]), shape_half)
+        one, other = one - base.corner_lift[0], other - base.corner_lift[1]
+        higher, lower = np.fmax(one, other), np.fmin(one, other)
+        one_sided = np.where(
+            lower >= -params.smile_other_corner_max_fall, higher * params.smile_one_corner_share, -np.inf
+        )
+        lift = np.fmax(lift, one_sided)
         smile = np.minimum((width - 1.0) / params.smile_min_widen, rise / params.smile_min_rise)
         smile = np.minimum(smile, lift / params.smile_min_lift)
         smile = np.where(parted > params.smile_max_open, 0.0, smile)
