@@ -27,6 +27,7 @@ class TraceRow:
     mouth_drop: float | None
     mouth_open: float | None
     mouth_lift: float | None  # corners against the lips (face_measures): a smile raises it
+    corner_lift: tuple[float, float] | None  # the same per corner (img-left, img-right)
     strength: dict[str, float]  # per challenge kind; ≥ 1.0 = the engine sees the action here
 
 
@@ -53,6 +54,7 @@ def trace(obs: Sequence[Observation], plan: ChallengePlan, params: LivenessParam
                 mouth_drop=m.mouth_drop if m else None,
                 mouth_open=m.mouth_open if m else None,
                 mouth_lift=m.mouth_lift if m else None,
+                corner_lift=m.corner_lift if m else None,
                 strength={kind: round(float(s[i]), 2) for kind, s in strengths.items()},
             )
         )
@@ -67,14 +69,16 @@ def trace_text(rows: list[TraceRow]) -> list[str]:
     kinds = list(rows[0].strength) if rows else []
     head = (
         f"{'frame':>5} {'t_ms':>6} {'yaw':>6} {'pitch':>6} {'eyes':>5} {'e_gap':>5} {'m_w':>5}"
-        f" {'m_drop':>6} {'m_open':>6} {'m_lift':>6}"
+        f" {'m_drop':>6} {'m_open':>6} {'m_lift':>6} {'lift_l':>6} {'lift_r':>6}"
     )
     lines = [head + "".join(f" {k:>10}" for k in kinds) + "   (strength ≥ 1.00 *: action seen)"]
     for r in rows:
         line = (
             f"{r.index:>5} {r.t_ms:>6} {_num(r.yaw_deg, '+6.1f')} {_num(r.pitch_deg, '+6.1f')} "
             f"{_num(r.eye_openness, '5.3f')} {_num(r.eye_gap, '5.3f')} {_num(r.mouth_width, '5.3f')} "
-            f"{_num(r.mouth_drop, '6.3f')} {_num(r.mouth_open, '6.3f')} {_num(r.mouth_lift, '+6.3f')}"
+            f"{_num(r.mouth_drop, '6.3f')} {_num(r.mouth_open, '6.3f')} {_num(r.mouth_lift, '+6.3f')} "
+            f"{_num(r.corner_lift[0] if r.corner_lift else None, '+6.3f')} "
+            f"{_num(r.corner_lift[1] if r.corner_lift else None, '+6.3f')}"
         )
         line += "".join(f" {r.strength[k]:>9.2f}{'*' if r.strength[k] >= 1.0 else ' '}" for k in kinds)
         lines.append(line)
