@@ -1,6 +1,7 @@
 """Liveness on real labelled face videos, at their native frame rate and as the page sends them.
 
     .venv/bin/python bench/liveness_clips.py [--rate native|page] [--clip NAME] [--out FILE]
+                                             [--landmarks DIR]
 
 Clips and labels: ../shared/fixtures/liveness_videos (or $IDSCAN_FIXTURES/liveness_videos); never
 copied into the repository. "page" rate is what hosted/static/liveness.js uploads: about 10 frames a
@@ -13,12 +14,17 @@ out, the clips have none): for each live clip a plan asking its labelled actions
 and on neutral stretches a plan asking an action that did not happen must fail. Head-pose noise is
 the 95th percentile of |yaw - baseline yaw| inside windows without a labelled turn. Cost is the
 tracker's wall time per frame (landmarks, measures and sampled embeddings).
+
+`--landmarks DIR` keeps each clip's FaceMesh landmarks (and embeddings) there after the first run and
+re-measures them with the current `face_measures` on later runs: rules and measures can be compared
+in seconds instead of re-tracking every clip (the cost line then shows the cached runs' cost).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import statistics
 import sys
 import time
@@ -39,6 +45,7 @@ from bench import clip_labels as labels  # noqa: E402
 from tests.vision.synth.stills import fixtures_dir  # noqa: E402
 
 from idscan.engines import shared_engines  # noqa: E402
+from idscan.vision import face_measures, liveness_track  # noqa: E402
 from idscan.vision.frame_sources import frames_from_video  # noqa: E402
 from idscan.vision.images import limit_size  # noqa: E402
 from idscan.vision.liveness import judge_observed  # noqa: E402
@@ -90,11 +97,66 @@ def _yaw_noise(obs: Sequence[Observation], base: Any, windows: list[tuple[int, i
     return out
 
 
-def measure_clip(clip: labels.Clip, frames: Sequence[FrameLike], models: Any) -> dict[str, Any]:
+def _tracked(
+    frames: Sequence[FrameLike], models: Any, params: LivenessParams, cache: Path | None
+) -> tuple[list[Observation], float]:
+    """The tracker's observations and its cost per frame; with a cache file, the landmarks stored
+    there re-measured by the current code (skin colour as stored: the clips have no flashes)."""
+    if cache is not None and cache.is_file():
+        stored = pickle.loads(cache.read_bytes())
+        obs = []
+        for o, (pts, size), skin in zip(stored["obs"], stored["landmarks"], stored["skin"], strict=True):
+            m = None
+            if pts is not None:
+                blank = np.zeros((1, 1, 3), np.uint8)
+                m = replace(face_measures.measure(blank, pts, size), skin_bgr=skin)
+            obs.append(replace(o, measure=m))
+        return obs, stored["ms_per_frame"]
+    seen: list[tuple[Any, tuple[int, int]] | tuple[None, None]] = []
+    original = liveness_track.measure
+
+    def recording(image: Any, pts: Any, size: tuple[int, int] | None = None) -> Any:
+        seen[-1] = (pts.copy(), (image.shape[1], image.shape[0]))
+        return original(image, pts)
+
+    class Recorder:
+        def __init__(self, frame: FrameLike) -> None:
+            self.frame = frame
+
+        @property
+        def timestamp_ms(self) -> int:
+            return self.frame.timestamp_ms
+
+        @property
+        def image(self) -> Any:
+            seen.append((None, None))
+            return self.frame.image
+
+    liveness_track.measure = recording  # type: ignore[assignment]
+    try:
+        t0 = time.perf_counter()
+        obs = track([Recorder(f) for f in frames], models, params.track)
+        ms_per_frame = (time.perf_counter() - t0) * 1000 / max(1, len(frames))
+    finally:
+        liveness_track.measure = original  # type: ignore[assignment]
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        # Measures are stored apart (skin colour only), so a cache outlives a change of FaceMeasure.
+        stored = {
+            "obs": [replace(o, measure=None) for o in obs],
+            "skin": [o.measure.skin_bgr if o.measure else None for o in obs],
+            "landmarks": seen,
+            "ms_per_frame": ms_per_frame,
+        }
+        cache.write_bytes(pickle.dumps(stored))
+    return obs, ms_per_frame
+
+
+def measure_clip(
+    clip: labels.Clip, frames: Sequence[FrameLike], models: Any, cache: Path | None = None
+) -> dict[str, Any]:
     params = LivenessParams()
-    t0 = time.perf_counter()
-    obs = track(frames, models, params.track)
-    ms_per_frame = (time.perf_counter() - t0) * 1000 / max(1, len(frames))
+    obs, ms_per_frame = _tracked(frames, models, params, cache)
     result: dict[str, Any] = {
         "clip": clip.name,
         "live": clip.live,
@@ -156,7 +218,9 @@ def measure_clip(clip: labels.Clip, frames: Sequence[FrameLike], models: Any) ->
     return result
 
 
-def run(fixtures: Path, rates: Sequence[str], only: str | None) -> dict[str, Any]:
+def run(
+    fixtures: Path, rates: Sequence[str], only: str | None, landmarks: Path | None = None
+) -> dict[str, Any]:
     folder = labels.clips_dir(fixtures)
     if folder is None:
         return {"skipped": f"no liveness_videos/labels.json in {fixtures}"}
@@ -171,7 +235,8 @@ def run(fixtures: Path, rates: Sequence[str], only: str | None) -> dict[str, Any
         native = native_frames(clip.path)
         for rate in rates:
             frames: Sequence[FrameLike] = native if rate == "native" else page_frames(native)
-            report["rates"][rate].append(measure_clip(clip, frames, models))
+            cache = landmarks / f"{clip.name}.{rate}.pickle" if landmarks else None
+            report["rates"][rate].append(measure_clip(clip, frames, models, cache))
             print(f"  measured {clip.name} at {rate} rate", file=sys.stderr)
     report["summary"] = {rate: summarise(clips) for rate, clips in report["rates"].items()}
     return report
@@ -252,12 +317,13 @@ def main() -> int:
     parser.add_argument("--rate", choices=("native", "page"), action="append", help="default: both")
     parser.add_argument("--clip", help="only clips whose name contains this")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "liveness_clips.json")
+    parser.add_argument("--landmarks", type=Path, help="keep and reuse the clips' landmarks here")
     args = parser.parse_args()
     root = fixtures_dir()
     if root is None:
         print("shared/fixtures is absent (set IDSCAN_FIXTURES): nothing to measure", file=sys.stderr)
         return 2
-    report = run(root, args.rate or ["native", "page"], args.clip)
+    report = run(root, args.rate or ["native", "page"], args.clip, args.landmarks)
     print_report(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, default=str))

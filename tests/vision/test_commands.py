@@ -110,7 +110,11 @@ def test_liveness_trace_shows_where_each_action_is_seen(
     assert status == 0
     rows = data["trace"]
     assert [r["t_ms"] for r in rows] == [f.timestamp_ms - frames[0].timestamp_ms for f in frames]
-    assert all(r["face"] and r["yaw_deg"] is not None and r["eye_openness"] > 0 for r in rows)
+    assert all(
+        r["face"] and r["yaw_deg"] is not None and r["eye_openness"] > 0 and r["eye_gap"] > 0 for r in rows
+    )
+    # The mean of the corners' lifts is the smile's measure when neither carries it alone.
+    assert all(sum(r["corner_lift"]) / 2 == pytest.approx(r["mouth_lift"]) for r in rows)
     for c in plan.challenges:
         inside = [r["strength"][str(c.kind)] for r in rows if c.start_ms <= r["t_ms"] <= c.end_ms + 700]
         before = [r["strength"][str(c.kind)] for r in rows if r["t_ms"] < plan.frontal_until_ms]
@@ -120,7 +124,8 @@ def test_liveness_trace_shows_where_each_action_is_seen(
     lines = text.splitlines()
     assert lines[0].startswith("LIVE")
     header = next(i for i, line in enumerate(lines) if line.lstrip().startswith("frame"))
-    assert all(kind in lines[header] for kind in ("yaw", "pitch", "eyes", "blink", "smile", "head_left"))
+    columns = ("yaw", "pitch", "eyes", "e_gap", "lift_l", "lift_r", "blink", "smile", "head_left")
+    assert all(kind in lines[header] for kind in columns)
     assert len(lines) - header - 1 == len(frames)
     assert any("*" in line for line in lines[header + 1 :])
 

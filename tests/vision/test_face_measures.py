@@ -40,6 +40,7 @@ def test_blink_and_smile_move_their_ratios(rig_of: Any, models: VisionModels) ->
     closed = _measure(rig.render(blink=1.0), models)
     smiling = _measure(rig.render(smile=1.0), models)
     assert closed.eye_openness < 0.72 * base.eye_openness
+    assert closed.eye_gap < 0.64 * base.eye_gap  # the blink rule's neutral bound
     assert smiling.mouth_width > 1.1 * base.mouth_width
     assert abs(smiling.yaw_deg - base.yaw_deg) < 5
     assert abs(closed.yaw_deg - base.yaw_deg) < 5

@@ -27,10 +27,12 @@ NEUTRAL = FaceMeasure(
     eye_openness=0.30,
     eye_openness_min=0.29,
     eye_openness_max=0.31,
+    eye_gap=0.60,
     mouth_width=0.60,
     mouth_drop=0.80,
     mouth_open=0.01,
     mouth_lift=0.0,
+    corner_lift=(0.0, 0.0),
     center=(320.0, 240.0),
     face_width=200.0,
     skin_bgr=(120.0, 140.0, 180.0),
@@ -42,16 +44,20 @@ Performance = Callable[[int], FaceMeasure | None]  # time in ms -> what the face
 def eyes(m: FaceMeasure, share: float, other: float | None = None) -> FaceMeasure:
     """Both eyes at `share` of their neutral opening (or one at `share`, the other at `other`)."""
     a, b = NEUTRAL.eye_openness_max * share, NEUTRAL.eye_openness_max * (share if other is None else other)
-    return replace(m, eye_openness=(a + b) / 2, eye_openness_min=min(a, b), eye_openness_max=max(a, b))
-
-
-def smiling(m: FaceMeasure) -> FaceMeasure:
+    gap = NEUTRAL.eye_gap * max(share, share if other is None else other)  # the more open eye
     return replace(
-        m,
-        mouth_width=NEUTRAL.mouth_width * 1.22,
-        mouth_drop=NEUTRAL.mouth_drop - 0.06,
-        mouth_lift=NEUTRAL.mouth_lift + 0.05,
+        m, eye_openness=(a + b) / 2, eye_openness_min=min(a, b), eye_openness_max=max(a, b), eye_gap=gap
     )
+
+
+def lifted(m: FaceMeasure, left: float, right: float) -> FaceMeasure:
+    """The mouth corners raised within the lips by `left` and `right` (img-left, img-right)."""
+    return replace(m, mouth_lift=NEUTRAL.mouth_lift + (left + right) / 2, corner_lift=(left, right))
+
+
+def smiling(m: FaceMeasure, left: float = 0.05, right: float = 0.05) -> FaceMeasure:
+    wide = replace(m, mouth_width=NEUTRAL.mouth_width * 1.22, mouth_drop=NEUTRAL.mouth_drop - 0.06)
+    return lifted(wide, left, right)
 
 
 def observe(performance: Performance, fps: float, duration_ms: int = 6000) -> list[Observation]:
@@ -133,18 +139,29 @@ def test_a_smile_widens_and_lifts_the_mouth_an_open_mouth_does_not(fps: float) -
 
 
 @pytest.mark.parametrize("fps", [10.0, 30.0])
+def test_a_lopsided_smile_counts_unless_the_other_corner_falls(fps: float) -> None:
+    def smile(left: float, right: float) -> Performance:
+        return lambda t: smiling(NEUTRAL, left, right) if 2600 <= t < 3800 else NEUTRAL
+
+    assert passes(smile(0.055, 0.0), ChallengeKind.SMILE, fps)  # one corner up: the mean is 0.0275
+    assert passes(smile(0.0, 0.055), ChallengeKind.SMILE, fps)
+    assert not passes(smile(0.055, -0.03), ChallengeKind.SMILE, fps)  # pulled to one side
+    assert not passes(smile(0.035, 0.0), ChallengeKind.SMILE, fps)  # one corner, a little
+
+
+@pytest.mark.parametrize("fps", [10.0, 30.0])
 def test_talking_in_the_first_second_does_not_make_a_closed_mouth_a_smile(fps: float) -> None:
     # He talks through the baseline second (jaw open, corners low), then closes his lips: against
     # an open-jaw baseline his closed mouth would read as corners lifted and lips widened.
     def talker(t: int) -> FaceMeasure:
         if t < 1000 and (t // 150) % 3:
-            return replace(
+            talking = replace(
                 NEUTRAL,
                 mouth_open=0.18,
                 mouth_drop=NEUTRAL.mouth_drop + 0.07,
                 mouth_width=NEUTRAL.mouth_width * 0.85,
-                mouth_lift=NEUTRAL.mouth_lift - 0.04,
             )
+            return lifted(talking, -0.04, -0.04)
         return NEUTRAL
 
     assert not passes(talker, ChallengeKind.SMILE, fps)
@@ -235,4 +252,5 @@ def test_the_baseline_takes_a_frontal_start_whatever_happens_in_it() -> None:
     base = baseline_of(observe(start, 30.0), one_challenge(ChallengeKind.BLINK), PARAMS)
     assert isinstance(base, Baseline)
     assert base.eye_openness == pytest.approx(NEUTRAL.eye_openness_max)
+    assert base.eye_gap == pytest.approx(NEUTRAL.eye_gap)
     assert base.yaw == pytest.approx(NEUTRAL.yaw_deg)

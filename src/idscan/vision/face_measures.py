@@ -24,6 +24,10 @@ LIP_UPPER, LIP_LOWER = 13, 14
 CHEEK_EDGE_IMG_LEFT, CHEEK_EDGE_IMG_RIGHT = 234, 454
 EYE_IMG_LEFT = (33, 160, 158, 133, 153, 144)  # p1..p6 of the eye-aspect-ratio formula
 EYE_IMG_RIGHT = (362, 385, 387, 263, 373, 380)
+# Upper and lower lid (three points each, averaged) and the iris's horizontal ends (FaceMesh 478's
+# iris landmarks, 468-477), per eye.
+LIDS_IMG_LEFT = ((160, 159, 158), (144, 145, 153), (469, 471))
+LIDS_IMG_RIGHT = ((385, 386, 387), (380, 374, 373), (474, 476))
 SKIN_POINTS = (205, 425, 151)  # both cheeks and the forehead: lit by the screen, rarely covered
 
 # A generic head: MediaPipe's canonical face model (Apache-2.0) at the points that do not move with
@@ -55,10 +59,12 @@ class FaceMeasure:
     eye_openness: float  # mean eye aspect ratio of both eyes, seen from the front
     eye_openness_min: float  # the more closed eye
     eye_openness_max: float  # the more open eye: a blink closes both, a wink only one
+    eye_gap: float  # the more open eye's lid gap / its iris diameter: what blinks are judged on
     mouth_width: float  # mouth corner distance / eye corner distance, seen from the front
     mouth_drop: float  # how far the mouth corners sit below the eyes, / eye corner distance
     mouth_open: float  # gap between the inner lips, / eye corner distance
     mouth_lift: float  # corners above the upper quarter of the lip opening, / eye corner distance
+    corner_lift: tuple[float, float]  # the same per corner (img-left, img-right): smiles can be lopsided
     center: tuple[float, float]
     face_width: float
     skin_bgr: tuple[float, float, float]
@@ -74,6 +80,16 @@ def _eye_aspect(pts: NDArray[np.float32] | NDArray[np.float64], idx: tuple[int, 
     p1, p2, p3, p4, p5, p6 = (pts[i] for i in idx)
     width = _dist(p1, p4) or 1.0
     return (_dist(p2, p6) + _dist(p3, p5)) / (2.0 * width)
+
+
+def _lid_gap(pts: NDArray[np.float64], lids: tuple[tuple[int, ...], ...]) -> float:
+    """Lid gap over the iris's diameter. The iris is the one part of the eye whose size does not
+    change with expressions or distance, so the ratio needs no eye width (which a smile and a squint
+    change) and averages three points per lid: on the real clips it separates a shallow blink from
+    a talker's narrowed eyes where the eye aspect ratio does not (docs/models.md)."""
+    upper, lower, (a, b) = lids
+    iris = _dist(pts[a], pts[b]) or 1.0
+    return float(np.mean(pts[list(lower), 1]) - np.mean(pts[list(upper), 1])) / iris
 
 
 def head_rotation(pts: NDArray[np.float32]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -130,9 +146,13 @@ def skin_colour(
     return float(mean[0]), float(mean[1]), float(mean[2])
 
 
-def measure(image: NDArray[np.uint8], pts: NDArray[np.float32]) -> FaceMeasure:
+def measure(
+    image: NDArray[np.uint8], pts: NDArray[np.float32], image_size: tuple[int, int] | None = None
+) -> FaceMeasure:
+    """All measures of one face; `image_size` (w, h) when `image` is not the frame the landmarks
+    came from (a bench re-measuring stored landmarks: only the skin colour then reads nothing)."""
     rotation, centre = head_rotation(pts)
-    yaw, pitch, roll = head_pose(pts, (image.shape[1], image.shape[0]))
+    yaw, pitch, roll = head_pose(pts, image_size or (image.shape[1], image.shape[0]))
     # The face seen from the front: the head's rotation undone, so eye and mouth shapes do not
     # change when the head turns or nods.
     head = (pts.astype(np.float64) - centre) @ rotation
@@ -160,10 +180,15 @@ def measure(image: NDArray[np.uint8], pts: NDArray[np.float32]) -> FaceMeasure:
         eye_openness=(ear_a + ear_b) / 2,
         eye_openness_min=min(ear_a, ear_b),
         eye_openness_max=max(ear_a, ear_b),
+        eye_gap=max(_lid_gap(head, LIDS_IMG_LEFT), _lid_gap(head, LIDS_IMG_RIGHT)),
         mouth_width=abs(float(head[MOUTH_IMG_RIGHT][0] - head[MOUTH_IMG_LEFT][0])) / ied,
         mouth_drop=(corners_y - eye_line) / ied,
         mouth_open=float(head[LIP_LOWER][1] - head[LIP_UPPER][1]) / ied,
         mouth_lift=(lift_reference - corners_y) / ied,
+        corner_lift=(
+            (lift_reference - float(head[MOUTH_IMG_LEFT][1])) / ied,
+            (lift_reference - float(head[MOUTH_IMG_RIGHT][1])) / ied,
+        ),
         center=(float((xs.min() + xs.max()) / 2), float((ys.min() + ys.max()) / 2)),
         face_width=face_width,
         skin_bgr=skin_colour(image, pts, face_width),

@@ -172,10 +172,15 @@ def baseline_of(
         pitch=median(lambda m: m.pitch_deg, still),
         parallax=median(lambda m: m.parallax, still),
         eye_openness=median(lambda m: m.eye_openness_max),
+        eye_gap=median(lambda m: m.eye_gap),
         mouth_width=median(lambda m: m.mouth_width, resting),
         mouth_drop=median(lambda m: m.mouth_drop, resting),
         mouth_open=median(lambda m: m.mouth_open, resting),
         mouth_lift=median(lambda m: m.mouth_lift, resting),
+        corner_lift=(
+            median(lambda m: m.corner_lift[0], resting),
+            median(lambda m: m.corner_lift[1], resting),
+        ),
     )
     if abs(base.yaw) > params.max_baseline_yaw_deg or abs(base.pitch) > params.max_baseline_pitch_deg:
         return _fail("baseline", ReasonCode.NOT_FRONTAL, f"yaw {base.yaw:.0f}°, pitch {base.pitch:.0f}°")

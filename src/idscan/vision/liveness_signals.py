@@ -29,10 +29,12 @@ class Baseline:
     pitch: float
     parallax: float
     eye_openness: float  # the more open eye
+    eye_gap: float  # the more open eye's lid gap / iris diameter (FaceMeasure.eye_gap)
     mouth_width: float
     mouth_drop: float
     mouth_open: float
     mouth_lift: float
+    corner_lift: tuple[float, float]
 
 
 def raw_series(obs: Sequence[Observation], value: Callable[[FaceMeasure], float]) -> Series:
@@ -117,18 +119,28 @@ class ActionSignals:
         parted = _rolling_max(self.t, raw_series(obs, lambda m: m.mouth_open), params.smile_open_span_ms)
         parted = parted - base.mouth_open
         lift = rolling_median(self.t, raw_series(obs, lambda m: m.mouth_lift), shape_half) - base.mouth_lift
+        # A lopsided smile: one corner may carry the lift as long as the other does not fall (a
+        # smirk pulled to one side while talking drops the other corner).
+        one = rolling_median(self.t, raw_series(obs, lambda m: m.corner_lift[0]), shape_half)
+        other = rolling_median(self.t, raw_series(obs, lambda m: m.corner_lift[1]), shape_half)
+        one, other = one - base.corner_lift[0], other - base.corner_lift[1]
+        higher, lower = np.fmax(one, other), np.fmin(one, other)
+        one_sided = np.where(
+            lower >= -params.smile_other_corner_max_fall, higher * params.smile_one_corner_share, -np.inf
+        )
+        lift = np.fmax(lift, one_sided)
         smile = np.minimum((width - 1.0) / params.smile_min_widen, rise / params.smile_min_rise)
         smile = np.minimum(smile, lift / params.smile_min_lift)
         smile = np.where(parted > params.smile_max_open, 0.0, smile)
-        self.eyes = raw_series(obs, lambda m: m.eye_openness_max)
+        self.eyes = raw_series(obs, lambda m: m.eye_gap)
         # Against the eyes' own open level around the moment, not the baseline's: narrowed by a
         # smile, wider when surprised. Closed longer than the span is not a blink.
         around = _open_around(self.t, self.eyes, params.blink_max_closed_ms)
-        self.eye_level = np.where(np.isfinite(around), around, base.eye_openness)
+        self.eye_level = np.where(np.isfinite(around), around, base.eye_gap)
         # Closed against the opening around and against the person's neutral opening: a talker's
         # eyes narrowing after a wide-eyed moment is no blink.
         against_around = (1.0 - self.eyes / self.eye_level) / (1.0 - params.blink_max_ratio)
-        against_base = (1.0 - self.eyes / base.eye_openness) / (1.0 - params.blink_max_base_ratio)
+        against_base = (1.0 - self.eyes / base.eye_gap) / (1.0 - params.blink_max_base_ratio)
         self.closed = np.where(readable, np.minimum(against_around, against_base), 0.0)
         self.strength = {
             ChallengeKind.HEAD_LEFT: np.nan_to_num(left, nan=0.0),
