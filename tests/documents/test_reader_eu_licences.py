@@ -92,3 +92,18 @@ def test_the_zone_is_read_and_compared_with_the_print(read: Read) -> None:
 def test_the_issuing_state_is_known(read: Read) -> None:
     card, reading, _ = read
     assert reading.issuing_country == card.licence.state
+
+
+def test_a_licence_whose_number_cannot_be_read_is_refused() -> None:
+    need_fonts()
+    card = make_eu_licence(12, state="DEU", face=_face(12))
+    front = card.front.image.copy()
+    x0, y0, x1, y1 = card.front.regions["document_number"]
+    front[y0 - 2 : y1 + 2, x0 - 2 : x1 + 2] = front[y0 - 2, x1 + 40]  # the background beside it
+    rng = random.Random(12)
+    photos = photograph(front, "easy", rng).data, photograph(card.back.image, "easy", rng).data
+    today = card.licence.date_of_issue + dt.timedelta(days=30)
+    reading = _read(photos, today)
+    assert reading.field("document_number") is None
+    assert reading.field("surname") is not None  # the rest of the card still reads
+    assert reading.code == "unknown_document"

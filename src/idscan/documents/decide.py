@@ -77,6 +77,9 @@ def _barcode_sides(
     return None
 
 
+LICENCE_ESSENTIALS = frozenset({"document_number", "surname", "date_of_birth"})
+
+
 @dataclass(frozen=True)
 class LicenceFacts:
     """What the reader found of an EU driving licence, per side and for its one-line zone."""
@@ -207,7 +210,10 @@ def _licence(
     early = _licence_sides(sides, facts, fields)
     if early is not None:
         return early, checks
-    if not fields_found(fields):
+    found = {f.field for f in fields}
+    if not found >= LICENCE_ESSENTIALS:
+        # a licence read from its print alone is only as good as what was read: without its number,
+        # its holder's name or birth date there is nothing to verify (a wrong guess is worse)
         return _unread(sides) or AttemptCode.UNKNOWN_DOCUMENT, checks
     checks.append(Check("mrz_present", facts.zone_found, "" if facts.zone_found else "no one-line zone"))
     if facts.zone_found:
