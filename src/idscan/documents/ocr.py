@@ -24,6 +24,9 @@ REC_BATCH = 2
 REC_HEIGHT = 48  # the recogniser's input height; the minimum width is the same (no padding)
 # Lines recognised per page read at most (see _widest); an identity document has well under 100.
 MAX_LINES = 150
+# Lines the orientation classifier sees first (the widest: the most text, the surest verdict).
+CLS_SAMPLE = 8
+CLS_THRESHOLD = 0.9  # RapidOCR's own: below it a 180-degree verdict is not acted on
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,20 +120,33 @@ class OcrSession:
                 return []
             boxes = _widest(det_res.boxes, MAX_LINES)
             crops = [_crop_line(bgr, box) for box in boxes]
-            cls_res = self._engine._load_cls_model()(crops)
-            rec_in = _rec_input(cls_res.img_list)
+            flips = self._orient(crops)
+            rec_in = _rec_input(
+                [cv2.rotate(c, cv2.ROTATE_180) if f else c for c, f in zip(crops, flips, strict=True)]
+            )
             rec_res = self._engine._load_rec_model()(rec_in)
         lines: list[TextLine] = []
-        labels = cls_res.cls_res or [("0", 0.0)] * len(crops)
-        for box, text, score, (label, cls_score) in zip(
-            boxes, rec_res.txts or (), rec_res.scores, labels, strict=False
-        ):
+        for box, text, score, flipped in zip(boxes, rec_res.txts or (), rec_res.scores, flips, strict=False):
             if not text.strip() or score < min_score:
                 continue
-            flipped = "180" in label and cls_score > 0.9
             pts = tuple((float(x) / scale, float(y) / scale) for x, y in np.asarray(box).reshape(4, 2))
             lines.append(TextLine(text=text, score=float(score), box=pts, upside_down=flipped))
         return lines
+
+    def _orient(self, crops: list[Any]) -> list[bool]:
+        """Per line: upside down. The page's lines mostly share one orientation and the reader
+        recognises the odd ones out again as they stand (`reread_against_page`), so when the widest
+        `CLS_SAMPLE` lines agree, the rest are taken to stand the same way without classifying them."""
+        cls = self._engine._load_cls_model()
+        order = sorted(range(len(crops)), key=lambda i: -crops[i].shape[1] / max(1, crops[i].shape[0]))
+        sample = order[:CLS_SAMPLE] if len(crops) > CLS_SAMPLE else order
+        flips = dict(zip(sample, _flipped(cls([crops[i] for i in sample]).cls_res), strict=True))
+        rest = [i for i in order if i not in flips]
+        if rest and len(set(flips.values())) == 1:
+            flips.update(dict.fromkeys(rest, next(iter(flips.values()))))
+        elif rest:
+            flips.update(zip(rest, _flipped(cls([crops[i] for i in rest]).cls_res), strict=True))
+        return [flips[i] for i in range(len(crops))]
 
     def recognize(self, crops: list[RGBImage]) -> list[tuple[str, float]]:
         """Recognise single-line crops (no detection, no orientation)."""
@@ -155,6 +171,10 @@ class OcrSession:
         for i, text, score in zip(wrong, rec_res.txts or (), rec_res.scores, strict=False):
             out[i] = TextLine(text, float(score), lines[i].box, upside_down=False)
         return out
+
+
+def _flipped(labels: Any) -> list[bool]:
+    return [("180" in label and score > CLS_THRESHOLD) for label, score in labels]
 
 
 def _session(path: str, threads: int) -> Any:
