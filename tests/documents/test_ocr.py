@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 
 import numpy as np
 import pytest
@@ -80,3 +81,46 @@ def test_a_page_of_small_print_is_recognised_up_to_the_line_limit() -> None:
             draw.text((20 + col * 185, 20 + row * 36), f"W{row:02d}X{col}", font=font, fill=(15, 15, 15))
     lines = engines().ocr().read(np.asarray(img).copy())
     assert 100 < len(lines) <= ocr.MAX_LINES
+
+
+def _page(words: list[str], flipped_rows: frozenset[int] = frozenset()) -> np.ndarray:
+    """One word per row; the rows in `flipped_rows` printed upside down."""
+    rows = [text_image(w, 32) for w in words]
+    width = max(r.shape[1] for r in rows)
+    page = np.full((sum(r.shape[0] for r in rows), width, 3), 235, np.uint8)
+    y = 0
+    for i, row in enumerate(rows):
+        page[y : y + row.shape[0], : row.shape[1]] = row[::-1, ::-1] if i in flipped_rows else row
+        y += row.shape[0]
+    return page
+
+
+WORDS = ["ERIKSSON", "ANNA MARIA", "UTOPIA", "15.04.2012", "L898902C3", "STOCKHOLM", "ZENITH", "12345678"]
+WORDS += ["PASSPORT", "SPECIMEN", "NATIONALITY"]
+
+
+def test_a_page_upside_down_is_told_from_a_sample_of_its_lines() -> None:
+    """More lines than the classifier's sample: when the sample agrees, every line takes its
+    verdict, and the upside-down lines are still recognised the right way up."""
+    need_fonts()
+    assert len(WORDS) > ocr.CLS_SAMPLE
+    session = engines().ocr()
+    page = _page(WORDS)
+    upright = session.read(page)
+    flipped = session.read(np.ascontiguousarray(page[::-1, ::-1]))
+    assert len(upright) == len(WORDS)
+    assert len(flipped) == len(WORDS)
+    assert not any(ln.upside_down for ln in upright)
+    assert all(ln.upside_down for ln in flipped)
+    assert sorted(ln.text for ln in flipped) == sorted(ln.text for ln in upright)
+
+
+def test_a_sample_that_disagrees_has_every_line_classified() -> None:
+    """Half the rows upside down: the sample splits, so each line gets its own verdict."""
+    need_fonts()
+    flipped_rows = frozenset(range(0, len(WORDS), 2))
+    lines = engines().ocr().read(_page(WORDS, flipped_rows))
+    # NFKC: the recogniser's alphabet has full-width twins of some capitals
+    by_text = {unicodedata.normalize("NFKC", ln.text).replace(" ", ""): ln.upside_down for ln in lines}
+    for i, word in enumerate(WORDS):
+        assert by_text.get(word.replace(" ", "")) == (i in flipped_rows), word

@@ -82,7 +82,9 @@ def glare_fraction(
     looks like a highlight, not like white paper: it hides the print under it (few unsaturated holes
     inside its outline, whereas a white card is full of ink) and it fades out into a bright halo
     (the median of a `ring`-px band around it is at least `halo`)."""
-    blown = np.all(image >= level, axis=2).astype(np.uint8)
+    # inRange: the same mask as np.all(image >= level, axis=2), a tenth of the time on a photo
+    bounds = np.full(3, level, np.uint8), np.full(3, 255, np.uint8)
+    blown = (cv2.inRange(image, *bounds) > 0).astype(np.uint8)
     if not blown.any():
         return 0.0
     grey = _grey(image)

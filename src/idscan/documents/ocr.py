@@ -24,6 +24,9 @@ REC_BATCH = 2
 REC_HEIGHT = 48  # the recogniser's input height; the minimum width is the same (no padding)
 # Lines recognised per page read at most (see _widest); an identity document has well under 100.
 MAX_LINES = 150
+# Lines the orientation classifier sees first (the widest: the most text, the surest verdict).
+CLS_SAMPLE = 8
+CLS_THRESHOLD = 0.9  # RapidOCR's own: below it a 180-degree verdict is not acted on
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,13 @@ class OcrSession:
             "Cls.model_path": cls,
         }
         engine: Any = RapidOCR(params=params)
+        for model, path in zip(
+            (engine._load_det_model(), engine._load_rec_model(), engine._load_cls_model()),
+            (det, rec, cls),
+            strict=True,
+        ):
+            # rebuilt with our options (RapidOCR has no setting for them): ~1 s once per process
+            model.session.session = _session(path, threads)
         self._engine = engine
         # RapidOCR pads every line of a batch of six to the widest, and to 320 px at least: a page
         # is mostly short labels, so most of the work was padding. Pairs of lines of similar width,
@@ -92,6 +102,11 @@ class OcrSession:
         recogniser: Any = engine._load_rec_model()
         recogniser.rec_batch_num = REC_BATCH
         recogniser.rec_image_shape = [3, REC_HEIGHT, REC_HEIGHT]
+        # The detector normalises the page with its mean and std as float64 lists, so a 960 px page
+        # is computed in float64 and cast back (16 ms a read); the same values as float32 keep it so.
+        detector: Any = engine._load_det_model()
+        detector.mean = np.asarray(detector.mean, np.float32)
+        detector.std = np.asarray(detector.std, np.float32)
         self._lock = threading.Lock()
 
     def read(self, image: RGBImage, *, max_side: int = 960, min_score: float = 0.5) -> list[TextLine]:
@@ -110,20 +125,33 @@ class OcrSession:
                 return []
             boxes = _widest(det_res.boxes, MAX_LINES)
             crops = [_crop_line(bgr, box) for box in boxes]
-            cls_res = self._engine._load_cls_model()(crops)
-            rec_in = _rec_input(cls_res.img_list)
+            flips = self._orient(crops)
+            rec_in = _rec_input(
+                [cv2.rotate(c, cv2.ROTATE_180) if f else c for c, f in zip(crops, flips, strict=True)]
+            )
             rec_res = self._engine._load_rec_model()(rec_in)
         lines: list[TextLine] = []
-        labels = cls_res.cls_res or [("0", 0.0)] * len(crops)
-        for box, text, score, (label, cls_score) in zip(
-            boxes, rec_res.txts or (), rec_res.scores, labels, strict=False
-        ):
+        for box, text, score, flipped in zip(boxes, rec_res.txts or (), rec_res.scores, flips, strict=False):
             if not text.strip() or score < min_score:
                 continue
-            flipped = "180" in label and cls_score > 0.9
             pts = tuple((float(x) / scale, float(y) / scale) for x, y in np.asarray(box).reshape(4, 2))
             lines.append(TextLine(text=text, score=float(score), box=pts, upside_down=flipped))
         return lines
+
+    def _orient(self, crops: list[Any]) -> list[bool]:
+        """Per line: upside down. The page's lines mostly share one orientation and the reader
+        recognises the odd ones out again as they stand (`reread_against_page`), so when the widest
+        `CLS_SAMPLE` lines agree, the rest are taken to stand the same way without classifying them."""
+        cls = self._engine._load_cls_model()
+        order = sorted(range(len(crops)), key=lambda i: -crops[i].shape[1] / max(1, crops[i].shape[0]))
+        sample = order[:CLS_SAMPLE] if len(crops) > CLS_SAMPLE else order
+        flips = dict(zip(sample, _flipped(cls([crops[i] for i in sample]).cls_res), strict=True))
+        rest = [i for i in order if i not in flips]
+        if rest and len(set(flips.values())) == 1:
+            flips.update(dict.fromkeys(rest, next(iter(flips.values()))))
+        elif rest:
+            flips.update(zip(rest, _flipped(cls([crops[i] for i in rest]).cls_res), strict=True))
+        return [flips[i] for i in range(len(crops))]
 
     def recognize(self, crops: list[RGBImage]) -> list[tuple[str, float]]:
         """Recognise single-line crops (no detection, no orientation)."""
@@ -148,6 +176,26 @@ class OcrSession:
         for i, text, score in zip(wrong, rec_res.txts or (), rec_res.scores, strict=False):
             out[i] = TextLine(text, float(score), lines[i].box, upside_down=False)
         return out
+
+
+def _flipped(labels: Any) -> list[bool]:
+    return [("180" in label and score > CLS_THRESHOLD) for label, score in labels]
+
+
+def _session(path: str, threads: int) -> Any:
+    """An onnxruntime session without the thread pool's spin-waiting: RapidOCR's own session spins
+    its idle worker between the many small runs of a page (one per pair of lines), which doubled the
+    CPU time of a read for about the same wall time, and on a busy machine took a core from the
+    other requests."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 4
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(path, sess_options=options, providers=["CPUExecutionProvider"])
 
 
 def _widest(boxes: Any, limit: int) -> Any:
