@@ -12,7 +12,6 @@ Latin form (`MÜLLER` = `MULLER`), numbers without blanks, dates as ISO days.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import statistics
 import sys
@@ -23,6 +22,7 @@ from typing import Any
 from tests.documents.synth import LEVELS, _face, photograph
 from tests.documents.synth.eu_licence import STATES, EuCard, make_eu_licence, zone_name
 
+from idscan.documents.countries import normalise_code
 from idscan.documents.fields import latin
 from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
@@ -68,16 +68,8 @@ def truth(card: EuCard) -> dict[str, Any]:
 
 def _categories(reading: DocumentReading) -> Any:
     """The reader's categories as a list of {category, valid_from, valid_until}, or None."""
-    found = getattr(reading, "categories", None)
-    if found is None:
-        field = reading.field("categories")
-        found = field.value() if field else None
-    if isinstance(found, str):
-        try:
-            found = json.loads(found)
-        except ValueError:
-            return found  # some other shape: scored as wrong, shown in the failures
-    return found
+    field = reading.field("categories")
+    return [dict(i) for i in field.items] if field else None
 
 
 def returned(reading: DocumentReading, name: str) -> Any:
@@ -108,6 +100,8 @@ def same(name: str, got: Any, want: Any) -> bool:
             return False
     if not isinstance(got, str):
         return False
+    if name == "issuing_country":  # ICAO writes Germany `D`
+        return {"D": "DEU"}.get(normalise_code(got), got) == want
     base = name.removeprefix("zone:")
     if base in ("surname", "given_names", "place_of_birth"):
         return latin(got).replace("-", " ") == latin(want).replace("-", " ")

@@ -31,6 +31,8 @@ def line(text: str, x: float, y: float, w: float = 200, h: float = 20) -> TextLi
         ("B", "B"),
         ("C1E", "C1E"),
         ("AI", "A1"),
+        ("OOA", "A"),  # the pictogram glued on
+        ("0B", "B"),
         ("a2", "A2"),
         ("BE.", "BE"),
         ("(D)", "D"),

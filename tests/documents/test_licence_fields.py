@@ -53,6 +53,11 @@ def test_a_surname_cut_by_the_zone_still_matches_its_print() -> None:
     line = head + check_digit(head)
     out = fields_of(visual(surname="DELACROIX-MARTIN"), line)
     assert out["surname"].comparison == "match"
+    # the whole printed name first, the zone's 8 letters after it
+    assert [(v.source, v.value) for v in out["surname"].values] == [
+        ("visual", "DELACROIX-MARTIN"),
+        ("mrz", "DELACROI"),
+    ]
 
 
 def test_without_a_zone_only_the_print() -> None:

@@ -65,7 +65,8 @@ class Category:
 
 def category_code(token: str) -> str | None:
     """`B`, `C1E`, `AI` (read for A1): the category a printed token names, or None."""
-    token = token.strip(" .,;:()[]")
+    # no category starts with O: a glued `O`/`0` is the pictogram before it (`OOA`)
+    token = token.strip(" .,;:()[]").lstrip("O0o")
     if not token or len(token) > 3:
         return None
     fixed = token[0].upper() + token[1:].translate(_DIGITS).upper()

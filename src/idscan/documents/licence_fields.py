@@ -61,7 +61,11 @@ def _with_zone(base: Field | None, name: str, value: str, vis: VisualField | Non
         # a surname that fills the zone's width may go on in the print
         cut = name == "surname" and len(value.replace(" ", "")) >= SURNAME_WIDTH
         comparison = compare(name, value, vis, truncated=cut)
-    values = (FieldValue("mrz", value), *(base.values if base else ()))
+    zone_value = FieldValue("mrz", value)
+    printed = base.values if base else ()
+    # a surname the zone cut is only its first 8 letters: the print's whole name comes first
+    cut = name == "surname" and len(value.replace(" ", "")) >= SURNAME_WIDTH and bool(printed)
+    values = (*printed, zone_value) if cut else (zone_value, *printed)
     if base is None:
         return Field(name, values, validity, comparison)
     return replace(base, values=values, validity=validity, comparison=comparison)
