@@ -99,3 +99,9 @@ def test_a_pictogram_read_before_its_category() -> None:
     assert row_head("PREFECTURE B") == (None, "")
     lines = [line(t, 10, 40 * i) for i, t in enumerate(["O AM", "0 A1", "B1", "B", "C1", "PREFECTURE"])]
     assert code_lines(lines) == 5
+
+
+def test_a_rows_dates_are_taken_left_to_right() -> None:
+    # the OCR may list the expiry's box before the granted date's (it sits a little higher)
+    lines = [line("04.05.2027", 555, 283, 90), line("B", 143, 289, 20), line("16.06.1995", 283, 286, 90)]
+    assert back_table(lines, TODAY) == (Category("B", dt.date(1995, 6, 16), dt.date(2027, 5, 4)),)

@@ -94,3 +94,13 @@ def test_without_a_zone_the_country_comes_from_the_print() -> None:
     assert out["issuing_country"].values[0].source == "visual"
     assert out["issuing_country"].value() == "Netherlands"
     assert out["issuing_country_code"].value() == "NLD"
+
+
+def test_a_cut_surname_with_a_filler_inside() -> None:
+    from idscan.documents.mrz.checkdigit import check_digit
+
+    head = "D1FRA13AA00002" + "6" + "301231" + "GARCIA<L"
+    line = head + check_digit(head)
+    out = fields_of(visual(surname="GARCÍA LÓPEZ"), line)
+    assert out["surname"].comparison == "match"
+    assert out["surname"].values[0].source == "visual"

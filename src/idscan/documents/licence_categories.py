@@ -96,12 +96,13 @@ def back_table(lines: Sequence[TextLine], today: date) -> tuple[Category, ...]:
         code, rest = row_head(ln.text)
         if code is None or code in seen:
             continue
-        texts = [rest]
         h = max(ln.height, 1.0)
-        for other in lines:
-            if other is not ln and abs(other.cy - ln.cy) < 0.5 * max(h, other.height) and other.x0 > ln.x0:
-                texts.append(other.text)
-        days = _dates(" ".join(texts), today)
+        # the row's other cells left to right: column 10 (granted) before column 11 (expiry)
+        cells = sorted(
+            (o for o in lines if o is not ln and abs(o.cy - ln.cy) < 0.5 * max(h, o.height) and o.x0 > ln.x0),
+            key=lambda o: o.x0,
+        )
+        days = _dates(" ".join([rest, *(o.text for o in cells)]), today)
         if not days:
             continue
         seen.add(code)

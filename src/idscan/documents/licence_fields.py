@@ -13,7 +13,7 @@ from idscan.documents.licence_mrz import LicenceMrz
 from idscan.documents.reading import Field, FieldValue
 from idscan.documents.viz import VisualField
 
-SURNAME_WIDTH = 8  # the French zone cuts the surname to 8 characters
+SURNAME_WIDTH = 8  # the French zone cuts the surname to 8 characters (a filler inside read as a space)
 
 
 def licence_fields(
@@ -59,12 +59,12 @@ def _with_zone(base: Field | None, name: str, value: str, vis: VisualField | Non
     comparison = "not_performed"
     if vis is not None:
         # a surname that fills the zone's width may go on in the print
-        cut = name == "surname" and len(value.replace(" ", "")) >= SURNAME_WIDTH
+        cut = name == "surname" and len(value) >= SURNAME_WIDTH
         comparison = compare(name, value, vis, truncated=cut)
     zone_value = FieldValue("mrz", value)
     printed = base.values if base else ()
     # a surname the zone cut is only its first 8 letters: the print's whole name comes first
-    cut = name == "surname" and len(value.replace(" ", "")) >= SURNAME_WIDTH and bool(printed)
+    cut = name == "surname" and len(value) >= SURNAME_WIDTH and bool(printed)
     values = (*printed, zone_value) if cut else (zone_value, *printed)
     if base is None:
         return Field(name, values, validity, comparison)
