@@ -31,7 +31,7 @@ from idscan.documents.licence_categories import (
 )
 from idscan.documents.licence_fields import licence_fields
 from idscan.documents.licence_mrz import ZoneVerdict, judge_zone
-from idscan.documents.licence_sign import sign_country
+from idscan.documents.licence_sign import flag_box, sign_code, sign_country, sign_crop
 from idscan.documents.locate import Located, locate
 from idscan.documents.mrz import Reconciled, reconcile
 from idscan.documents.mrz_reader import MRZ_LENGTHS, MrzReads, ZoneReads, read_licence_zone, read_mrz
@@ -162,6 +162,7 @@ class EuLicenceSide:
         self.table = table  # the back's dated category rows
         self.numbered = numbered  # numbered licence fields read (1., 2., 4b., 5. ...)
         self.codes = codes  # lines that start with a category code
+        self.sign: str | None = None  # the issuing state the flag's sign names, read from the flag
 
     @property
     def is_front(self) -> bool:
@@ -216,6 +217,8 @@ def read_side(
     if not mrz.found:
         page = [ln for ln in lines if id(ln) not in mrz_lines]
         visual, aamva_front, licence, search = _without_mrz(lines, page, visual, zone, params)
+        if licence.is_front and sign_country(lines, located.image.shape) is None:
+            licence.sign = _flag_sign(located.image, ocr, budget)
         if search and budget.allows("barcode", "barcode"):
             barcode = read_card_barcode(located, decoded.pixels)
     portrait = find_portrait(located.image, engines.vision)
@@ -289,6 +292,16 @@ def _without_mrz(
     # fields (an ID card's front): the search (~250 ms) is left out there.
     search = zone is None and not licence.is_back and len(visual) < BARCODE_SIDE_MAX_FIELDS
     return visual, None, licence, search
+
+
+def _flag_sign(image: RGBImage, ocr: OcrSession, budget: Budget) -> str | None:
+    """The sign in the EU flag when the page read missed it (a lone `D` or `I` among the stars):
+    the flag's middle recognised on its own."""
+    box = flag_box(image)
+    if box is None or not budget.allows("probe", "flag_sign"):
+        return None
+    [(text, _score)] = ocr.recognize([sign_crop(image, box)])
+    return sign_code(text, alone=True)
 
 
 def mrz_cut_short(mrz: MrzReads, width: int) -> bool:
@@ -550,6 +563,8 @@ def _classify(work: _SideWork, rec: Reconciled | None) -> Classification:
         eu.is_front or eu.zone is not None or found.document_type is DocumentType.DRIVING_LICENSE
     ):
         # an EU licence's front (numbered fields, a licence title or the zone): its back holds the categories
-        country = found.issuing_country or sign_country(work.reading.lines, work.reading.image.shape)
+        country = (
+            found.issuing_country or sign_country(work.reading.lines, work.reading.image.shape) or eu.sign
+        )
         return Classification(DocumentType.DRIVING_LICENSE, Side.FRONT, country, two_sided=True)
     return found
