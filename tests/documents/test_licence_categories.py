@@ -7,10 +7,12 @@ import datetime as dt
 import pytest
 
 from idscan.documents.licence_categories import (
+    TABLE_ORDER,
     Category,
     back_table,
     category_code,
     code_lines,
+    complete_table,
     front_categories,
     is_table_side,
     merged,
@@ -105,3 +107,38 @@ def test_a_rows_dates_are_taken_left_to_right() -> None:
     # the OCR may list the expiry's box before the granted date's (it sits a little higher)
     lines = [line("04.05.2027", 555, 283, 90), line("B", 143, 289, 20), line("16.06.1995", 283, 286, 90)]
     assert back_table(lines, TODAY) == (Category("B", dt.date(1995, 6, 16), dt.date(2027, 5, 4)),)
+
+
+def _table_lines(read: dict[str, bool]) -> list[TextLine]:
+    """A back's table at a 40 px pitch: each held category's code (when `read` says the OCR got it)
+    and its two dates; every code not held is printed and read."""
+    held = {"B": ("15.06.2012", "15.06.2032"), "BE": ("01.03.2015", "15.06.2032")}
+    out = []
+    for i, code in enumerate(TABLE_ORDER):
+        y = 40 + 40 * i
+        if read.get(code, True):
+            out.append(line(code, 100, y, 30))
+        if code in held:
+            out += [line(held[code][0], 200, y, 90), line(held[code][1], 380, y, 90)]
+    return out
+
+
+def test_a_row_whose_code_was_not_read_is_placed_by_the_others() -> None:
+    lines = _table_lines({"BE": False})
+    table = back_table(lines, TODAY)
+    assert [c.category for c in table] == ["B"]
+    done = complete_table(lines, table, ("B", "BE"), TODAY)
+    assert done == (
+        Category("B", dt.date(2012, 6, 15), dt.date(2032, 6, 15)),
+        Category("BE", dt.date(2015, 3, 1), dt.date(2032, 6, 15)),
+    )
+
+
+def test_placing_by_position_needs_the_front_and_a_steady_pitch() -> None:
+    lines = _table_lines({"BE": False})
+    table = back_table(lines, TODAY)
+    assert complete_table(lines, table, ("B",), TODAY) == table  # the front does not list BE
+    few = [ln for ln in lines if ln.text in ("B", "BE") or "." in ln.text]
+    assert complete_table(few, back_table(few, TODAY), ("B", "BE"), TODAY) == back_table(few, TODAY)
+    shuffled = [line(ln.text, ln.x0, 900 - ln.cy) if ln.text in ("AM", "C1") else ln for ln in lines]
+    assert complete_table(shuffled, table, ("B", "BE"), TODAY) == table  # codes out of order

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from idscan.documents.ocr import TextLine
 from idscan.documents.viz_dates import parse_date
 
@@ -149,3 +151,37 @@ def merged(front: Sequence[str], table: Sequence[Category]) -> tuple[Category, .
     """The table's rows, then any category the front lists that the table did not give (undated)."""
     have = {c.category for c in table}
     return (*table, *(Category(code) for code in front if code not in have))
+
+
+# The table's rows in the directive's order (annex I): every member state prints them so.
+TABLE_ORDER = ("AM", "A1", "A2", "A", "B1", "B", "C1", "C", "D1", "D", "BE", "C1E", "CE", "D1E", "DE")
+MIN_ANCHORS = 3  # code lines read in their row that fix the table's pitch
+
+
+def complete_table(
+    lines: Sequence[TextLine], table: Sequence[Category], front_codes: Sequence[str], today: date
+) -> tuple[Category, ...]:
+    """`table` with the dated rows whose category code the OCR did not read: the rows follow the
+    directive's order at one pitch, so the codes that were read place the others. Only a category
+    the front's field 9. lists is taken this way (a row placed one off would name another)."""
+    missing = [c for c in front_codes if c in TABLE_ORDER and c not in {t.category for t in table}]
+    anchors = [
+        (TABLE_ORDER.index(code), ln.cy) for ln in lines if (code := row_head(ln.text)[0]) in TABLE_ORDER
+    ]
+    if not missing or len(anchors) < MIN_ANCHORS:
+        return tuple(table)
+    slope, offset = np.polyfit([i for i, _ in anchors], [y for _, y in anchors], 1)
+    residual = max(abs(offset + slope * i - y) for i, y in anchors)
+    if slope <= 0 or residual > 0.3 * slope:
+        return tuple(table)  # the codes read do not sit at one pitch: no placing by position
+    out = list(table)
+    for code in missing:
+        row_y = offset + slope * TABLE_ORDER.index(code)
+        cells = sorted((ln for ln in lines if abs(ln.cy - row_y) < 0.35 * slope), key=lambda ln: ln.x0)
+        days = _dates(" ".join(ln.text for ln in cells), today)
+        if days:
+            until = next((d for d in days[1:] if d >= days[0]), None)
+            out.append(Category(code, days[0], until))
+    return tuple(
+        sorted(out, key=lambda c: TABLE_ORDER.index(c.category) if c.category in TABLE_ORDER else 99)
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 
 import numpy as np
 
@@ -26,6 +27,7 @@ from idscan.documents.licence_categories import (
     Category,
     back_table,
     code_lines,
+    complete_table,
     front_categories,
     is_table_side,
 )
@@ -474,12 +476,22 @@ class _EuLicence:
     (where a side carries one), the categories of both sides."""
 
     def __init__(
-        self, works: Sequence[_SideWork], main: int, zone_side: int | None, verdict: ZoneVerdict
+        self,
+        works: Sequence[_SideWork],
+        main: int,
+        zone_side: int | None,
+        verdict: ZoneVerdict,
+        today: date,
     ) -> None:
         self.main = main
         self.verdict = verdict
         self.front_codes = next((w.licence.front_codes for w in works if w.licence.front_codes), ())
-        self.table = next((w.licence.table for w in works if w.reading.side == "back"), ())
+        back = next((w for w in works if w.reading.side == "back"), None)
+        self.table = (
+            complete_table(back.reading.lines, back.licence.table, self.front_codes, today)
+            if back is not None
+            else ()
+        )
         zone = verdict.zone
         self.country = zone.issuing_country if zone is not None and verdict.valid else None
         self.lines = (zone.line,) if zone is not None else ()
@@ -513,7 +525,7 @@ def _eu_licence(
         verdict = judge_zone((reads.tesseract, reads.rapid), params.today)
         _zone_regions(works[zone_side], reads, verdict)
     main = next((i for i, c in enumerate(classes) if c.side is Side.FRONT), 0)
-    return _EuLicence(works, main, zone_side, verdict)
+    return _EuLicence(works, main, zone_side, verdict, params.today)
 
 
 # where the zone repeats the licence number (with its check digit, which would leak it)
