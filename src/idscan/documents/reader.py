@@ -47,9 +47,8 @@ from idscan.documents.viz_aamva import aamva_front_fields, front_subfile
 from idscan.documents.viz_fallback import guided_fields, near_names
 
 AAMVA_TYPES = frozenset({DocumentType.DRIVING_LICENSE, DocumentType.IDENTITY_CARD})
-LICENCE_FRONT_FIELDS = (
-    3  # numbered EU licence fields (1., 2., 4b., 5. ...) that make a side a licence's front
-)
+# numbered EU licence fields (1., 2., 4b., 5. ...) that make a side a licence's front
+LICENCE_FRONT_FIELDS = 3
 BARCODE_SIDE_MAX_FIELDS = 3  # labelled visual-zone fields from which a side counts as a printed front
 DESKEW_DEGREES = 2.5  # below this the OCR copes; above it line boxes start to overlap
 
