@@ -92,3 +92,24 @@ def test_image_hash_is_of_the_bytes_given() -> None:
     import hashlib
 
     assert image.sha256 == hashlib.sha256(image.data).hexdigest()
+
+
+def test_a_licences_categories_carry_their_dates() -> None:
+    source = make_source(redact=())
+    task = next(t for t in source.result["tasks"] if t["type"] == "document_scan")
+    task["result"].append(
+        {
+            "field": "categories",
+            "validity": "not_checked",
+            "comparison": "match",
+            "locale": None,
+            "values": [{"source": "visual", "value": "B/AM"}],
+            "items": [
+                {"category": "B", "valid_from": "2012-06-15", "valid_until": "2032-06-15"},
+                {"category": "AM", "valid_from": None, "valid_until": None},
+            ],
+        }
+    )
+    report = build_report(source, ReportKind.SIMPLE, generated=T0)
+    categories = next(f for f in report.fields if f.field == "categories")
+    assert [v.value for v in categories.values] == ["B 2012-06-15 - 2032-06-15; AM"]
