@@ -53,6 +53,25 @@ def process(container: Container, attempt_id: str) -> DocumentScan:
         return scan
 
 
+def complete_two_sided(
+    client: TestClient, container: Container, caller: Caller, first: bytes, second: bytes, **scan: Any
+) -> tuple[dict[str, Any], list[str]]:
+    """A document_scan transaction through two uploads (a card's two sides, in the order given):
+    its details with the result under "result", and the attempt codes. Generated cards may have
+    expired before today: the largest expiry allowance lets them through."""
+    trx = create(client, caller, allowedExpiration=3650, **scan)
+    codes = []
+    for photo in (first, second):
+        attempt = upload(client, trx["url"], photo).json()
+        codes.append(process(container, attempt["attemptId"]).code)
+    detail = client.get(f"{API}/transactions/{trx['id']}", headers=caller.headers()).json()
+    assert detail["state"] == "completed", codes
+    result = client.get(
+        f"{API}/transactions/{trx['id']}/results/{detail['resultId']}", headers=caller.headers()
+    ).json()
+    return detail | {"result": result}, codes
+
+
 def test_accepted_passport_completes_with_result_and_redacted_downloads(
     client: TestClient, container: Container, caller: Caller, passport_photo: tuple[Any, bytes]
 ) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,7 +16,7 @@ from idscan.report import seal
 from tests.conftest import Caller
 from tests.documents.synth import _face, need_fonts, photograph
 from tests.documents.synth.eu_licence import EuCard, make_eu_licence
-from tests.pipeline.test_document import API, create, process, upload
+from tests.pipeline.test_document import complete_two_sided
 from tests.pipeline.test_document_us_cards import _document_image, printed
 from tests.report.test_routes import report_url, text_of
 
@@ -36,23 +35,6 @@ def licence() -> tuple[EuCard, bytes, bytes]:
     return card, photograph(card.front.image, "easy", rng).data, photograph(card.back.image, "easy", rng).data
 
 
-def _complete(
-    client: TestClient, container: Container, caller: Caller, first: bytes, second: bytes, **scan: Any
-) -> tuple[dict[str, Any], list[str]]:
-    # the generated card may have expired before today: the allowance lets it through
-    trx = create(client, caller, allowedExpiration=3650, **scan)
-    codes = []
-    for photo in (first, second):
-        attempt = upload(client, trx["url"], photo).json()
-        codes.append(process(container, attempt["attemptId"]).code)
-    detail = client.get(f"{API}/transactions/{trx['id']}", headers=caller.headers()).json()
-    assert detail["state"] == "completed", codes
-    result = client.get(
-        f"{API}/transactions/{trx['id']}/results/{detail['resultId']}", headers=caller.headers()
-    ).json()
-    return detail | {"result": result}, codes
-
-
 @pytest.mark.parametrize("order", ["front_first", "back_first"])
 def test_either_order_completes_with_the_zone_and_the_categories(
     client: TestClient,
@@ -63,7 +45,7 @@ def test_either_order_completes_with_the_zone_and_the_categories(
 ) -> None:
     card, front, back = licence
     first, second = (front, back) if order == "front_first" else (back, front)
-    detail, codes = _complete(client, container, caller, first, second)
+    detail, codes = complete_two_sided(client, container, caller, first, second)
     assert codes[0] == (
         "front_side_provided_back_side_required"
         if order == "front_first"
@@ -107,11 +89,11 @@ def test_a_redacted_number_leaves_both_sides_and_both_reports(
 ) -> None:
     card, front, back = licence
     lic = card.licence
-    plain, _ = _complete(client, container, caller, front, back)
+    plain, _ = complete_two_sided(client, container, caller, front, back)
     # the control: unredacted, the number reads on the front and in the back's zone
     assert lic.document_number in printed(_document_image(client, caller, plain, "front"))
     assert lic.document_number in printed(_document_image(client, caller, plain, "back"))
-    detail, _ = _complete(client, container, caller, front, back, redactFields=["document_number"])
+    detail, _ = complete_two_sided(client, container, caller, front, back, redactFields=["document_number"])
     front_text = printed(_document_image(client, caller, detail, "front"))
     assert lic.document_number not in front_text
     assert re.sub(r"\s", "", lic.surname).upper() in front_text

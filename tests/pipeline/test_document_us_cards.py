@@ -25,7 +25,7 @@ from idscan.report import seal
 from tests.conftest import Caller
 from tests.documents.synth import photograph
 from tests.documents.synth.us_card import UsCard, make_us_card
-from tests.pipeline.test_document import API, create, process, upload
+from tests.pipeline.test_document import complete_two_sided
 from tests.report.test_routes import report_url, text_of
 from tests.support.factories import engines
 
@@ -35,23 +35,6 @@ def licence() -> tuple[UsCard, bytes, bytes]:
     card = make_us_card(2, subfile="DL")  # Ontario/BC-style: a Canadian licence, year-first dates
     rng = random.Random(2)
     return card, photograph(card.front.image, "easy", rng).data, photograph(card.back.image, "easy", rng).data
-
-
-def _complete(
-    client: TestClient, container: Container, caller: Caller, first: bytes, second: bytes, **scan: Any
-) -> tuple[dict[str, Any], list[str]]:
-    # the generated card expired before today: the allowance lets it through
-    trx = create(client, caller, allowedExpiration=3650, **scan)
-    codes = []
-    for photo in (first, second):
-        attempt = upload(client, trx["url"], photo).json()
-        codes.append(process(container, attempt["attemptId"]).code)
-    detail = client.get(f"{API}/transactions/{trx['id']}", headers=caller.headers()).json()
-    assert detail["state"] == "completed"
-    result = client.get(
-        f"{API}/transactions/{trx['id']}/results/{detail['resultId']}", headers=caller.headers()
-    ).json()
-    return detail | {"result": result}, codes
 
 
 @pytest.mark.parametrize("order", ["front_first", "back_first"])
@@ -64,7 +47,7 @@ def test_either_order_completes_with_the_barcodes_fields(
 ) -> None:
     card, front, back = licence
     first, second = (front, back) if order == "front_first" else (back, front)
-    detail, codes = _complete(client, container, caller, first, second)
+    detail, codes = complete_two_sided(client, container, caller, first, second)
     assert codes[0] == (
         "front_side_provided_back_side_required"
         if order == "front_first"
@@ -116,7 +99,7 @@ def test_address_on_request_and_the_barcode_masked_when_it_is_redacted(
     client: TestClient, container: Container, caller: Caller, licence: tuple[UsCard, bytes, bytes]
 ) -> None:
     card, front, back = licence
-    asked, _ = _complete(
+    asked, _ = complete_two_sided(
         client, container, caller, front, back, extractFields=["address", "surname", "document_image"]
     )
     fields = {f["field"]: f for f in asked["result"]["tasks"][0]["result"]}
@@ -126,7 +109,7 @@ def test_address_on_request_and_the_barcode_masked_when_it_is_redacted(
     # unredacted, the downloads still carry a readable barcode and number; redacted, they do not
     assert read_pdf417(_document_image(client, caller, asked, "back")) is not None
     assert card.licence.document_number in printed(_document_image(client, caller, asked, "front"))
-    redacted, _ = _complete(client, container, caller, front, back, redactFields=["address"])
+    redacted, _ = complete_two_sided(client, container, caller, front, back, redactFields=["address"])
     assert read_pdf417(_document_image(client, caller, redacted, "back")) is None
 
 
@@ -135,7 +118,7 @@ def test_a_redacted_number_leaves_the_downloads_and_both_reports(
 ) -> None:
     card, front, back = licence
     lic = card.licence
-    detail, _ = _complete(client, container, caller, front, back, redactFields=["document_number"])
+    detail, _ = complete_two_sided(client, container, caller, front, back, redactFields=["document_number"])
     # the barcode encodes the number: it is masked whole; on the front, the number and not the name
     assert read_pdf417(_document_image(client, caller, detail, "back")) is None
     front_text = printed(_document_image(client, caller, detail, "front"))

@@ -56,16 +56,13 @@ def licence_fields(
 
 
 def _with_zone(base: Field | None, name: str, value: str, vis: VisualField | None, validity: str) -> Field:
-    comparison = "not_performed"
-    if vis is not None:
-        # a surname that fills the zone's width may go on in the print
-        cut = name == "surname" and len(value) >= SURNAME_WIDTH
-        comparison = compare(name, value, vis, truncated=cut)
-    zone_value = FieldValue("mrz", value)
+    # a surname that fills the zone's width may go on in the print: it is compared as a prefix,
+    # and the print's whole name comes before the zone's 8 letters
+    cut = name == "surname" and len(value) >= SURNAME_WIDTH
+    comparison = compare(name, value, vis, truncated=cut) if vis is not None else "not_performed"
     printed = base.values if base else ()
-    # a surname the zone cut is only its first 8 letters: the print's whole name comes first
-    cut = name == "surname" and len(value) >= SURNAME_WIDTH and bool(printed)
-    values = (*printed, zone_value) if cut else (zone_value, *printed)
+    zone_value = FieldValue("mrz", value)
+    values = (*printed, zone_value) if cut and printed else (zone_value, *printed)
     if base is None:
         return Field(name, values, validity, comparison)
     return replace(base, values=values, validity=validity, comparison=comparison)
