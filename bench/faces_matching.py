@@ -14,6 +14,7 @@ with refinement, grey matching and the enrol gate), and each option measured on 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import statistics
 import time
@@ -35,8 +36,19 @@ from idscan.lib import model_files
 from idscan.pipeline.images import jpeg
 from idscan.vision.detection import DetectParams, detect_faces
 from idscan.vision.enrol import judge_portrait
+from idscan.vision.face_resnet import align_chip
 from idscan.vision.images import decode_image
-from idscan.vision.matching import DEFAULT_THRESHOLD, MatchParams, colour_matched, compare_faces
+from idscan.vision.matching import (
+    DEFAULT_FUSION,
+    DEFAULT_THRESHOLD,
+    SFACE_THRESHOLD,
+    Fusion,
+    MatchParams,
+    colour_matched,
+    compare_faces,
+    fused_similarity,
+    resnet_vector,
+)
 from idscan.vision.sessions import VisionModels
 
 Vec = NDArray[Any]
@@ -61,6 +73,7 @@ class Sample:
     vectors: dict[str, Vec] = field(default_factory=dict)
     problem: str | None = None  # failure to enrol (idscan path only)
     dlib: Vec | None = None
+    resnet: dict[str, Vec] = field(default_factory=dict)  # our numpy ResNet: "as is", "grey"
 
 
 class Plain:
@@ -137,6 +150,12 @@ def describe(image: Vec, models: VisionModels, dl: Dlib | None, params: MatchPar
         sample.vectors["grey " + name] = emb.features(np.ascontiguousarray(VARIANTS["grey"](edited)))
         flipped = np.ascontiguousarray(VARIANTS["grey"](edited)[:, ::-1])
         sample.vectors["grey " + name + "+flip"] = emb.features(flipped)
+    resnet = models.resnet()
+    for grey in (False, True):
+        sample.resnet["grey" if grey else "as is"] = resnet_vector(image, faces[0], resnet, grey)
+    chip = align_chip(image, np.asarray(faces[0].landmarks, np.float32))  # without the mirror
+    sample.resnet["single"] = resnet.features(chip)
+    sample.resnet["single grey"] = resnet.features(np.ascontiguousarray(VARIANTS["grey"](chip)))
     if gate:
         verdict = judge_portrait(faces[0], aligned, sample.vectors["as is"], params.enrol)
         sample.problem = str(verdict.problem) if verdict.problem else None
@@ -159,6 +178,45 @@ def sface_score(variant: str, flip: bool, grey_match: bool, params: MatchParams)
         return float(vec(p, pv) @ vec(s, sv))
 
     return score
+
+
+def resnet_score(params: MatchParams, mirror: bool = True) -> Callable[..., float]:
+    """Minus the Euclidean distance of the ResNet's embeddings (mirror-averaged, as the product, or of the
+    face alone), both in grey when the colour rule says so."""
+
+    def score(p: Sample, s: Sample) -> float:
+        assert p.aligned is not None
+        assert s.aligned is not None
+        grey = colour_matched(p.aligned, s.aligned, params)[0] is not p.aligned
+        v = ("grey" if grey else "as is") if mirror else ("single grey" if grey else "single")
+        return -float(np.linalg.norm(p.resnet[v] - s.resnet[v]))
+
+    return score
+
+
+def product_score(fusion: Fusion, params: MatchParams) -> Callable[..., float]:
+    """The shipped comparison (matching.compare_faces) on the bench's samples."""
+    sface, resnet = sface_score("as is", False, True, params), resnet_score(params)
+
+    def score(p: Sample, s: Sample) -> float:
+        return fused_similarity(sface(p, s), -resnet(p, s), fusion)
+
+    return score
+
+
+def fusion_stats(corpus: Corpus, params: MatchParams) -> Fusion:
+    """Both models' impostor statistics on the development pairs (portraits the gate passes)."""
+    sface, resnet = sface_score("as is", False, True, params), resnet_score(params)
+    pairs = [
+        (e["idscan"], s)
+        for (i, _, _), e in corpus.cards.items()
+        for j, s in corpus.selfies.items()
+        if is_dev(corpus.ids[i]) and is_dev(corpus.ids[j]) and corpus.ids[i] != corpus.ids[j]
+        if e["idscan"].aligned is not None and not e["idscan"].problem and s.aligned is not None
+    ]
+    cos = [sface(p, s) for p, s in pairs]
+    dist = [-resnet(p, s) for p, s in pairs]
+    return Fusion(float(np.mean(cos)), float(np.std(cos)), float(np.mean(dist)), float(np.std(dist)))
 
 
 def dlib_score(p: Sample, s: Sample) -> float:
@@ -239,6 +297,36 @@ def build(root: Path, seeds: int, quick: bool, use_dlib: bool) -> Corpus:
     return corpus
 
 
+def false_matches(
+    corpus: Corpus, card_score: Callable[[dict[str, Any], Sample], float | None], threshold: float
+) -> list[dict[str, Any]]:
+    """Every impostor comparison at or above the threshold: which identities, level, fold and score (a
+    look-alike pair shows up in every system; a new one is the product's own)."""
+    out = []
+    for (i, level, _), entry in corpus.cards.items():
+        for j, selfie in corpus.selfies.items():
+            if j == i or corpus.ids[i] == corpus.ids[j] or is_dev(corpus.ids[i]) != is_dev(corpus.ids[j]):
+                continue
+            score = card_score(entry, selfie)
+            if score is not None and score >= threshold:
+                fold = "dev" if is_dev(corpus.ids[i]) else "test"
+                out.append(
+                    {
+                        "card": corpus.ids[i],
+                        "selfie": corpus.ids[j],
+                        "level": level,
+                        "fold": fold,
+                        "score": score,
+                    }
+                )
+    return out
+
+
+def pooled(*folds: dict[str, dict[str, list[float]]]) -> dict[str, dict[str, list[float]]]:
+    """Both halves' pairs together (no pair across the halves), per level."""
+    return {lv: {k: [v for f in folds for v in f[lv][k]] for k in folds[0][lv]} for lv in LEVELS}
+
+
 def pair_scores(
     corpus: Corpus, card_score: Callable[[dict[str, Any], Sample], float | None], dev: bool
 ) -> dict[str, dict[str, list[float]]]:
@@ -293,11 +381,13 @@ def level_rates(scores: dict[str, list[float]], threshold: float) -> dict[str, A
 
 
 def systems(
-    corpus: Corpus, dl_available: bool
+    corpus: Corpus, dl_available: bool, fusion: Fusion
 ) -> dict[str, Callable[[dict[str, Any], Sample], float | None]]:
     params = MatchParams()
 
-    def on_idscan(score: Callable[[Sample, Sample], float], gate: str = "never") -> Any:
+    def on_idscan(
+        score: Callable[[Sample, Sample], float], gate: str = "never", threshold: float = SFACE_THRESHOLD
+    ) -> Any:
         """gate: "never"; "always" (a poor portrait is never compared); "on_fail" (the product: a
         poor portrait that would not match is reported as a failure to enrol instead)."""
 
@@ -306,7 +396,7 @@ def systems(
             if p.aligned is None or selfie.aligned is None or (gate == "always" and p.problem):
                 return None
             value = score(p, selfie)
-            return None if gate == "on_fail" and p.problem and value < params.threshold else value
+            return None if gate == "on_fail" and p.problem and value < threshold else value
 
         return run
 
@@ -321,7 +411,8 @@ def systems(
     out: dict[str, Any] = {
         "plain baseline (photo)": plain,
         "idscan before (photo)": before,
-        "idscan now": on_idscan(sface_score("as is", False, True, params), gate="on_fail"),
+        "idscan now": on_idscan(product_score(fusion, params), gate="on_fail", threshold=DEFAULT_THRESHOLD),
+        "  SFace alone (round 2)": on_idscan(sface_score("as is", False, True, params), gate="on_fail"),
         "  crop, no grey/flip/gate": on_idscan(sface_score("as is", False, False, params)),
         "  + flip only": on_idscan(sface_score("as is", True, False, params)),
         "  + grey match only": on_idscan(sface_score("as is", False, True, params)),
@@ -329,18 +420,24 @@ def systems(
         "  now + flip TTA": on_idscan(sface_score("as is", True, True, params)),
         "  now + CLAHE": on_idscan(sface_score("clahe", False, True, params)),
     }
+    out["  ResNet alone (mirror-averaged)"] = on_idscan(resnet_score(params))
+    out["  ResNet alone, no mirror"] = on_idscan(resnet_score(params, mirror=False))
+    sface_flip = sface_score("as is", True, True, params)
+    out["  now + SFace flip TTA"] = on_idscan(
+        lambda p, s: fused_similarity(sface_flip(p, s), -resnet_score(params)(p, s), fusion)
+    )
     if dl_available:
-        out["  dlib ResNet alone"] = on_idscan(dlib_score)
+        out["  dlib ResNet alone (dlib's align)"] = on_idscan(dlib_score)
     return out
 
 
 def fused(
-    corpus: Corpus, params: MatchParams
+    corpus: Corpus, params: MatchParams, second: Callable[[Sample, Sample], float] = dlib_score
 ) -> tuple[Callable[[dict[str, Any], Sample], float | None], dict[str, float]]:
-    """SFace (idscan now) + dlib, each z-normalised on development impostors, summed."""
+    """SFace (idscan now) + a second model, each z-normalised on development impostors, summed."""
     sface = sface_score("as is", False, True, params)
     stats: dict[str, float] = {}
-    for name, fn in (("sface", sface), ("dlib", dlib_score)):
+    for name, fn in (("sface", sface), ("dlib", second)):
         vals = [
             fn(e["idscan"], s)
             for (i, _, _), e in corpus.cards.items()
@@ -355,7 +452,7 @@ def fused(
         if p.aligned is None or selfie.aligned is None:
             return None
         za = (sface(p, selfie) - stats["sface_mean"]) / stats["sface_sd"]
-        zb = (dlib_score(p, selfie) - stats["dlib_mean"]) / stats["dlib_sd"]
+        zb = (second(p, selfie) - stats["dlib_mean"]) / stats["dlib_sd"]
         return za + zb
 
     return run, stats
@@ -416,9 +513,10 @@ def matching_report(root: Path, seeds: int, quick: bool, use_dlib: bool) -> dict
     corpus = build(root, seeds, quick, use_dlib)
     dl_ok = any(s.dlib is not None for s in corpus.selfies.values())
     table: dict[str, Any] = {}
-    fns = systems(corpus, dl_ok)
+    calibrated = fusion_stats(corpus, MatchParams())
+    fns = systems(corpus, dl_ok, calibrated)
     if dl_ok:
-        fns["  SFace+dlib fusion"], _ = fused(corpus, MatchParams())
+        fns["  SFace+dlib fusion (dlib's align)"], _ = fused(corpus, MatchParams())
     for name, fn in fns.items():
         dev, test = pair_scores(corpus, fn, True), pair_scores(corpus, fn, False)
         cal = calibrate(dev)
@@ -426,12 +524,16 @@ def matching_report(root: Path, seeds: int, quick: bool, use_dlib: bool) -> dict
             "calibration": cal,
             "dev": {lv: level_rates(dev[lv], cal["threshold"]) for lv in LEVELS},
             "test": {lv: level_rates(test[lv], cal["threshold"]) for lv in LEVELS},
+            "both": {lv: level_rates(pooled(dev, test)[lv], cal["threshold"]) for lv in LEVELS},
         }
-        if name == "idscan now":  # and as shipped: at the product's threshold
-            table[f"idscan now @ {DEFAULT_THRESHOLD} (shipped)"] = {
-                "calibration": {**cal, "threshold": DEFAULT_THRESHOLD},
-                "dev": {lv: level_rates(dev[lv], DEFAULT_THRESHOLD) for lv in LEVELS},
-                "test": {lv: level_rates(test[lv], DEFAULT_THRESHOLD) for lv in LEVELS},
+        if name == "idscan now":  # and as shipped: the product's fusion statistics and threshold
+            shipped = systems(corpus, dl_ok, DEFAULT_FUSION)["idscan now"]
+            sdev, stest = pair_scores(corpus, shipped, True), pair_scores(corpus, shipped, False)
+            table[f"idscan now as shipped (@ {DEFAULT_THRESHOLD:.3f})"] = {
+                "calibration": {**calibrate(sdev), "threshold": DEFAULT_THRESHOLD},
+                "dev": {lv: level_rates(sdev[lv], DEFAULT_THRESHOLD) for lv in LEVELS},
+                "test": {lv: level_rates(stest[lv], DEFAULT_THRESHOLD) for lv in LEVELS},
+                "both": {lv: level_rates(pooled(sdev, stest)[lv], DEFAULT_THRESHOLD) for lv in LEVELS},
             }
     dev_ids = sorted({i for i in corpus.ids if is_dev(i)})
     return {
@@ -440,8 +542,13 @@ def matching_report(root: Path, seeds: int, quick: bool, use_dlib: bool) -> dict
         "dev_identities": len(dev_ids),
         "cards_per_image_and_level": seeds,
         "product_threshold": DEFAULT_THRESHOLD,
+        "fusion_calibrated": dataclasses.asdict(calibrated),
+        "fusion_shipped": dataclasses.asdict(DEFAULT_FUSION),
         "systems": table,
         "stages": stage_report(corpus),
+        "false_matches": false_matches(
+            corpus, systems(corpus, dl_ok, DEFAULT_FUSION)["idscan now"], DEFAULT_THRESHOLD
+        ),
         "match_ms": match_speed(corpus, root, quick),
     }
 
@@ -481,18 +588,18 @@ def print_matching(m: dict[str, Any]) -> None:
     )
     print("FNMR at each system's own threshold, calibrated on development impostors to FMR 0.1 % (normal")
     print("fit); FTE = genuine pairs refused as too poor to compare (counted as rejections in FNMR too)")
-    for fold in ("dev", "test"):
+    for fold in ("dev", "test", "both"):
         print(
-            f"\n[{fold}] {'system':28} "
+            f"\n[{fold}] {'system':36} "
             + " ".join(f"{lv + ' FNMR':>11} {'FMR':>6} {'FTE':>4}" for lv in LEVELS)
         )
-        print("-" * 110)
+        print("-" * 118)
         for name, r in m["systems"].items():
             cells = []
             for lv in LEVELS:
                 x = r[fold][lv]
                 cells.append(f"{_pct(x['fnmr']):>11} {_pct(x['fmr']):>6} {x['fte_genuine']:>4}")
-            print(f"{'':6}{name:28} " + " ".join(cells))
+            print(f"{'':6}{name:36} " + " ".join(cells))
     n = next(iter(m["systems"].values()))["dev"]
     print(
         "\npairs per level (dev): "
@@ -506,11 +613,22 @@ def print_matching(m: dict[str, Any]) -> None:
     print("\nthresholds (normal fit / empirical 0.1 % on dev impostors):")
     for name, r in m["systems"].items():
         c = r["calibration"]
-        print(f"  {name:30} {c['threshold']:7.3f} / {c['empirical']:7.3f}  ({c['impostors']} comparisons)")
+        print(f"  {name:40} {c['threshold']:7.3f} / {c['empirical']:7.3f}  ({c['impostors']} comparisons)")
     print(f"product threshold (MatchParams): {m['product_threshold']}")
+    print(
+        "fusion statistics (development impostors): this run "
+        + ", ".join(f"{k} {v:.4f}" for k, v in m["fusion_calibrated"].items())
+        + "; shipped "
+        + ", ".join(f"{k} {v:.4f}" for k, v in m["fusion_shipped"].items())
+    )
+    print(f"false matches of the shipped path ({len(m['false_matches'])}):")
+    for fm in m["false_matches"]:
+        print(
+            f"  {fm['fold']:4} {fm['level']:5} card {fm['card']} <-> selfie {fm['selfie']}: {fm['score']:.3f}"
+        )
     s = m["match_ms"]
     print(
-        f"one product comparison (decode, detect, align, embed both, gate): "
+        f"one product comparison (decode, detect, align, embed both with both models, gate): "
         f"median {s['median']:.0f} ms, "
         f"max {s['max']:.0f} ms, CPU median {s['cpu_median']:.0f} ms"
     )

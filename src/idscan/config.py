@@ -212,11 +212,12 @@ class VisionSettings(BaseModel):
 
     threads: int = Field(default=2, ge=1, le=64, description="CPU threads per model inference.")
     match_threshold: float = Field(
-        default=0.363,
+        default=0.302,
         ge=-1,
         le=1,
-        description="Cosine similarity at which document portrait and selfie count as the same person "
-        "(calibrated to a false-match rate of 0.1%; see docs/models.md). Maps to score 0.5.",
+        description="Fused similarity (SFace and dlib's ResNet, on SFace's cosine scale) at which document "
+        "portrait and selfie count as the same person (calibrated to a false-match rate of 0.1%; see "
+        "docs/models.md). Maps to score 0.5.",
     )
     max_liveness_frames: int = Field(
         default=240, ge=10, le=2000, description="Most frames one liveness check may send."

@@ -2,6 +2,7 @@ import dataclasses
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,7 @@ from idscan.vision.sessions import ModelConfig, VisionModels
 def test_every_pinned_model_is_installed_with_its_digest(model: model_files.ModelFile) -> None:
     path = model_files.verified_path(model)
     assert path.is_file()
-    assert model.licence in {"MIT", "Apache-2.0"}
+    assert model.licence in {"MIT", "Apache-2.0", "MIT AND CC0-1.0"}
 
 
 def test_a_digest_mismatch_refuses_to_load() -> None:
@@ -58,3 +59,12 @@ def test_importing_the_engine_loads_no_model_and_no_forbidden_layer() -> None:
         "assert not idscan.engines._shared\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_an_npm_model_is_looked_for_in_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert model_files.locate(model_files.RESNET_WEIGHTS).is_relative_to(model_files.npm_root())
+    monkeypatch.setattr(model_files, "npm_root", lambda: tmp_path)
+    with pytest.raises(model_files.ModelIntegrityError, match="make install"):
+        model_files.locate(model_files.RESNET_WEIGHTS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ class ModelFile:
     resource: str  # path inside the package directory
     sha256: str
     licence: str
+    registry: str = "pypi"  # or "npm": a package installed into npm_root() by `make install`
 
 
 YUNET = ModelFile(
@@ -92,11 +94,57 @@ MRZ_MODEL = ModelFile(
     licence="MIT",
 )
 
+# dlib's face-recognition ResNet (CC0) as ported by face-api.js, inside the npm package
+# @vladmandic/face-api (MIT); only these two files of it are read (idscan.vision.face_resnet).
+FACE_API_PACKAGE = "@vladmandic/face-api"
+FACE_API_VERSION = "1.7.15"
+RESNET_MANIFEST = ModelFile(
+    name="dlib-resnet-v1-manifest",
+    package=FACE_API_PACKAGE,
+    resource="model/face_recognition_model-weights_manifest.json",
+    sha256="cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b",
+    licence="MIT AND CC0-1.0",  # the port and package MIT, dlib's weights CC0
+    registry="npm",
+)
+RESNET_WEIGHTS = ModelFile(
+    name="dlib-resnet-v1-weights",
+    package=FACE_API_PACKAGE,
+    resource="model/face_recognition_model.bin",
+    sha256="b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589",
+    licence="MIT AND CC0-1.0",  # the port and package MIT, dlib's weights CC0
+    registry="npm",
+)
+
 # Every model the service runs; /readyz checks each one's digest.
-ALL_MODELS = (YUNET, SFACE, FACE_MESH_LANDMARKS, FACE_MESH_DETECTOR, DET, REC, CLS, MRZ_MODEL)
+ALL_MODELS = (
+    YUNET,
+    SFACE,
+    FACE_MESH_LANDMARKS,
+    FACE_MESH_DETECTOR,
+    DET,
+    REC,
+    CLS,
+    MRZ_MODEL,
+    RESNET_MANIFEST,
+    RESNET_WEIGHTS,
+)
+
+
+def npm_root() -> Path:
+    """Where `make install` puts the npm model packages: inside the virtual environment, beside the
+    Python packages, so that one environment holds every model."""
+    return Path(sys.prefix) / "share" / "idscan" / "npm"
 
 
 def locate(model: ModelFile) -> Path:
+    if model.registry == "npm":
+        path = npm_root() / "node_modules" / model.package / model.resource
+        if not path.is_file():
+            raise ModelIntegrityError(
+                f"Model file {path} for {model.name} is missing: install the npm package "
+                f"{model.package} there (make install)."
+            )
+        return path
     spec = importlib.util.find_spec(model.package)
     if spec is None or not spec.submodule_search_locations:
         raise ModelIntegrityError(f"Package {model.package!r} holding model {model.name} is not installed.")

