@@ -5,7 +5,7 @@ mirror image, averaged; idscan.vision.face_resnet) each judge the pair; each mea
 z-score against the impostor comparisons of the bench's development pairs and the two are averaged,
 then expressed back on SFace's cosine scale (`fused_similarity`), so that the score, the threshold and
 the enrol gate keep one scale. On printed, photographed card portraits the two models fail on different
-pairs: the fusion cut the hard-level rejections from 22 % to 4 % of development pairs (bench/faces.py,
+pairs: the fusion cut the hard-level rejections from 22 % to 3 % of development pairs (bench/faces.py,
 docs/models.md). With `fusion=None` SFace decides alone (at SFACE_THRESHOLD).
 
 A document portrait is compared like with like: when either face has no colour (laser-engraved
@@ -68,7 +68,7 @@ class MatchParams:
 
 @dataclass(frozen=True, slots=True)
 class MatchResult:
-    similarity: float  # the fused similarity (SFace's cosine scale, -1…1), or SFace's cosine alone
+    similarity: float  # the fused similarity (on SFace's cosine scale), or SFace's cosine alone
     score: float  # 0…1, 0.5 exactly at the threshold (spec section 3)
     threshold: float  # the threshold on the score scale: always 0.5
     passed: bool
