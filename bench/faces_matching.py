@@ -36,7 +36,6 @@ from idscan.lib import model_files
 from idscan.pipeline.images import jpeg
 from idscan.vision.detection import DetectParams, detect_faces
 from idscan.vision.enrol import judge_portrait
-from idscan.vision.face_resnet import align_chip
 from idscan.vision.images import decode_image
 from idscan.vision.matching import (
     DEFAULT_FUSION,
@@ -44,10 +43,11 @@ from idscan.vision.matching import (
     SFACE_THRESHOLD,
     Fusion,
     MatchParams,
-    colour_matched,
     compare_faces,
     fused_similarity,
-    resnet_vector,
+    pair_is_grey,
+    resnet_chip,
+    resnet_vectors,
 )
 from idscan.vision.sessions import VisionModels
 
@@ -73,7 +73,9 @@ class Sample:
     vectors: dict[str, Vec] = field(default_factory=dict)
     problem: str | None = None  # failure to enrol (idscan path only)
     dlib: Vec | None = None
-    resnet: dict[str, Vec] = field(default_factory=dict)  # our numpy ResNet: "as is", "grey"
+    # our numpy ResNet: "mirrored" (the product's, face and mirror image averaged) and "single" (the
+    # face alone), each also " grey"
+    resnet: dict[str, Vec] = field(default_factory=dict)
 
 
 class Plain:
@@ -151,11 +153,10 @@ def describe(image: Vec, models: VisionModels, dl: Dlib | None, params: MatchPar
         flipped = np.ascontiguousarray(VARIANTS["grey"](edited)[:, ::-1])
         sample.vectors["grey " + name + "+flip"] = emb.features(flipped)
     resnet = models.resnet()
-    for grey in (False, True):
-        sample.resnet["grey" if grey else "as is"] = resnet_vector(image, faces[0], resnet, grey)
-    chip = align_chip(image, np.asarray(faces[0].landmarks, np.float32))  # without the mirror
-    sample.resnet["single"] = resnet.features(chip)
-    sample.resnet["single grey"] = resnet.features(np.ascontiguousarray(VARIANTS["grey"](chip)))
+    for grey, suffix in ((False, ""), (True, " grey")):
+        chip = resnet_chip(image, faces[0], grey)  # cut once: the product's vector and the face alone
+        sample.resnet["mirrored" + suffix] = resnet_vectors([chip], resnet)[0]
+        sample.resnet["single" + suffix] = resnet.features(chip)
     if gate:
         verdict = judge_portrait(faces[0], aligned, sample.vectors["as is"], params.enrol)
         sample.problem = str(verdict.problem) if verdict.problem else None
@@ -168,7 +169,7 @@ def sface_score(variant: str, flip: bool, grey_match: bool, params: MatchParams)
     def score(p: Sample, s: Sample) -> float:
         assert p.aligned is not None
         assert s.aligned is not None
-        grey = grey_match and colour_matched(p.aligned, s.aligned, params)[0] is not p.aligned
+        grey = grey_match and pair_is_grey(p.aligned, s.aligned, params)
         pv, sv = ("grey " + variant, "grey as is") if grey else (variant, "as is")
 
         def vec(x: Sample, name: str) -> Vec:
@@ -187,8 +188,9 @@ def resnet_score(params: MatchParams, mirror: bool = True) -> Callable[..., floa
     def score(p: Sample, s: Sample) -> float:
         assert p.aligned is not None
         assert s.aligned is not None
-        grey = colour_matched(p.aligned, s.aligned, params)[0] is not p.aligned
-        v = ("grey" if grey else "as is") if mirror else ("single grey" if grey else "single")
+        v = ("mirrored" if mirror else "single") + (
+            " grey" if pair_is_grey(p.aligned, s.aligned, params) else ""
+        )
         return -float(np.linalg.norm(p.resnet[v] - s.resnet[v]))
 
     return score
@@ -204,16 +206,22 @@ def product_score(fusion: Fusion, params: MatchParams) -> Callable[..., float]:
     return score
 
 
-def fusion_stats(corpus: Corpus, params: MatchParams) -> Fusion:
-    """Both models' impostor statistics on the development pairs (portraits the gate passes)."""
-    sface, resnet = sface_score("as is", False, True, params), resnet_score(params)
-    pairs = [
+def dev_impostor_pairs(corpus: Corpus) -> list[tuple[Sample, Sample]]:
+    """(portrait, selfie) of every development impostor comparison whose portrait the gate passes:
+    what fusion statistics are taken on."""
+    return [
         (e["idscan"], s)
         for (i, _, _), e in corpus.cards.items()
         for j, s in corpus.selfies.items()
         if is_dev(corpus.ids[i]) and is_dev(corpus.ids[j]) and corpus.ids[i] != corpus.ids[j]
         if e["idscan"].aligned is not None and not e["idscan"].problem and s.aligned is not None
     ]
+
+
+def fusion_stats(corpus: Corpus, params: MatchParams) -> Fusion:
+    """Both models' impostor statistics on the development pairs (portraits the gate passes)."""
+    sface, resnet = sface_score("as is", False, True, params), resnet_score(params)
+    pairs = dev_impostor_pairs(corpus)
     cos = [sface(p, s) for p, s in pairs]
     dist = [-resnet(p, s) for p, s in pairs]
     return Fusion(float(np.mean(cos)), float(np.std(cos)), float(np.mean(dist)), float(np.std(dist)))
@@ -432,19 +440,14 @@ def systems(
 
 
 def fused(
-    corpus: Corpus, params: MatchParams, second: Callable[[Sample, Sample], float] = dlib_score
+    corpus: Corpus, params: MatchParams
 ) -> tuple[Callable[[dict[str, Any], Sample], float | None], dict[str, float]]:
-    """SFace (idscan now) + a second model, each z-normalised on development impostors, summed."""
+    """SFace (idscan's path) + dlib itself, each z-normalised on development impostors, summed."""
     sface = sface_score("as is", False, True, params)
     stats: dict[str, float] = {}
-    for name, fn in (("sface", sface), ("dlib", second)):
-        vals = [
-            fn(e["idscan"], s)
-            for (i, _, _), e in corpus.cards.items()
-            for j, s in corpus.selfies.items()
-            if is_dev(corpus.ids[i]) and is_dev(corpus.ids[j]) and corpus.ids[i] != corpus.ids[j]
-            if e["idscan"].aligned is not None and not e["idscan"].problem and s.aligned is not None
-        ]
+    pairs = dev_impostor_pairs(corpus)
+    for name, fn in (("sface", sface), ("dlib", dlib_score)):
+        vals = [fn(p, s) for p, s in pairs]
         stats[name + "_mean"], stats[name + "_sd"] = float(np.mean(vals)), float(np.std(vals))
 
     def run(entry: dict[str, Any], selfie: Sample) -> float | None:
@@ -452,7 +455,7 @@ def fused(
         if p.aligned is None or selfie.aligned is None:
             return None
         za = (sface(p, selfie) - stats["sface_mean"]) / stats["sface_sd"]
-        zb = (second(p, selfie) - stats["dlib_mean"]) / stats["dlib_sd"]
+        zb = (dlib_score(p, selfie) - stats["dlib_mean"]) / stats["dlib_sd"]
         return za + zb
 
     return run, stats

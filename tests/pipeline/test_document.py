@@ -72,6 +72,22 @@ def complete_two_sided(
     return detail | {"result": result}, codes
 
 
+def complete_in_order(
+    client: TestClient, container: Container, caller: Caller, front: bytes, back: bytes, order: str
+) -> dict[str, Any]:
+    """`complete_two_sided` with the sides in `order` ("front_first" or "back_first"): the first
+    upload asks for the other side, the second is accepted. The details, with the result."""
+    first, second = (front, back) if order == "front_first" else (back, front)
+    detail, codes = complete_two_sided(client, container, caller, first, second)
+    assert codes == [
+        "front_side_provided_back_side_required"
+        if order == "front_first"
+        else "back_side_provided_front_side_required",
+        "accepted",
+    ]
+    return detail
+
+
 def test_accepted_passport_completes_with_result_and_redacted_downloads(
     client: TestClient, container: Container, caller: Caller, passport_photo: tuple[Any, bytes]
 ) -> None:

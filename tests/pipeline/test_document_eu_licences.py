@@ -16,7 +16,7 @@ from idscan.report import seal
 from tests.conftest import Caller
 from tests.documents.synth import _face, need_fonts, photograph
 from tests.documents.synth.eu_licence import EuCard, make_eu_licence
-from tests.pipeline.test_document import complete_two_sided
+from tests.pipeline.test_document import complete_in_order, complete_two_sided
 from tests.pipeline.test_document_us_cards import _document_image, printed
 from tests.report.test_routes import report_url, text_of
 
@@ -44,14 +44,7 @@ def test_either_order_completes_with_the_zone_and_the_categories(
     order: str,
 ) -> None:
     card, front, back = licence
-    first, second = (front, back) if order == "front_first" else (back, front)
-    detail, codes = complete_two_sided(client, container, caller, first, second)
-    assert codes[0] == (
-        "front_side_provided_back_side_required"
-        if order == "front_first"
-        else "back_side_provided_front_side_required"
-    )
-    assert codes[1] == "accepted"
+    detail = complete_in_order(client, container, caller, front, back, order)
     task = detail["result"]["tasks"][0]
     fields = {f["field"]: f for f in task["result"]}
     lic = card.licence

@@ -25,7 +25,7 @@ from idscan.report import seal
 from tests.conftest import Caller
 from tests.documents.synth import photograph
 from tests.documents.synth.us_card import UsCard, make_us_card
-from tests.pipeline.test_document import complete_two_sided
+from tests.pipeline.test_document import complete_in_order, complete_two_sided
 from tests.report.test_routes import report_url, text_of
 from tests.support.factories import engines
 
@@ -46,14 +46,7 @@ def test_either_order_completes_with_the_barcodes_fields(
     order: str,
 ) -> None:
     card, front, back = licence
-    first, second = (front, back) if order == "front_first" else (back, front)
-    detail, codes = complete_two_sided(client, container, caller, first, second)
-    assert codes[0] == (
-        "front_side_provided_back_side_required"
-        if order == "front_first"
-        else "back_side_provided_front_side_required"
-    )
-    assert codes[1] == "accepted"
+    detail = complete_in_order(client, container, caller, front, back, order)
     assert detail["tasks"][0]["attempts"] == 1
     task = detail["result"]["tasks"][0]
     fields = {f["field"]: f for f in task["result"]}

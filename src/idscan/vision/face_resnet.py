@@ -17,7 +17,6 @@ Pure: bytes and arrays in, arrays out; sessions.py reads the files.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 import cv2
@@ -34,9 +33,8 @@ CHIP = 150
 TEMPLATE = np.array([[47.7, 44.5], [101.3, 44.5], [74.5, 77.6], [51.2, 100.3], [97.8, 100.3]], np.float32)
 MEAN_RGB = np.array([122.782, 117.001, 104.298], np.float32)  # dlib's input layer: (x - mean) / 256
 
-_RESIDUAL = ("conv32_1", "conv32_2", "conv32_3")
 _STAGES: tuple[tuple[str | None, tuple[str, ...]], ...] = (
-    (None, _RESIDUAL),
+    (None, ("conv32_1", "conv32_2", "conv32_3")),
     ("conv64_down", ("conv64_1", "conv64_2", "conv64_3")),
     ("conv128_down", ("conv128_1", "conv128_2")),
     ("conv256_down", ("conv256_1", "conv256_2")),
@@ -48,16 +46,6 @@ Weights = dict[str, NDArray[np.float32]]
 
 class ResNetWeightsError(ConfigurationError):
     default_detail = "The face ResNet's weight files do not describe the expected network."
-
-
-@dataclass(frozen=True, slots=True)
-class ResNet:
-    weights: Weights
-
-    def embed(self, chips_rgb: NDArray[np.uint8]) -> NDArray[np.float32]:
-        """The 128-d raw embedding of a 150x150 RGB chip (from `align_chip`), or one row per chip of a
-        batch (N, 150, 150, 3)."""
-        return forward(chips_rgb, self.weights)
 
 
 def parse_weights(manifest: bytes, blob: bytes) -> Weights:

@@ -143,9 +143,14 @@ def embed_aligned(
     return vector, raw
 
 
+def pair_is_grey(aligned_a: Image, aligned_b: Image, params: MatchParams) -> bool:
+    """Whether a pair is compared in grey: either face has no colour."""
+    return is_grey(aligned_a, params) or is_grey(aligned_b, params)
+
+
 def colour_matched(aligned_a: Image, aligned_b: Image, params: MatchParams) -> tuple[Image, Image]:
     """Both faces in grey when either has no colour, else both unchanged."""
-    if is_grey(aligned_a, params) or is_grey(aligned_b, params):
+    if pair_is_grey(aligned_a, aligned_b, params):
         return _grey(aligned_a), _grey(aligned_b)
     return aligned_a, aligned_b
 
@@ -197,7 +202,7 @@ def compare_faces(
     if a is None or b is None:
         return FaceComparison(None, a, b, "no_face_a" if a is None else "no_face_b")
     aligned_a, aligned_b = embedder.align(portrait, a.row), embedder.align(selfie, b.row)
-    grey = is_grey(aligned_a, params) or is_grey(aligned_b, params)
+    grey = pair_is_grey(aligned_a, aligned_b, params)
     if grey:
         aligned_a, aligned_b = _grey(aligned_a), _grey(aligned_b)
     vector_a, raw_a = embed_aligned(aligned_a, embedder, params)

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from idscan.lib import model_files
-from idscan.vision.face_resnet import ResNet, parse_weights
+from idscan.vision.face_resnet import forward, parse_weights
 
 Image = NDArray[np.uint8]  # HxWx3, BGR (OpenCV order)
 
@@ -97,12 +97,12 @@ class ResNetSession:
     def __init__(self) -> None:
         manifest = model_files.verified_path(model_files.RESNET_MANIFEST).read_bytes()
         blob = model_files.verified_path(model_files.RESNET_WEIGHTS).read_bytes()
-        self._net = ResNet(parse_weights(manifest, blob))
+        self._weights = parse_weights(manifest, blob)
 
     def features(self, chips_rgb: NDArray[np.uint8]) -> NDArray[np.float32]:
         """Raw 128-d embedding of a chip from `face_resnet.align_chip`, or one row per chip of a batch
         (N, 150, 150, 3) (numpy: thread-safe)."""
-        return self._net.embed(chips_rgb)
+        return forward(chips_rgb, self._weights)
 
 
 class FaceMeshTracker:

@@ -68,6 +68,9 @@ class Style:
 # shared/fixtures), Dutch ones at the foot of the back.
 ZONE_ON_FRONT = frozenset({"FRA"})
 
+# the numbered fields as most states print them, one line each (4a beside 4c)
+COMMON_ROWS = (("1",), ("2",), ("3",), ("4a", "4c"), ("4b",), ("5",), ("9",))
+
 STYLES: dict[str, Style] = {
     "NLD": Style(
         state="NLD",
@@ -80,7 +83,7 @@ STYLES: dict[str, Style] = {
         size=22,
         pitch=44,
         gap=8,
-        rows=(("1",), ("2",), ("3",), ("4a", "4c"), ("4b",), ("5",), ("9",)),
+        rows=COMMON_ROWS,
         category_separator="/",
         validity_years=10,
         until_for_ab=True,
@@ -98,7 +101,7 @@ STYLES: dict[str, Style] = {
         size=23,
         pitch=43,
         gap=10,
-        rows=(("1",), ("2",), ("3",), ("4a", "4c"), ("4b",), ("5",), ("9",)),
+        rows=COMMON_ROWS,
         category_separator="/",
         validity_years=15,
         until_for_ab=True,
@@ -116,7 +119,7 @@ STYLES: dict[str, Style] = {
         size=22,
         pitch=42,
         gap=10,
-        rows=(("1",), ("2",), ("3",), ("4a", "4c"), ("4b",), ("5",), ("9",)),
+        rows=COMMON_ROWS,
         category_separator=" ",
         validity_years=15,
         until_for_ab=False,
@@ -152,7 +155,7 @@ STYLES: dict[str, Style] = {
         size=24,
         pitch=44,
         gap=12,
-        rows=(("1",), ("2",), ("3",), ("4a", "4c"), ("4b",), ("5",), ("9",)),
+        rows=COMMON_ROWS,
         category_separator=" ",
         validity_years=10,
         until_for_ab=True,
