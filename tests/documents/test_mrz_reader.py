@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
 from idscan.documents.mrz_reader import (
+    centre_band,
     clean,
     complete_block,
     find_mrz_lines,
     locate_mrz_band,
     mrz_likeness,
     mrz_model_path,
+    normalise_for_tesseract,
     read_mrz,
 )
 from idscan.documents.ocr import TextLine
@@ -57,6 +60,37 @@ def test_bottom_block_and_pieces_joined() -> None:
     assert found[0].box == (60, 700, 1180, 740)
 
 
+def slanted(text: str, x0: float, y0: float, length: float, height: float, degrees: float) -> TextLine:
+    """A line whose print runs downhill by `degrees`, as a quad of its own corners."""
+    dx, dy = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))
+    top = ((x0, y0), (x0 + length * dx, y0 + length * dy))
+    bottom = ((top[1][0] - height * dy, top[1][1] + height * dx), (x0 - height * dy, y0 + height * dx))
+    return TextLine(text, 0.95, (*top, *bottom))
+
+
+def test_slanted_mrz_lines_stay_apart() -> None:
+    """On a page photographed askew each line's box is far taller than its print, and the boxes of
+    two MRZ lines overlap by more than half: they are still two lines, not one of 88 characters."""
+    first = slanted("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", 80, 780, 1060, 36, 3.0)
+    second = slanted("L898902C36UTO7408122F1204159ZE184226B<<<<<10", 80, 824, 1060, 36, 3.0)
+    assert second.cy - first.cy < 0.5 * first.height  # what grouped them before
+    found = find_mrz_lines([first, second])
+    assert [f.rapid for f in found] == [first.text, second.text]
+    assert all(abs(f.slant - 3.0) < 0.1 and abs(f.thickness - 36) < 0.5 for f in found)
+
+
+def test_a_slanted_mrz_is_read_level_by_tesseract() -> None:
+    need_fonts()
+    doc = make_document(9, kind="passport", with_face=False)
+    page = doc.sides[0].image
+    h, w = page.shape[:2]
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), -4.0, 1.0)  # clockwise: the lines run downhill
+    askew = cv2.warpAffine(page, turn, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    session = engines().ocr()
+    reads = read_mrz(askew, session.read(askew), session, engines().mrz())
+    assert list(reads.tesseract) == doc.mrz
+
+
 def test_mrz_model_is_found_without_importing_its_package() -> None:
     assert mrz_model_path().name == "mrz.traineddata"
 
@@ -90,6 +124,35 @@ def test_no_mrz_on_a_blank_page() -> None:
     blank = np.full((500, 800, 3), 240, np.uint8)
     reads = read_mrz(blank, [], engines().ocr(), engines().mrz())
     assert not reads.found
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+@pytest.mark.parametrize("into", [0.5, 0.6])
+def test_a_crop_that_catches_half_the_next_line_still_reads_its_own(seed: int, into: float) -> None:
+    """A small booklet page: lines stand so close that the padded crop holds half the next line,
+    which Tesseract reads together with its own as one long garbled line."""
+    need_fonts()
+    doc = make_document(seed, kind="passport", with_face=False)
+    side = doc.sides[0]
+    x0, y0, x1, y1 = side.regions["mrz"]
+    pitch = (y1 - y0) // 2
+    crop = side.image[y0 - pitch // 3 : y0 + pitch + round(into * pitch), x0 - 10 : x1 + 10]
+    crop = cv2.resize(crop, None, fx=0.55, fy=0.55, interpolation=cv2.INTER_AREA)
+    tess = engines().mrz()
+    assert len(tess._read(normalise_for_tesseract(crop))[0]) > 46  # the attack: one read of both lines
+    assert tess.read_line(crop) == doc.mrz[0]
+
+
+def test_centre_band_keeps_the_middle_line_of_ink() -> None:
+    norm = np.full((66, 400), 255, np.uint8)
+    norm[5:8, :] = 0  # the last rows of the line above
+    norm[20:44, 10:390:3] = 0  # the line itself
+    norm[54:66, 10:390:2] = 0  # the top of the line below
+    band = centre_band(norm)
+    assert 24 <= band.shape[0] <= 36
+    assert (band[0] == 255).all()
+    assert (band[-1] == 255).all()
+    assert centre_band(np.full((66, 400), 255, np.uint8)).shape == (66, 400)  # no ink: as it was
 
 
 def test_tesseract_reads_an_empty_crop_as_nothing() -> None:

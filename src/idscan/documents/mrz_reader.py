@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,11 @@ _NOT_MRZ = re.compile(r"[^A-Z0-9<]")
 # 28 px in single-line mode read more real lines exactly (85 of 101 against 78) and faster, yet lost
 # whole documents in the benchmark (two hard synthetic cards, one real passport): kept at 44.
 TESS_HEIGHT = 44
+LENGTH_SLACK = 2  # characters a read may be off an MRZ length before its crop is read again
+LEVEL_DEGREES = 1.0  # a line slanting less is cut out as it stands
+TESS_UNSURE = 40  # below this mean confidence a read is taken again (two lines read as one score ~35)
+BAND_INK = 140  # below this a normalised pixel is ink (the paper is ~255 after normalisation)
+BAND_EDGE = 0.15  # rows with less ink than this share of the line's own are the gap between lines
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,8 @@ class MrzLineBox:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1
     rapid: str
     score: float
+    slant: float = 0.0  # degrees the print runs downhill to the right (a page photographed askew)
+    thickness: float = 0.0  # the print's own height across the slant (0: the box's)
 
 
 @dataclass(frozen=True)
@@ -84,7 +92,8 @@ def find_mrz_lines(lines: Sequence[TextLine]) -> list[MrzLineBox]:
     candidates = [ln for ln in lines if _is_fragment(ln.text)]
     rows: list[list[TextLine]] = []
     for ln in sorted(candidates, key=lambda t: t.cy):
-        if rows and abs(rows[-1][0].cy - ln.cy) < 0.5 * max(ln.height, rows[-1][0].height):
+        # by the lines' own heights: on a slanted page two MRZ lines' boxes overlap by more than half
+        if rows and abs(rows[-1][0].cy - ln.cy) < 0.5 * max(ln.thickness, rows[-1][0].thickness):
             rows[-1].append(ln)
         else:
             rows.append([ln])
@@ -101,7 +110,10 @@ def find_mrz_lines(lines: Sequence[TextLine]) -> list[MrzLineBox]:
             int(max(t.x1 for t in row)),
             int(max(t.y1 for t in row)),
         )
-        joined.append(MrzLineBox(box, text, min(t.score for t in row)))
+        widest = max(row, key=lambda t: t.x1 - t.x0)
+        (ax, ay), (bx, by) = widest.box[0], widest.box[1]
+        slant = float(np.degrees(np.arctan2(by - ay, bx - ax)))
+        joined.append(MrzLineBox(box, text, min(t.score for t in row), slant, widest.thickness))
     return _bottom_block(joined)
 
 
@@ -176,7 +188,10 @@ def read_mrz(image: RGBImage, lines: Sequence[TextLine], ocr: OcrSession, tess: 
         if len(found) < 2:
             return MrzReads((), (), ())
     found = _full_width(image, found, ocr)
-    reads = tuple(tess.read_line(line_crop(image, row.box)) for row in found)
+    # every line of one MRZ has the block's length: the length RapidOCR read most often, if an MRZ's
+    lengths = Counter(len(r.rapid) for r in found if len(r.rapid) in MRZ_LENGTHS).most_common(1)
+    length = lengths[0][0] if lengths else None
+    reads = tuple(tess.read_line(level_crop(image, row), length) for row in found)
     return MrzReads(tuple(r.rapid for r in found), reads, tuple(r.box for r in found))
 
 
@@ -198,7 +213,7 @@ def read_licence_zone(image: RGBImage, lines: Sequence[TextLine], tess: Tesserac
     starts with `D` (the document code of a driving licence)."""
     for row in reversed(find_mrz_lines(lines)):
         if row.rapid.startswith("D") and abs(len(row.rapid) - ZONE_LENGTH) <= 2:
-            return ZoneReads(row.rapid, tess.read_line(line_crop(image, row.box)), row.box)
+            return ZoneReads(row.rapid, tess.read_line(level_crop(image, row), ZONE_LENGTH), row.box)
     return None
 
 
@@ -230,8 +245,29 @@ def _full_width(image: RGBImage, rows: list[MrzLineBox], ocr: OcrSession) -> lis
         box = (x0, row.box[1], x1, row.box[3])
         [(text, score)] = ocr.recognize([line_crop(image, box, pad=0.15)])
         text = clean(text)
-        out.append(MrzLineBox(box, text, score) if len(text) > len(row.rapid) else row)
+        out.append(replace(row, box=box, rapid=text, score=score) if len(text) > len(row.rapid) else row)
     return out
+
+
+def level_crop(image: RGBImage, row: MrzLineBox) -> RGBImage:
+    """`line_crop` of a row, turned level first when it slants: the box of a slanting line is
+    taller than its print and holds parts of its neighbours, and Tesseract reads slanting print
+    badly."""
+    if abs(row.slant) < LEVEL_DEGREES or row.thickness <= 0:
+        return line_crop(image, row.box)
+    x0, y0, x1, y1 = row.box
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    length = (x1 - x0) / np.cos(np.radians(row.slant))
+    # the same margins as line_crop's around a level box of the print's own height
+    out_w = round(length + 2 * 0.35 * row.thickness)
+    out_h = round(1.5 * row.thickness)
+    turn = cv2.getRotationMatrix2D((cx, cy), row.slant, 1.0)
+    turn[0, 2] += out_w / 2 - cx
+    turn[1, 2] += out_h / 2 - cy
+    level = cv2.warpAffine(
+        image, turn, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    return np.ascontiguousarray(level)
 
 
 def line_crop(image: RGBImage, box: tuple[int, int, int, int], pad: float = 0.35) -> RGBImage:
@@ -258,6 +294,26 @@ def normalise_for_tesseract(crop: RGBImage) -> npt.NDArray[np.uint8]:
     return np.asarray(norm, np.uint8)
 
 
+def centre_band(norm: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """The crop's middle line of print only: the rows of ink that run on from the crop's middle."""
+    ink = (norm < BAND_INK).mean(axis=1)
+    h = len(ink)
+    mid = h // 2
+    peak = float(ink[max(0, mid - h // 6) : mid + h // 6 + 1].max())
+    if peak <= 0:
+        return norm
+    lo = hi = mid
+    while lo > 0 and ink[lo - 1] > BAND_EDGE * peak:
+        lo -= 1
+    while hi < h - 1 and ink[hi + 1] > BAND_EDGE * peak:
+        hi += 1
+    pad = round(0.2 * (hi - lo + 1))
+    top, bottom = max(0, lo - pad), min(h, hi + pad + 1)
+    if bottom - top < 0.25 * h:  # a speck, not a line: keep the crop as it was
+        return norm
+    return np.ascontiguousarray(norm[top:bottom])
+
+
 def mrz_model_path() -> Path:
     """The model file after its digest check (raises ModelIntegrityError when absent or altered)."""
     return model_files.verified_path(model_files.MRZ_MODEL)
@@ -281,18 +337,41 @@ class TesseractMrz:
         self._lock = threading.Lock()
         self._image_cls: Any = __import__("PIL.Image", fromlist=["Image"])
 
-    def read_line(self, crop: RGBImage) -> str:
+    def read_line(self, crop: RGBImage, length: int | None = None) -> str:
+        """The MRZ line in the middle of `crop`; `length` is the block's line length when known."""
         if crop.size == 0:
             return ""
+
+        def off(text: str) -> int:
+            return abs(len(text) - length) if length else min(abs(len(text) - n) for n in MRZ_LENGTHS)
+
         norm = normalise_for_tesseract(crop)
-        best = ""
+        best, confidence = self._read(norm)
+        if off(best) > LENGTH_SLACK or confidence < TESS_UNSURE:
+            # Where lines stand close (a small booklet page, a card photographed beside another)
+            # the padded crop catches half the neighbouring line, and Tesseract reads both as one
+            # garbled line: read the middle line alone and keep the read Tesseract is surer of. Only
+            # then: on a normal crop the margin helps Tesseract (cutting it always lost reads).
+            band = centre_band(norm)
+            if band.shape != norm.shape:
+                again, sure = self._read(band)
+                if off(best) > LENGTH_SLACK:
+                    best = again if off(again) < off(best) else best
+                elif off(again) <= LENGTH_SLACK and sure > confidence:
+                    best = again
+        return best
+
+    def _read(self, norm: npt.NDArray[np.uint8]) -> tuple[str, int]:
+        """The longest line read, and Tesseract's mean confidence (0-100) in what it read."""
+        best, confidence = "", 0
         with self._lock:
             for mode in self._modes:
                 self._api.SetPageSegMode(mode)
                 self._api.SetImage(self._image_cls.fromarray(norm))
                 text: str = self._api.GetUTF8Text()
+                confidence = int(self._api.MeanTextConf())
                 # a padded crop may catch a sliver of the neighbouring line: keep the longest
                 best = max((clean(t) for t in text.splitlines()), key=len, default="")
                 if len(best) >= 20:
                     break
-        return best
+        return best, confidence

@@ -59,6 +59,12 @@ class TextLine:
         return self.y1 - self.y0
 
     @property
+    def thickness(self) -> float:
+        """The line's own height, across its slant (a tilted line's box is taller than its print)."""
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = self.box[:4]
+        return (float(np.hypot(x3 - x0, y3 - y0)) + float(np.hypot(x2 - x1, y2 - y1))) / 2
+
+    @property
     def cy(self) -> float:
         return (self.y0 + self.y1) / 2
 
@@ -66,6 +72,21 @@ class TextLine:
     def pixel_box(self) -> tuple[int, int, int, int]:
         """(x0, y0, x1, y1) in whole pixels, covering the line."""
         return (int(self.x0), int(self.y0), int(self.x1 + 0.999), int(self.y1 + 0.999))
+
+
+@dataclass(frozen=True, slots=True)
+class Detected:
+    """What the detector found on a page: each line's 4 corners in `bgr` pixels (the page as the
+    detector saw it, `scale` times the caller's image)."""
+
+    bgr: npt.NDArray[np.uint8]
+    scale: float
+    boxes: npt.NDArray[np.float32]  # N x 4 x 2, clockwise from top-left
+
+    @property
+    def quads(self) -> npt.NDArray[np.float32]:
+        """The boxes in the caller's image pixels."""
+        return np.asarray(self.boxes / self.scale, np.float32)
 
 
 class OcrSession:
@@ -111,6 +132,11 @@ class OcrSession:
 
     def read(self, image: RGBImage, *, max_side: int = 960, min_score: float = 0.5) -> list[TextLine]:
         """Detect, orient and recognise every text line. `max_side` caps the detector's input size."""
+        return self.recognise(self.detect(image, max_side=max_side), min_score=min_score)
+
+    def detect(self, image: RGBImage, *, max_side: int = 960) -> Detected:
+        """The text lines' outlines only: enough to decide how a page stands before any line is
+        recognised (recognition is most of a read's cost)."""
         bgr: Any = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
         # small scans: print too small for the detector at their own size (labels ~8 px), so upscale
         h, w = bgr.shape[:2]
@@ -121,9 +147,15 @@ class OcrSession:
             det = self._engine._load_det_model()
             det.limit_side_len = max_side
             det_res = det(bgr)
-            if det_res.boxes is None or len(det_res.boxes) == 0:
-                return []
-            boxes = _widest(det_res.boxes, MAX_LINES)
+        boxes = det_res.boxes if det_res.boxes is not None else np.zeros((0, 4, 2), np.float32)
+        return Detected(bgr, scale, _widest(np.asarray(boxes, np.float32).reshape(-1, 4, 2), MAX_LINES))
+
+    def recognise(self, detected: Detected, *, min_score: float = 0.5) -> list[TextLine]:
+        """Orient and recognise the lines `detect` found."""
+        if len(detected.boxes) == 0:
+            return []
+        bgr, boxes, scale = detected.bgr, detected.boxes, detected.scale
+        with self._lock:
             crops = [_crop_line(bgr, box) for box in boxes]
             flips = self._orient(crops)
             rec_in = _rec_input(

@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date
 
 import numpy as np
+import numpy.typing as npt
 
 from idscan.documents.aamva import AamvaRecord
 from idscan.documents.aamva_fields import address_boxes, barcode_fields, read_card_barcode
@@ -50,7 +51,11 @@ AAMVA_TYPES = frozenset({DocumentType.DRIVING_LICENSE, DocumentType.IDENTITY_CAR
 # numbered EU licence fields (1., 2., 4b., 5. ...) that make a side a licence's front
 LICENCE_FRONT_FIELDS = 3
 BARCODE_SIDE_MAX_FIELDS = 3  # labelled visual-zone fields from which a side counts as a printed front
+# fewer text lines than this inside an outline without an MRZ: not a document side but a frame in one
+OUTLINE_MIN_LINES = 5
 DESKEW_DEGREES = 2.5  # below this the OCR copes; above it line boxes start to overlap
+LONG_OUTLINE = 2.5  # length/thickness of a line outline of about 4 characters
+SLOPE_OUTLINE = 4.0  # ... and of about 8, long enough to measure a page's slant by
 
 
 def _turn_lines(lines: Sequence[TextLine], w: int, h: int) -> list[TextLine]:
@@ -81,38 +86,57 @@ class Budget:
 def _upright(
     located: Located, ocr: OcrSession, max_side: int, budget: Budget
 ) -> tuple[Located, list[TextLine], int]:
-    """OCR the flattened image and turn it upright: 180 degrees from the per-line classifier; 90 when
-    most multi-character boxes stand taller than wide (only without an outline, which is landscape)."""
-    lines = ocr.read(located.image, max_side=max_side)
+    """OCR the flattened image and turn it upright: 90 degrees when most long line outlines stand
+    taller than wide, level when they slant, 180 from the per-line classifier. The first two are
+    decided from the detector's outlines alone, so a page is recognised once, as it stands at last."""
+    detected = ocr.detect(located.image, max_side=max_side)
     turns = 0
-    long_lines = [ln for ln in lines if len(ln.text.strip()) >= 4]
-    tall = sum((ln.y1 - ln.y0) > 1.5 * (ln.x1 - ln.x0) for ln in long_lines)
-    if long_lines and tall > len(long_lines) / 2 and budget.allows("reread", "quarter_turn"):
-        # turn a quarter and read again; if that left it upside down, the 180-degree step below fixes
-        # it without a third read
+    if _mostly_tall(detected.quads) and budget.allows("reread", "quarter_turn"):
+        # turn a quarter and detect again; if that left it upside down, the 180-degree step below
+        # fixes it without another read
         located, turns = located.turned(1), 1
-        lines = ocr.read(located.image, max_side=max_side)
-    angle = text_angle(lines)
+        detected = ocr.detect(located.image, max_side=max_side)
+    angle = outline_angle(detected.quads)
     if abs(angle) > DESKEW_DEGREES and budget.allows("reread", "deskew"):
-        # a tilted photo without an outline: straighten, read again
+        # a tilted photo without an outline: straighten, detect again
         located = located.deskewed(angle)
-        lines = ocr.read(located.image, max_side=max_side)
+        detected = ocr.detect(located.image, max_side=max_side)
+    lines = ocr.recognise(detected)
     if lines and sum(ln.upside_down for ln in lines) > len(lines) / 2:
         h, w = located.image.shape[:2]
         located, lines, turns = located.turned(2), _turn_lines(lines, w, h), (turns + 2) % 4
     return located, ocr.reread_against_page(located.image, lines), turns
 
 
-def text_angle(lines: Sequence[TextLine]) -> float:
-    """Median slope, in degrees, of the top edges of the longer text lines (0 = level)."""
-    angles = []
-    for ln in lines:
-        if len(ln.text.strip()) < 8:
-            continue
-        (x0, y0), (x1, y1) = ln.box[0], ln.box[1]
-        if x1 - x0 > 1.5 * abs(y1 - y0):  # up to ~33 degrees
-            angles.append(float(np.degrees(np.arctan2(y1 - y0, x1 - x0))))
-    return float(np.median(angles)) if len(angles) >= 3 else 0.0
+def _long_sides(quads: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """Each outline's length (its top edge) and thickness (its left edge)."""
+    length = np.hypot(*(quads[:, 1] - quads[:, 0]).T)
+    thickness = np.hypot(*(quads[:, 3] - quads[:, 0]).T)
+    return length, thickness
+
+
+def _mostly_tall(quads: npt.NDArray[np.float32]) -> bool:
+    """Most outlines of a few characters or more (one side 2.5 times the other) stand taller than
+    wide: the page lies on its side."""
+    if len(quads) == 0:
+        return False
+    width = quads[:, :, 0].max(axis=1) - quads[:, :, 0].min(axis=1)
+    height = quads[:, :, 1].max(axis=1) - quads[:, :, 1].min(axis=1)
+    long = np.maximum(width, height) >= LONG_OUTLINE * np.maximum(np.minimum(width, height), 1)
+    return bool(long.any()) and int((height[long] > 1.5 * width[long]).sum()) > int(long.sum()) / 2
+
+
+def outline_angle(quads: npt.NDArray[np.float32]) -> float:
+    """Median slope, in degrees, of the top edges of the longer lines (0 = level)."""
+    if len(quads) == 0:
+        return 0.0
+    length, thickness = _long_sides(quads)
+    dx, dy = (quads[:, 1] - quads[:, 0]).T
+    # about 8 characters or more, and running sideways (up to ~33 degrees)
+    keep = (length >= SLOPE_OUTLINE * np.maximum(thickness, 1)) & (dx > 1.5 * np.abs(dy))
+    if int(keep.sum()) < 3:
+        return 0.0
+    return float(np.median(np.degrees(np.arctan2(dy[keep], dx[keep]))))
 
 
 def _probe(image: RGBImage, ocr: OcrSession, budget: Budget) -> Probe:
@@ -195,11 +219,13 @@ def read_side(
     cut = mrz_cut_short(mrz, located.image.shape[1])
     if (
         located.found
-        and (cut or (not mrz.found and not located.fully_visible))
+        and (cut or (not mrz.found and (not located.fully_visible or len(lines) < OUTLINE_MIN_LINES)))
         and budget.allows("reread", "whole_photo")
     ):
-        # an outline that cuts the MRZ, or one that runs into the photo's border with no MRZ inside,
-        # may be a printed frame inside a document that fills the photo: read the whole photo too
+        # an outline that cuts the MRZ, one that runs into the photo's border with no MRZ inside, or
+        # one with hardly any print inside, may be a printed frame (the portrait's) inside a
+        # document that fills the photo and whose own edges are out of the frame: read the whole
+        # photo too
         whole = locate(decoded.pixels, params.max_width, outline=False)
         whole, whole_lines, whole_turns = _upright(whole, ocr, 960, budget)
         retry = read_mrz(whole.image, whole_lines, ocr, tess)

@@ -47,9 +47,9 @@ def photograph(card: np.ndarray, level: str, rng: random.Random, turns: int | No
     ch, cw = card.shape[:2]
     if turns is None:
         turns = 0 if level == "easy" else rng.choice((0, 0, 1, 2, 3))
-    landscape = turns % 2 == 0
-    pw, ph = (1600, 1200) if landscape else (1200, 1600)
-    out_w, out_h = (cw, ch) if landscape else (ch, cw)
+    out_w, out_h = (cw, ch) if turns % 2 == 0 else (ch, cw)
+    # the phone is held the way the subject lies: a tall one (an open booklet) in a tall frame
+    pw, ph = (1600, 1200) if out_w >= out_h else (1200, 1600)
     scale = rng.uniform(0.6, 0.82) * min(pw / out_w, ph / out_h)
     # card corners in card pixels, then turned, tilted, scaled and jittered into the photo
     src = np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]])
