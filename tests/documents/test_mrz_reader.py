@@ -11,6 +11,7 @@ from idscan.documents.mrz_reader import (
     clean,
     complete_block,
     find_mrz_lines,
+    line_crop,
     locate_mrz_band,
     mrz_likeness,
     mrz_model_path,
@@ -89,6 +90,35 @@ def test_a_slanted_mrz_is_read_level_by_tesseract() -> None:
     session = engines().ocr()
     reads = read_mrz(askew, session.read(askew), session, engines().mrz())
     assert list(reads.tesseract) == doc.mrz
+
+
+def test_print_far_off_on_an_mrz_row_is_not_joined_to_it() -> None:
+    """Both sides of a card in one photo: the front's document number stands level with the back's
+    MRZ line, far to its left; pieces of one MRZ line stand a character or two apart."""
+    lines = [
+        line("564961417", 370, 509, 441, 526),
+        line("IRESP5649614177<<<<<<", 676, 514, 880, 540),
+        line("<<<<<<<<<", 890, 514, 1023, 540),  # the detector split the filler run off
+        line("8809025F2805128ESP<<<<<<<<<<<8", 675, 544, 1024, 570),
+        line("PEETERS<<PIOTR<<<<<<<<<<<<<<<<", 675, 574, 1025, 600),
+    ]
+    found = find_mrz_lines(lines)
+    assert [f.rapid for f in found] == [
+        "IRESP5649614177<<<<<<<<<<<<<<<",
+        "8809025F2805128ESP<<<<<<<<<<<8",
+        "PEETERS<<PIOTR<<<<<<<<<<<<<<<<",
+    ]
+    assert found[0].box[0] == 676
+
+
+def test_a_centred_crop_keeps_a_line_at_the_image_edge_in_its_middle() -> None:
+    image = np.full((100, 300, 3), 200, np.uint8)
+    image[88:100, 20:280] = 0  # a line whose box reaches the bottom edge
+    plain = line_crop(image, (20, 84, 280, 100))
+    centred = line_crop(image, (20, 84, 280, 100), centred=True)
+    assert plain.shape[0] == 20  # the edge cut the bottom margin off
+    assert centred.shape[0] == 24
+    assert centred.shape[1] == plain.shape[1]
 
 
 def test_mrz_model_is_found_without_importing_its_package() -> None:

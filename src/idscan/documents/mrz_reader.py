@@ -6,6 +6,7 @@ package's corrector and reconciler decide what to believe. Here we only find lin
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import unicodedata
@@ -34,6 +35,7 @@ _NOT_MRZ = re.compile(r"[^A-Z0-9<]")
 # whole documents in the benchmark (two hard synthetic cards, one real passport): kept at 44.
 TESS_HEIGHT = 44
 LENGTH_SLACK = 2  # characters a read may be off an MRZ length before its crop is read again
+RUN_GAP = 2.0  # line heights between two pieces of one MRZ line at most
 LEVEL_DEGREES = 1.0  # a line slanting less is cut out as it stands
 TESS_UNSURE = 40  # below this mean confidence a read is taken again (two lines read as one score ~35)
 BAND_INK = 140  # below this a normalised pixel is ink (the paper is ~255 after normalisation)
@@ -98,8 +100,7 @@ def find_mrz_lines(lines: Sequence[TextLine]) -> list[MrzLineBox]:
         else:
             rows.append([ln])
     joined: list[MrzLineBox] = []
-    for row in rows:
-        row.sort(key=lambda t: t.x0)
+    for row in (run for same_height in rows for run in _runs(same_height)):
         raw = "".join(t.text for t in row)
         text = clean(raw)
         if len(text) < 26 or mrz_likeness(raw) < 0.75:
@@ -115,6 +116,20 @@ def find_mrz_lines(lines: Sequence[TextLine]) -> list[MrzLineBox]:
         slant = float(np.degrees(np.arctan2(by - ay, bx - ax)))
         joined.append(MrzLineBox(box, text, min(t.score for t in row), slant, widest.thickness))
     return _bottom_block(joined)
+
+
+def _runs(row: list[TextLine]) -> list[list[TextLine]]:
+    """A row's pieces left to right, split where a gap is wider than a few characters: the detector
+    splits an MRZ line at most a character or two apart, while print beside it (the other side of
+    a card photographed next to it) lies far off."""
+    row = sorted(row, key=lambda t: t.x0)
+    runs = [[row[0]]]
+    for prev, ln in itertools.pairwise(row):
+        if ln.x0 - prev.x1 > RUN_GAP * max(prev.thickness, ln.thickness):
+            runs.append([ln])
+        else:
+            runs[-1].append(ln)
+    return runs
 
 
 def _is_fragment(text: str) -> bool:
@@ -254,7 +269,7 @@ def level_crop(image: RGBImage, row: MrzLineBox) -> RGBImage:
     taller than its print and holds parts of its neighbours, and Tesseract reads slanting print
     badly."""
     if abs(row.slant) < LEVEL_DEGREES or row.thickness <= 0:
-        return line_crop(image, row.box)
+        return line_crop(image, row.box, centred=True)
     x0, y0, x1, y1 = row.box
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     length = (x1 - x0) / np.cos(np.radians(row.slant))
@@ -270,13 +285,21 @@ def level_crop(image: RGBImage, row: MrzLineBox) -> RGBImage:
     return np.ascontiguousarray(level)
 
 
-def line_crop(image: RGBImage, box: tuple[int, int, int, int], pad: float = 0.35) -> RGBImage:
+def line_crop(
+    image: RGBImage, box: tuple[int, int, int, int], pad: float = 0.35, *, centred: bool = False
+) -> RGBImage:
+    """The box with margins. `centred`: where the image's edge cuts a margin, the edge is repeated
+    to fill it, so the line stays in the crop's middle (else the line beside it may take the
+    middle, and Tesseract reads that one)."""
     x0, y0, x1, y1 = box
     h, w = image.shape[:2]
     pad_y, pad_x = round(0.25 * (y1 - y0)), round(pad * (y1 - y0))
-    return np.ascontiguousarray(
-        image[max(0, y0 - pad_y) : min(h, y1 + pad_y), max(0, x0 - pad_x) : min(w, x1 + pad_x)]
-    )
+    top, bottom, left, right = y0 - pad_y, y1 + pad_y, x0 - pad_x, x1 + pad_x
+    crop = np.ascontiguousarray(image[max(0, top) : min(h, bottom), max(0, left) : min(w, right)])
+    cut = (max(0, -top), max(0, bottom - h), max(0, -left), max(0, right - w))
+    if not centred or not any(cut) or crop.size == 0:
+        return crop
+    return np.ascontiguousarray(cv2.copyMakeBorder(crop, *cut, cv2.BORDER_REPLICATE))
 
 
 def normalise_for_tesseract(crop: RGBImage) -> npt.NDArray[np.uint8]:
