@@ -70,8 +70,30 @@ class Tally:
         self.viz: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         self.seconds: list[float] = []
         self.cpu: list[float] = []
+        self.stages: dict[str, list[float]] = defaultdict(list)  # per photo, both sides together
         self.peer = {"found": 0, "exact": 0, "wrong_accepted": 0, "seconds": []}  # type: dict[str, Any]
         self.failures: list[dict[str, Any]] = []
+
+    @classmethod
+    def pooled(cls, name: str, parts: list[Tally]) -> Tally:
+        """One row over several sets (the speed goal holds for the real and generated photos pooled)."""
+        out = cls(name)
+        for t in parts:
+            for key in ("images", "with_mrz", "found", "exact", "wrong_accepted", "accepted"):
+                setattr(out, key, getattr(out, key) + getattr(t, key))
+            out.classified += t.classified
+            out.class_total += t.class_total
+            for field, (ok, total) in t.viz.items():
+                out.viz[field][0] += ok
+                out.viz[field][1] += total
+            out.seconds += t.seconds
+            out.cpu += t.cpu
+            for stage, times in t.stages.items():
+                out.stages[stage] += times
+            for key in ("found", "exact", "wrong_accepted"):
+                out.peer[key] += t.peer[key]
+            out.peer["seconds"] += t.peer["seconds"]
+        return out
 
     def row(self) -> dict[str, Any]:
         def pct(a: int, b: int) -> str:
@@ -93,7 +115,9 @@ class Tally:
             "classification": pct(self.classified, self.class_total),
             "median_s": round(statistics.median(secs), 2) if secs else None,
             "p95_s": round(secs[int(0.95 * (len(secs) - 1))], 2) if secs else None,
+            "max_s": round(secs[-1], 2) if secs else None,
             "median_cpu_s": round(statistics.median(self.cpu), 2) if self.cpu else None,
+            "stage_median_s": {k: round(statistics.median(v), 3) for k, v in sorted(self.stages.items())},
             "passporteye_found": pct(self.peer["found"], self.with_mrz),
             "passporteye_exact": pct(self.peer["exact"], self.with_mrz),
             "passporteye_wrong_but_accepted": self.peer["wrong_accepted"],
@@ -132,6 +156,17 @@ def peer_read(data: bytes, tally: Tally, truth: list[str]) -> None:
     tally.peer["found"] += bool(lines)
     tally.peer["exact"] += lines == truth
     tally.peer["wrong_accepted"] += bool(mrz and mrz.valid and lines != truth)
+
+
+def add_stages(tally: Tally, reading: DocumentReading | None, photos: int = 1) -> None:
+    """Each stage's time (decode, ocr, mrz, visual), both sides added up, per photo."""
+    if reading is None:
+        return
+    per_stage: dict[str, float] = defaultdict(float)
+    for key, secs in reading.timings.items():
+        per_stage[key.rsplit(".", 1)[-1]] += secs
+    for stage, secs in per_stage.items():
+        tally.stages[stage] += [secs / photos] * photos
 
 
 def score_mrz(tally: Tally, reading: DocumentReading | None, truth: list[str], tag: str) -> None:
@@ -195,6 +230,7 @@ def run_real(tally: Tally, peer: bool, today: dt.date) -> None:
         tally.images += 1
         tally.seconds.append(secs)
         tally.cpu.append(cpu)
+        add_stages(tally, reading)
         lines = item["lines"]
         score_mrz(tally, reading, lines, item["file"])
         if lines:
@@ -243,6 +279,7 @@ def run_synthetic(tallies: dict[str, Tally], count: int, peer: bool, today: dt.d
             tally.images += len(photos)
             tally.seconds += [secs / len(photos)] * len(photos)
             tally.cpu += [cpu / len(photos)] * len(photos)
+            add_stages(tally, reading, len(photos))
             score_mrz(tally, reading, doc.mrz, f"{level}:{seed}:{doc.kind}") if doc.mrz else None
             tally.class_total += 1
             tally.classified += bool(reading and reading.document_type == doc.kind)
@@ -278,6 +315,7 @@ def run_scenes(tallies: dict[str, Tally], count: int, peer: bool, today: dt.date
             tally.images += 1
             tally.seconds.append(secs)
             tally.cpu.append(cpu)
+            add_stages(tally, reading)
             score_mrz(tally, reading, scene.mrz, f"{name}:{seed}:{LEVELS[i % len(LEVELS)]}")
             tally.class_total += 1
             tally.classified += bool(reading and reading.document_type == scene.document.kind)
@@ -300,6 +338,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         ("classification", 16),
         ("median_s", 8),
         ("p95_s", 7),
+        ("max_s", 7),
         ("median_cpu_s", 8),
         ("passporteye_exact", 16),
         ("passporteye_wrong_but_accepted", 6),
@@ -316,6 +355,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         "classified",
         "med s",
         "p95 s",
+        "max s",
         "med cpu",
         "PassportEye exact",
         "PE wrong+acc",
@@ -326,6 +366,10 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     print("-+-".join("-" * w for w in widths))
     for row in rows:
         print(" | ".join(str(row[c]).ljust(w) for (c, _), w in zip(cols, widths, strict=True)))
+    print()
+    for row in rows:
+        stages = ", ".join(f"{k} {v:.3f}" for k, v in row["stage_median_s"].items())
+        print(f"{row['set']} median s per stage: {stages}")
     print()
     for row in rows:
         print(
@@ -382,6 +426,9 @@ def main() -> int:
         run_synthetic(tallies, args.synthetic, peer, today)
     if not args.real_only and not only_other_family and args.scenes:
         run_scenes(tallies, args.scenes, peer, today)
+    photos = [tallies["real"], *(tallies[lvl] for lvl in LEVELS)]
+    if tallies["real"].images and any(tallies[lvl].images for lvl in LEVELS):
+        tallies["real+syn"] = Tally.pooled("real+syn", photos)
     rows = [t.row() for t in tallies.values() if t.images]
     if rows:
         print_table(rows)

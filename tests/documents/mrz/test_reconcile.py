@@ -278,3 +278,13 @@ def test_a_print_cut_short_never_cuts_the_name() -> None:
     r = reconcile(truth, b, {"given_names": "CHRISTOP"}, today=TODAY)
     assert _r(r).value("given_names") == "CHRISTOPHE"
     assert "given_names" in r.unconfirmed
+
+
+def test_a_document_code_its_format_never_carries_is_not_accepted() -> None:
+    """No check digit covers the document code: `R<UTO...` on a passport page held every digit."""
+    misread = ["R" + TRUTH[0][1:], TRUTH[1]]
+    r = reconcile(misread, list(misread), today=TODAY)
+    assert _r(r).valid
+    assert not r.accepted
+    assert "document_type" in r.unconfirmed
+    assert reconcile(TRUTH, list(TRUTH), today=TODAY).accepted

@@ -21,10 +21,20 @@ from idscan.documents.mrz.checkdigit import char_value
 from idscan.documents.mrz.corrector import Correction, check_holds, correct
 from idscan.documents.mrz.layouts import CheckSpec, layout_for
 from idscan.documents.mrz.linemix import Witness, mix_reads
-from idscan.documents.mrz.model import Kind, MrzField, MrzResult, Span
+from idscan.documents.mrz.model import Kind, MrzField, MrzFormat, MrzResult, Span
 from idscan.documents.mrz.parser import parse_layout, text_at
 
 UNCHECKED_FIELDS = frozenset({"surname", "given_names", "nationality", "issuing_country", "sex"})
+# The first letter of the document code each format may carry (ICAO 9303: P passports, V visas, A, C
+# or I other travel documents; D: driving licences issued in the card format).
+DOCUMENT_LETTERS = {
+    MrzFormat.TD3: "P",
+    MrzFormat.MRV_A: "V",
+    MrzFormat.MRV_B: "V",
+    MrzFormat.TD1: "ACID",
+    MrzFormat.TD2: "ACID",
+    MrzFormat.FRA_CNI: "I",
+}
 # ICAO 9303 part 3 transliterations that differ from simply dropping the accent.
 _TRANSLIT = str.maketrans(
     {
@@ -412,4 +422,8 @@ def reconcile(
     lines, confirmed, unconfirmed = _settle_unchecked(result, mix.witnesses, visual or {}, today)
     if lines != list(result.lines):
         result = parse_layout(layout_for(result.format, lines), lines, today)
+    if result.lines and result.lines[0][:1] not in DOCUMENT_LETTERS.get(result.format, result.lines[0][:1]):
+        # no check digit covers the document code: a misread first letter (`R<ESP...` for `P<ESP...`)
+        # would be accepted as long as the rest holds
+        unconfirmed = {*unconfirmed, "document_type"}
     return Reconciled(result, frozenset(confirmed), frozenset(unconfirmed), conflicts, reads)
