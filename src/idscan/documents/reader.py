@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -51,8 +52,10 @@ AAMVA_TYPES = frozenset({DocumentType.DRIVING_LICENSE, DocumentType.IDENTITY_CAR
 # numbered EU licence fields (1., 2., 4b., 5. ...) that make a side a licence's front
 LICENCE_FRONT_FIELDS = 3
 BARCODE_SIDE_MAX_FIELDS = 3  # labelled visual-zone fields from which a side counts as a printed front
-# fewer text lines than this inside an outline without an MRZ: not a document side but a frame in one
+# fewer text lines than this inside an outline without an MRZ (and this many more around it): not a
+# document side but a frame in one
 OUTLINE_MIN_LINES = 5
+FRAME_SHARE = 0.25  # ... and only when the outline covers less of the photo than this
 DESKEW_DEGREES = 2.5  # below this the OCR copes; above it line boxes start to overlap
 LONG_OUTLINE = 2.5  # length/thickness of a line outline of about 4 characters
 SLOPE_OUTLINE = 4.0  # ... and of about 8, long enough to measure a page's slant by
@@ -219,13 +222,16 @@ def read_side(
     cut = mrz_cut_short(mrz, located.image.shape[1])
     if (
         located.found
-        and (cut or (not mrz.found and (not located.fully_visible or len(lines) < OUTLINE_MIN_LINES)))
+        and (
+            cut
+            or (not mrz.found and not located.fully_visible)
+            or (not mrz.found and _print_outside(decoded.pixels, located, lines, ocr, params.max_width))
+        )
         and budget.allows("reread", "whole_photo")
     ):
         # an outline that cuts the MRZ, one that runs into the photo's border with no MRZ inside, or
-        # one with hardly any print inside, may be a printed frame (the portrait's) inside a
-        # document that fills the photo and whose own edges are out of the frame: read the whole
-        # photo too
+        # one with hardly any print inside but more around it, may be a printed frame (the
+        # portrait's) inside a document that fills the photo: read the whole photo too
         whole = locate(decoded.pixels, params.max_width, outline=False)
         whole, whole_lines, whole_turns = _upright(whole, ocr, 960, budget)
         retry = read_mrz(whole.image, whole_lines, ocr, tess)
@@ -292,6 +298,22 @@ def read_side(
         skipped=tuple(budget.skipped),
     )
     return _SideWork(reading, visual, barcode[0] if barcode else None, aamva_front, licence)
+
+
+def _print_outside(
+    pixels: RGBImage, located: Located, lines: Sequence[TextLine], ocr: OcrSession, max_width: int
+) -> bool:
+    """Hardly any print inside the outline, and clearly more in the whole photo: the outline is a
+    frame inside the document (the portrait's, on a page whose own edges are out of the photo).
+    Decided from the detector's outlines alone, which costs a fraction of a read."""
+    if len(lines) >= OUTLINE_MIN_LINES or located.quad is None:
+        return False
+    # a side photographed whole (a card's back with little print) fills more of the photo
+    area = cv2.contourArea(np.asarray(located.quad, np.float32))
+    if area > FRAME_SHARE * pixels.shape[0] * pixels.shape[1]:
+        return False
+    whole = locate(pixels, max_width, outline=False)
+    return len(ocr.detect(whole.image, max_side=960).boxes) >= len(lines) + OUTLINE_MIN_LINES
 
 
 def _without_mrz(
