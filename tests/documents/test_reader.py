@@ -13,7 +13,14 @@ from PIL import Image
 
 from idscan.documents.locate import find_quad
 from idscan.documents.mrz_reader import MrzReads
-from idscan.documents.reader import _reconcile, _SideWork, mrz_cut_short, read_document
+from idscan.documents.reader import (
+    _mostly_tall,
+    _reconcile,
+    _SideWork,
+    mrz_cut_short,
+    outline_angle,
+    read_document,
+)
 from idscan.documents.reading import DocumentReading, ReadParams, SideReading
 from idscan.documents.rules import DocumentRules
 from idscan.errors import UnsupportedImageError
@@ -306,3 +313,31 @@ def test_every_exif_orientation_is_applied_before_anything_else() -> None:
         reading = read(buf.getvalue())
         assert list(reading.mrz_lines) == doc.mrz, orientation
         assert reading.sides[0].quarter_turns == 0, orientation
+
+
+def _outlines(degrees: float, turned: bool = False) -> np.ndarray:
+    """Line outlines (4 corners, clockwise from top-left) of a page of print slanting by `degrees`;
+    `turned`: the same page lying on its side."""
+    quads = []
+    for row in range(6):
+        length, thickness = 300.0 + 40 * row, 30.0
+        dx, dy = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))
+        x0, y0 = 100.0, 100.0 + 60 * row
+        quad = [(x0, y0), (x0 + length * dx, y0 + length * dy)]
+        quad += [
+            (quad[1][0] - thickness * dy, quad[1][1] + thickness * dx),
+            (x0 - thickness * dy, y0 + thickness * dx),
+        ]
+        quads.append([(y, x) for x, y in quad] if turned else quad)
+    return np.asarray(quads, np.float32)
+
+
+@pytest.mark.parametrize("degrees", [-6.0, 0.0, 4.0])
+def test_a_page_s_slant_is_measured_from_its_line_outlines(degrees: float) -> None:
+    assert abs(outline_angle(_outlines(degrees)) - degrees) < 0.1
+
+
+def test_a_page_on_its_side_is_told_from_its_line_outlines() -> None:
+    assert _mostly_tall(_outlines(2.0, turned=True))
+    assert not _mostly_tall(_outlines(2.0))
+    assert not _mostly_tall(np.zeros((0, 4, 2), np.float32))

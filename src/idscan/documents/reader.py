@@ -111,7 +111,7 @@ def _upright(
     return located, ocr.reread_against_page(located.image, lines), turns
 
 
-def _long_sides(quads: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+def _edge_lengths(quads: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """Each outline's length (its top edge) and thickness (its left edge)."""
     length = np.hypot(*(quads[:, 1] - quads[:, 0]).T)
     thickness = np.hypot(*(quads[:, 3] - quads[:, 0]).T)
@@ -133,7 +133,7 @@ def outline_angle(quads: npt.NDArray[np.float32]) -> float:
     """Median slope, in degrees, of the top edges of the longer lines (0 = level)."""
     if len(quads) == 0:
         return 0.0
-    length, thickness = _long_sides(quads)
+    length, thickness = _edge_lengths(quads)
     dx, dy = (quads[:, 1] - quads[:, 0]).T
     # about 8 characters or more, and running sideways (up to ~33 degrees)
     keep = (length >= SLOPE_OUTLINE * np.maximum(thickness, 1)) & (dx > 1.5 * np.abs(dy))
