@@ -203,7 +203,7 @@ def read_mrz(image: RGBImage, lines: Sequence[TextLine], ocr: OcrSession, tess: 
         if len(found) < 2:
             return MrzReads((), (), ())
     found = _full_width(image, found, ocr)
-    # every line of one MRZ has the block's length: the length RapidOCR read most often, if an MRZ's
+    # every line of one MRZ has the block's length: the MRZ length RapidOCR read most often
     lengths = Counter(len(r.rapid) for r in found if len(r.rapid) in MRZ_LENGTHS).most_common(1)
     length = lengths[0][0] if lengths else None
     reads = tuple(tess.read_line(level_crop(image, row), length) for row in found)

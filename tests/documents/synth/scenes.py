@@ -130,6 +130,7 @@ def side_by_side(front: np.ndarray, back: np.ndarray, rng: random.Random) -> np.
 def cropped_photo(doc: Document, level: str, rng: random.Random) -> bytes:
     """A photo whose frame cuts the page's edges while the MRZ and every printed field stay inside."""
     side = doc.sides[0]
+    # the hard level's tilt (up to 16 degrees) would let a straight frame cut the MRZ's corners
     photo = photograph(side.image, "easy" if level == "hard" else level, rng, turns=0)
     boxes = [b for k, b in side.regions.items() if k != "signature"]
     content = (
