@@ -7,10 +7,12 @@ import numpy as np
 import pytest
 
 from idscan.documents.mrz_reader import (
+    MrzLineBox,
     centre_band,
     clean,
     complete_block,
     find_mrz_lines,
+    level_crop,
     line_crop,
     locate_mrz_band,
     mrz_likeness,
@@ -119,6 +121,19 @@ def test_a_centred_crop_keeps_a_line_at_the_image_edge_in_its_middle() -> None:
     assert plain.shape[0] == 20  # the edge cut the bottom margin off
     assert centred.shape[0] == 24
     assert centred.shape[1] == plain.shape[1]
+
+
+def test_a_steep_row_is_cut_as_it_stands_not_levelled() -> None:
+    """A hostile photo can make a "row" run at any angle: levelling a steep one would cut a crop
+    many times longer than the image (1 / cos of the slant). It is cut from its box instead."""
+    image = np.full((400, 600, 3), 230, np.uint8)
+    steep = MrzLineBox((100, 20, 130, 380), "P<UTO" + "<" * 39, 0.9, slant=89.9, thickness=30.0)
+    crop = level_crop(image, steep)
+    # the box with line_crop's margins (levelled it would have been ~17,000 px long)
+    assert crop.shape[0] <= 1.5 * 360
+    assert crop.shape[1] <= 30 + 0.7 * 360
+    level = MrzLineBox((50, 100, 550, 130), "P<UTO" + "<" * 39, 0.9, slant=5.0, thickness=28.0)
+    assert level_crop(image, level).shape[0] == 42  # levelled: 1.5 times the print's own height
 
 
 def test_mrz_model_is_found_without_importing_its_package() -> None:

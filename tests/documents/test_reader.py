@@ -26,6 +26,7 @@ from idscan.documents.rules import DocumentRules
 from idscan.errors import UnsupportedImageError
 from tests.documents.mrz.factory import Holder, td3
 from tests.documents.synth import Document, make_document, need_faces, need_fonts, photograph
+from tests.documents.synth.scenes import STORED_AS, with_orientation
 from tests.support.factories import engines
 
 TODAY = dt.date(2026, 11, 25)
@@ -284,33 +285,14 @@ def test_the_work_budget_cuts_optional_passes_and_refuses_rather_than_guess() ->
     assert list(full.mrz_lines) == doc.mrz
 
 
-# What a camera stores for each EXIF orientation: the pixels as the sensor saw them (the inverse of
-# the transpose that shows them upright), and the tag saying how to turn them.
-_STORED_AS = {
-    1: None,
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_90,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_270,
-}
-
-
 def test_every_exif_orientation_is_applied_before_anything_else() -> None:
     """The same photo stored in each of the 8 EXIF orientations reads the same, with no turn of its
     own: mirrored ones too (a mirror image cannot be read by turning it)."""
     need_fonts()
     doc = make_document(12, kind="passport", country="DEU", with_face=False)
-    upright = Image.open(io.BytesIO(photos(doc, "easy", 12)[0]))
-    for orientation, transpose in _STORED_AS.items():
-        stored = upright if transpose is None else upright.transpose(transpose)
-        exif = stored.getexif()
-        exif[0x0112] = orientation
-        buf = io.BytesIO()
-        stored.save(buf, "JPEG", quality=92, exif=exif.tobytes())
-        reading = read(buf.getvalue())
+    upright = photos(doc, "easy", 12)[0]
+    for orientation in STORED_AS:
+        reading = read(with_orientation(upright, orientation))
         assert list(reading.mrz_lines) == doc.mrz, orientation
         assert reading.sides[0].quarter_turns == 0, orientation
 

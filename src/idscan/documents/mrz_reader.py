@@ -37,6 +37,7 @@ TESS_HEIGHT = 44
 LENGTH_SLACK = 2  # characters a read may be off an MRZ length before its crop is read again
 RUN_GAP = 2.0  # line heights between two pieces of one MRZ line at most
 LEVEL_DEGREES = 1.0  # a line slanting less is cut out as it stands
+LEVEL_MAX_DEGREES = 20.0  # ... and one slanting more (the page was levelled before; see _upright)
 TESS_UNSURE = 40  # below this mean confidence a read is taken again (two lines read as one score ~35)
 BAND_INK = 140  # below this a normalised pixel is ink (the paper is ~255 after normalisation)
 BAND_EDGE = 0.15  # rows with less ink than this share of the line's own are the gap between lines
@@ -268,7 +269,9 @@ def level_crop(image: RGBImage, row: MrzLineBox) -> RGBImage:
     """`line_crop` of a row, turned level first when it slants: the box of a slanting line is
     taller than its print and holds parts of its neighbours, and Tesseract reads slanting print
     badly."""
-    if abs(row.slant) < LEVEL_DEGREES or row.thickness <= 0:
+    if not LEVEL_DEGREES <= abs(row.slant) <= LEVEL_MAX_DEGREES or row.thickness <= 0:
+        # a steeper "row" is no line of an upright page; levelling it would also cut a crop far
+        # longer than the image (its length grows as 1 / cos of the slant)
         return line_crop(image, row.box, centred=True)
     x0, y0, x1, y1 = row.box
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2

@@ -39,7 +39,7 @@ from idscan.documents.licence_sign import flag_box, sign_code, sign_country, sig
 from idscan.documents.locate import Located, locate
 from idscan.documents.mrz import Reconciled, reconcile
 from idscan.documents.mrz_reader import MRZ_LENGTHS, MrzReads, ZoneReads, read_licence_zone, read_mrz
-from idscan.documents.ocr import OcrSession, RGBImage, TextLine
+from idscan.documents.ocr import Detected, OcrSession, RGBImage, TextLine
 from idscan.documents.portrait import find_portrait
 from idscan.documents.reading import Box, DocumentReading, ReadParams, SideReading
 from idscan.documents.redact import BARCODE_CARRIES, MRZ_STRETCHES, carries, mrz_char_boxes
@@ -87,12 +87,13 @@ class Budget:
 
 
 def _upright(
-    located: Located, ocr: OcrSession, max_side: int, budget: Budget
+    located: Located, ocr: OcrSession, max_side: int, budget: Budget, detected: Detected | None = None
 ) -> tuple[Located, list[TextLine], int]:
     """OCR the flattened image and turn it upright: 90 degrees when most long line outlines stand
     taller than wide, level when they slant, 180 from the per-line classifier. The first two are
-    decided from the detector's outlines alone, so a page is recognised once, as it stands at last."""
-    detected = ocr.detect(located.image, max_side=max_side)
+    decided from the detector's outlines alone, so a page is recognised once, as it stands at last.
+    `detected`: the outlines already found on `located` at `max_side`, if any."""
+    detected = detected or ocr.detect(located.image, max_side=max_side)
     turns = 0
     if _mostly_tall(detected.quads) and budget.allows("reread", "quarter_turn"):
         # turn a quarter and detect again; if that left it upside down, the 180-degree step below
@@ -219,21 +220,10 @@ def read_side(
     located, lines, turns = _upright(located, ocr, 960, budget)
     t2 = time.perf_counter()
     mrz = read_mrz(located.image, lines, ocr, tess)
-    cut = mrz_cut_short(mrz, located.image.shape[1])
-    if (
-        located.found
-        and (
-            cut
-            or (not mrz.found and not located.fully_visible)
-            or (not mrz.found and _print_outside(decoded.pixels, located, lines, ocr, params.max_width))
-        )
-        and budget.allows("reread", "whole_photo")
-    ):
-        # an outline that cuts the MRZ, one that runs into the photo's border with no MRZ inside, or
-        # one with hardly any print inside but more around it, may be a printed frame (the
-        # portrait's) inside a document that fills the photo: read the whole photo too
-        whole = locate(decoded.pixels, params.max_width, outline=False)
-        whole, whole_lines, whole_turns = _upright(whole, ocr, 960, budget)
+    again = _whole_photo(decoded.pixels, located, lines, mrz, ocr, params)
+    if again is not None and budget.allows("reread", "whole_photo"):
+        whole, found = again
+        whole, whole_lines, whole_turns = _upright(whole, ocr, 960, budget, found)
         retry = read_mrz(whole.image, whole_lines, ocr, tess)
         if retry.found and not mrz_cut_short(retry, whole.image.shape[1]):
             located, lines, turns, mrz = whole, whole_lines, whole_turns, retry
@@ -300,20 +290,40 @@ def read_side(
     return _SideWork(reading, visual, barcode[0] if barcode else None, aamva_front, licence)
 
 
-def _print_outside(
-    pixels: RGBImage, located: Located, lines: Sequence[TextLine], ocr: OcrSession, max_width: int
-) -> bool:
-    """Hardly any print inside the outline, and clearly more in the whole photo: the outline is a
-    frame inside the document (the portrait's, on a page whose own edges are out of the photo).
-    Decided from the detector's outlines alone, which costs a fraction of a read."""
+def _whole_photo(
+    pixels: RGBImage,
+    located: Located,
+    lines: Sequence[TextLine],
+    mrz: MrzReads,
+    ocr: OcrSession,
+    params: ReadParams,
+) -> tuple[Located, Detected | None] | None:
+    """The whole photo to read again (with its line outlines when they are already found), when the
+    outline found may be a printed frame inside a document that fills the photo: it cuts the MRZ,
+    runs into the photo's border with no MRZ inside, or holds hardly any print with more around it
+    (the portrait's frame)."""
+    if not located.found:
+        return None
+    if mrz_cut_short(mrz, located.image.shape[1]) or (not mrz.found and not located.fully_visible):
+        return locate(pixels, params.max_width, outline=False), None
+    return None if mrz.found else _frame_in_page(pixels, located, lines, ocr, params)
+
+
+def _frame_in_page(
+    pixels: RGBImage, located: Located, lines: Sequence[TextLine], ocr: OcrSession, params: ReadParams
+) -> tuple[Located, Detected | None] | None:
+    """The whole photo and its line outlines when the outline holds hardly any print and the whole
+    photo clearly more: the outline is a frame inside the document (the portrait's, on a page whose
+    own edges are out of the photo). Decided from the detector's outlines alone, a fraction of a read."""
     if len(lines) >= OUTLINE_MIN_LINES or located.quad is None:
-        return False
+        return None
     # a side photographed whole (a card's back with little print) fills more of the photo
     area = cv2.contourArea(np.asarray(located.quad, np.float32))
     if area > FRAME_SHARE * pixels.shape[0] * pixels.shape[1]:
-        return False
-    whole = locate(pixels, max_width, outline=False)
-    return len(ocr.detect(whole.image, max_side=960).boxes) >= len(lines) + OUTLINE_MIN_LINES
+        return None
+    whole = locate(pixels, params.max_width, outline=False)
+    detected = ocr.detect(whole.image, max_side=960)
+    return (whole, detected) if len(detected.boxes) >= len(lines) + OUTLINE_MIN_LINES else None
 
 
 def _without_mrz(
