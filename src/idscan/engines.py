@@ -35,7 +35,7 @@ class Engines:
     def mrz(self) -> TesseractMrz:
         with self._lock:
             if self._mrz is None:
-                self._mrz = TesseractMrz()
+                self._mrz = TesseractMrz(self.threads)
             return self._mrz
 
     def warm_up(self) -> None:

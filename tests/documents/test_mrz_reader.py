@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import cv2
 import numpy as np
 import pytest
@@ -198,6 +200,27 @@ def test_centre_band_keeps_the_middle_line_of_ink() -> None:
     assert (band[0] == 255).all()
     assert (band[-1] == 255).all()
     assert centre_band(np.full((66, 400), 255, np.uint8)).shape == (66, 400)  # no ink: as it was
+
+
+def test_the_lines_of_a_block_are_read_side_by_side_in_their_order() -> None:
+    """Each reader serves one thread at a time: lines read together, and by threads at once,
+    come back as each reads alone, in the order asked."""
+    need_fonts()
+    docs = [make_document(seed, kind="passport", with_face=False) for seed in (5, 6)]
+    crops = []
+    for doc in docs:
+        side = doc.sides[0]
+        x0, y0, x1, y1 = side.regions["mrz"]
+        half = (y1 - y0) // 2
+        crops += [line_crop(side.image, (x0, y0 + i * half, x1, y0 + (i + 1) * half)) for i in (0, 1)]
+    tess = engines().mrz()
+    alone = [tess.read_line(crop, 44) for crop in crops]
+    assert alone == [*docs[0].mrz, *docs[1].mrz]
+    assert tess.read_lines([(crop, 44) for crop in crops]) == tuple(alone)
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda crop: tess.read_line(crop, 44), crops * 3))
+    assert together == alone * 3
+    assert tess.read_lines([]) == ()
 
 
 def test_tesseract_reads_an_empty_crop_as_nothing() -> None:
