@@ -365,9 +365,6 @@ class TesseractMrz:
             api.SetVariable("tessedit_char_whitelist", MRZ_ALPHABET)
             api.SetVariable("load_system_dawg", "0")
             api.SetVariable("load_freq_dawg", "0")
-            # MRZ print is dark on light paper: Tesseract's second read of an unsure line as white
-            # on black cost a fifth of every read and only ever turned noise into other noise
-            api.SetVariable("tessedit_do_invert", "0")
             self._apis.put(api)
         self._pool = ThreadPoolExecutor(max(1, readers), thread_name_prefix="tesseract")
         self._image_cls: Any = __import__("PIL.Image", fromlist=["Image"])
