@@ -17,14 +17,18 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from idscan.errors import ConfigurationError
+
 _FLOAT = 1  # TensorProto.DataType.FLOAT
 # field numbers: ModelProto.graph, GraphProto.initializer, TensorProto.data_type / raw_data
 _GRAPH, _INITIALIZER, _DATA_TYPE, _RAW_DATA = 7, 5, 2, 9
 _TINY = np.finfo(np.float32).tiny
 
 
-class ModelFormatError(ValueError):
-    """The bytes are not a protobuf message of the expected shape."""
+class ModelFormatError(ConfigurationError):
+    """The bytes are not a protobuf message of the expected shape: refuse to run."""
+
+    default_detail = "A model file is not a valid ONNX model."
 
 
 def flush_denormal_weights(model: bytes) -> tuple[bytes, int]:
