@@ -232,6 +232,36 @@ def test_a_short_loss_is_tolerated_a_long_one_is_not(fps: float) -> None:
     assert "lost" in reasons[0].detail
 
 
+def _with_faces(obs: list[Observation], mesh: range, confirmed: range) -> list[Observation]:
+    """The observations with FaceMesh seeing two faces on the frames `mesh`, and the sampled frames
+    (one a second, as the tracker samples) among `confirmed` confirming a second face
+    (`liveness_track.confirmed_faces`)."""
+    out, sampled = [], None
+    for o in obs:
+        count = None
+        if sampled is None or o.t_ms >= sampled + 1000:
+            sampled, count = o.t_ms, 2 if o.index in confirmed else 1
+        out.append(replace(o, faces=2 if o.index in mesh else 1, detector_faces=count))
+    return out
+
+
+@pytest.mark.parametrize("fps", [10.0, 30.0])
+def test_a_second_face_must_be_confirmed_on_the_sampled_frames(fps: float) -> None:
+    obs = observe(lambda t: NEUTRAL, fps)
+    n = len(obs)
+    third = [o.index for o in _with_faces(obs, range(0), range(0)) if o.detector_faces][2]
+
+    def codes(mesh: range, confirmed: range) -> set[ReasonCode]:
+        return {r.code for r in check_presence(_with_faces(obs, mesh, confirmed), PARAMS).reasons}
+
+    multiple = {ReasonCode.MULTIPLE_FACES}
+    assert codes(range(0), range(0)) == set()
+    assert codes(range(n // 2, n), range(0)) == set()  # a FaceMesh ghost for seconds, unconfirmed
+    assert codes(range(0), range(third, third + 1)) == set()  # one sampled frame: a flash on a busy wall
+    assert codes(range(third, third + PARAMS.multi_face_frames), range(third, third + 1)) == multiple
+    assert codes(range(0), range(n)) == multiple  # confirmed on every sampled frame
+
+
 @pytest.mark.parametrize("fps", [10.0, 30.0])
 def test_a_short_loss_inside_a_turn_does_not_hide_it(fps: float) -> None:
     turned = replace(NEUTRAL, yaw_deg=NEUTRAL.yaw_deg + 30, parallax=NEUTRAL.parallax + 0.12)

@@ -105,10 +105,17 @@ def check_presence(obs: Sequence[Observation], params: LivenessParams) -> CheckR
     lost = longest_loss_ms(obs)
     if lost > params.max_face_loss_ms:
         return _fail("presence", ReasonCode.NO_FACE, f"face lost for {lost / 1000:.1f} s")
+    # A second face counts where the sampled frames confirm it (`liveness_track.confirmed_faces`):
+    # on two of them, or on one with FaceMesh seeing two faces on several frames. FaceMesh alone
+    # can follow a ghost in the background for seconds.
     multi = sum(o.faces > 1 for o in obs)
-    multi_detector = sum((o.detector_faces or 0) > 1 for o in obs)
-    if multi >= params.multi_face_frames or multi_detector >= 2:
-        return _fail("presence", ReasonCode.MULTIPLE_FACES, f"{multi} frames with more than one face")
+    confirmed = sum((o.detector_faces or 0) > 1 for o in obs)
+    if confirmed >= 2 or (confirmed and multi >= params.multi_face_frames):
+        return _fail(
+            "presence",
+            ReasonCode.MULTIPLE_FACES,
+            f"{confirmed} sampled frames and {multi} frames with more than one face",
+        )
     return CheckResult("presence", 1.0 - 0.5 * missing / max(1, len(obs)))
 
 

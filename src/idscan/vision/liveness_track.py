@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from idscan.vision.detection import DetectParams, detect_faces
+from idscan.vision.detection import DetectedFace, DetectParams, detect_faces
 from idscan.vision.face_measures import FaceMeasure, measure
 from idscan.vision.images import limit_size
 from idscan.vision.sessions import VisionModels
@@ -48,7 +48,7 @@ class Observation:
     measure: FaceMeasure | None  # of the largest face
     sharpness: float
     embedding: NDArray[np.float32] | None  # set on sampled frames only
-    detector_faces: int | None  # YuNet's count on sampled frames
+    detector_faces: int | None  # faces on sampled frames that are faces (`confirmed_faces`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,33 @@ class TrackParams:
     embed_every_ms: int = 1000
     detect_side: int = 320  # YuNet on a smaller copy: a selfie's face stays ~100 px wide
     detect: DetectParams = field(default_factory=lambda: DetectParams(score_threshold=0.7))
+    # A face beside the person's counts when YuNet is sure of it or FaceMesh finds one there too: a
+    # painting or a patterned wall behind a person, under a colour flash, draws a weak YuNet face
+    # (0.72-0.76 on a generated session) or a FaceMesh ghost that the other detector does not see.
+    other_face_min_score: float = 0.9
+
+
+def _contains(points: NDArray[np.float32], x: float, y: float) -> bool:
+    """Whether (x, y) lies inside the bounding box of a FaceMesh face's landmarks."""
+    x0, y0 = points[:, 0].min(), points[:, 1].min()
+    x1, y1 = points[:, 0].max(), points[:, 1].max()
+    return bool(x0 <= x <= x1 and y0 <= y <= y1)
+
+
+def confirmed_faces(
+    found: Sequence[DetectedFace], meshes: Sequence[NDArray[np.float32]], scale: float, min_score: float
+) -> int:
+    """How many of YuNet's faces (`found`, largest first, on a copy `scale` times the frame) are faces:
+    the largest, the person's, and each other one that YuNet is sure of or that lies inside a FaceMesh
+    face (`meshes`, in frame pixels) other than the person's."""
+    if not found:
+        return 0
+    centres = [((f.box[0] + f.box[2] / 2) / scale, (f.box[1] + f.box[3] / 2) / scale) for f in found]
+    others = [m for m in meshes if not _contains(m, *centres[0])]
+    count = 1
+    for face, (cx, cy) in zip(found[1:], centres[1:], strict=True):
+        count += face.score >= min_score or any(_contains(m, cx, cy) for m in others)
+    return count
 
 
 def _sharpness(image: NDArray[np.uint8], m: FaceMeasure) -> float:
@@ -96,7 +123,7 @@ def track(
                 embedder = embedder or models.embedder()
                 small, scale = limit_size(image, params.detect_side)
                 found = detect_faces(small, detector, params.detect)
-                count = len(found)
+                count = confirmed_faces(found, faces, scale, params.other_face_min_score)
                 if found:
                     row = found[0].row
                     row[:14] /= scale

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+import cv2
 import numpy as np
 
 from idscan.vision.liveness_plan import FLASH_COLOURS, ChallengePlan
@@ -49,6 +50,21 @@ def spliced(
         theirs[i] if c.start_ms <= f.timestamp_ms <= c.end_ms and i < len(theirs) else f
         for i, f in enumerate(mine)
     ]
+
+
+def with_bystander(frames: list[Frame], photo: np.ndarray, width: int = 190) -> list[Frame]:
+    """Someone else beside the person for the whole session: `photo` (another person's portrait)
+    scaled to `width` pixels and standing in the frames' top-right corner, clear of the performer."""
+    h = round(photo.shape[0] * width / photo.shape[1])
+    other = cv2.resize(photo, (width, h), interpolation=cv2.INTER_AREA)
+    out = []
+    for f in frames:
+        image = f.image.copy()
+        fh, fw = image.shape[:2]
+        part = other[: min(h, fh)]
+        image[: part.shape[0], fw - width :] = part
+        out.append(Frame(f.timestamp_ms, image))
+    return out
 
 
 def wrong_order(rig: FaceRig, plan: ChallengePlan, rng: random.Random, fps: float = 10.0) -> list[Frame]:
