@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from idscan.documents.mrz_reader import (
     MrzLineBox,
+    _widened,
     centre_band,
     clean,
     complete_block,
@@ -113,6 +115,61 @@ def test_print_far_off_on_an_mrz_row_is_not_joined_to_it() -> None:
         "PEETERS<<PIOTR<<<<<<<<<<<<<<<<",
     ]
     assert found[0].box[0] == 676
+
+
+def test_print_beside_the_document_on_an_mrz_rows_baseline_is_cut_off() -> None:
+    """A card lying on a printed page: the page's words stand on the MRZ rows' baselines, a
+    character or two from the card's edge. An MRZ's lines start and end together, so a piece of a
+    row wholly outside the other rows' span is not part of the line."""
+    lines = [
+        line("210", 0, 890, 172, 935),  # the page's print, left of the card
+        line("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", 195, 892, 1050, 935),
+        line("L898902C36UTO7408122F1204159ZE184226B<<<<<10", 195, 940, 1050, 983),
+        line("B12", 1070, 942, 1180, 983),  # ... and right of it
+    ]
+    found = find_mrz_lines(lines)
+    assert [f.rapid for f in found] == [lines[1].text, lines[2].text]
+    assert [f.box for f in found] == [(195, 892, 1050, 935), (195, 940, 1050, 983)]
+    # the detector stopped short inside the second row's fillers: the first keeps its own filler run
+    split = [
+        line("P<UTOERIKSSON<<ANNA<MARIA<<<<<<", 195, 892, 800, 935),
+        line("<<<<<<<<<<<<<", 810, 892, 1050, 935),
+        line("L898902C36UTO7408122F1204159ZE184226B", 195, 940, 760, 983),
+    ]
+    assert find_mrz_lines(split)[0].rapid == "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+
+
+def test_a_slanting_row_cut_short_is_read_along_its_slant() -> None:
+    """The detector stopped inside a slanting row's filler run: widened to the block, the row is read
+    along its slant (a level band would lose its far end and take in the next line's)."""
+    need_fonts()
+    doc = make_document(9, kind="passport", with_face=False)
+    page = doc.sides[0].image
+    h, w = page.shape[:2]
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), -4.0, 1.0)  # clockwise: the lines run downhill
+    askew = cv2.warpAffine(page, turn, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    session = engines().ocr()
+    lines = session.read(askew)
+    row = next(ln for ln in lines if clean(ln.text).startswith(doc.mrz[0][:10]))
+    a, b, c, d = (np.array(p, np.float64) for p in row.box)
+    corners = (a, a + 0.6 * (b - a), d + 0.6 * (c - d), d)
+    short = TextLine(row.text[:26], row.score, tuple((float(x), float(y)) for x, y in corners))
+    cut = [short if ln is row else ln for ln in lines]
+    assert find_mrz_lines(cut)[0].rapid == clean(row.text[:26])  # the row as the detector left it
+    reads = read_mrz(askew, cut, session, engines().mrz())
+    assert list(reads.tesseract) == doc.mrz
+    assert [r.replace("0", "O") for r in reads.rapid] == [t.replace("0", "O") for t in doc.mrz]
+
+
+def test_a_slanting_row_widened_at_the_image_edge_stays_inside_it() -> None:
+    """The widened box also masks the MRZ when it is redacted: it never reaches past the image."""
+    row = MrzLineBox((100, 930, 600, 990), "P<UTOERIKSSON<<ANNA<<<<<<<<", 0.9, 4.0, 35.0)
+    wide = _widened(row, 100, 1050, 1000)
+    assert (wide.box[0], wide.box[2]) == (100, 1050)
+    assert 0 <= wide.box[1] < 990
+    assert wide.box[3] == 1000  # the far end runs downhill, past the edge
+    level = _widened(replace(row, box=(100, 100, 600, 160)), 100, 1050, 1000)
+    assert (level.box[1] + level.box[3]) / 2 > 130 + 10  # its middle follows the slant downhill
 
 
 def test_a_centred_crop_keeps_a_line_at_the_image_edge_in_its_middle() -> None:

@@ -101,23 +101,60 @@ def find_mrz_lines(lines: Sequence[TextLine]) -> list[MrzLineBox]:
             rows[-1].append(ln)
         else:
             rows.append([ln])
-    joined: list[MrzLineBox] = []
-    for row in (run for same_height in rows for run in _runs(same_height)):
-        raw = "".join(t.text for t in row)
-        text = clean(raw)
-        if len(text) < 26 or mrz_likeness(raw) < 0.75:
-            continue
-        box = (
-            int(min(t.x0 for t in row)),
-            int(min(t.y0 for t in row)),
-            int(max(t.x1 for t in row)),
-            int(max(t.y1 for t in row)),
-        )
-        widest = max(row, key=lambda t: t.x1 - t.x0)
-        (ax, ay), (bx, by) = widest.box[0], widest.box[1]
-        slant = float(np.degrees(np.arctan2(by - ay, bx - ax)))
-        joined.append(MrzLineBox(box, text, min(t.score for t in row), slant, widest.thickness))
-    return _bottom_block(joined)
+    joined = [
+        (line, run)
+        for run in (run for same_height in rows for run in _runs(same_height))
+        if (line := _joined(run)) is not None
+    ]
+    block = _bottom_block([line for line, _ in joined])
+    runs = {id(line): run for line, run in joined}
+    return _trim_to_block(block, [runs[id(line)] for line in block])
+
+
+def _joined(run: list[TextLine]) -> MrzLineBox | None:
+    """A row's pieces as one MRZ line, or None when together they do not read like one."""
+    raw = "".join(t.text for t in run)
+    text = clean(raw)
+    if len(text) < 26 or mrz_likeness(raw) < 0.75:
+        return None
+    box = (
+        int(min(t.x0 for t in run)),
+        int(min(t.y0 for t in run)),
+        int(max(t.x1 for t in run)),
+        int(max(t.y1 for t in run)),
+    )
+    widest = max(run, key=lambda t: t.x1 - t.x0)
+    (ax, ay), (bx, by) = widest.box[0], widest.box[1]
+    slant = float(np.degrees(np.arctan2(by - ay, bx - ax)))
+    return MrzLineBox(box, text, min(t.score for t in run), slant, widest.thickness)
+
+
+def _trim_to_block(block: list[MrzLineBox], runs: list[list[TextLine]]) -> list[MrzLineBox]:
+    """An MRZ's lines start and end together: pieces of a row lying wholly before the other rows'
+    start (or after their end) are print beside the document on the same baseline (the page a card
+    lies on, the other side photographed next to it) when the rest of the row starts (ends) with
+    them. The detector often stops short inside a filler run, so a row reaching past a short
+    neighbour keeps its reach."""
+    if len(block) < 2:
+        return block
+    out = []
+    for i, (line, run) in enumerate(zip(block, runs, strict=True)):
+        others = block[:i] + block[i + 1 :]
+        left, right = min(b.box[0] for b in others), max(b.box[2] for b in others)
+        near = max(line.thickness, 1.0)  # about a character's width
+        kept = [t for t in run if t.x1 > left or _filler_run(t)]
+        kept = kept if kept and abs(kept[0].x0 - left) <= near else run
+        rest = [t for t in kept if t.x0 < right or _filler_run(t)]
+        kept = rest if rest and abs(rest[-1].x1 - right) <= near else kept
+        trimmed = _joined(kept) if len(kept) < len(run) else None
+        out.append(trimmed or line)
+    return out
+
+
+def _filler_run(piece: TextLine) -> bool:
+    """Mostly MRZ fillers: the MRZ's own print, never the print beside it."""
+    text = clean(piece.text)
+    return text.count("<") >= len(text) / 2
 
 
 def _runs(row: list[TextLine]) -> list[list[TextLine]]:
@@ -259,11 +296,27 @@ def _full_width(image: RGBImage, rows: list[MrzLineBox], ocr: OcrSession) -> lis
         if row.box[2] - row.box[0] >= 0.96 * (x1 - x0):
             out.append(row)
             continue
-        box = (x0, row.box[1], x1, row.box[3])
-        [(text, score)] = ocr.recognize([line_crop(image, box, pad=0.15)])
+        if LEVEL_DEGREES <= abs(row.slant) <= LEVEL_MAX_DEGREES and row.thickness > 0:
+            # a slanting row is widened along its own slant: a level band would leave its far end
+            # and take in the next line's
+            wide = _widened(row, x0, x1, image.shape[0])
+            [(text, score)] = ocr.recognize([level_crop(image, wide)])
+        else:
+            wide = replace(row, box=(x0, row.box[1], x1, row.box[3]))
+            [(text, score)] = ocr.recognize([line_crop(image, wide.box, pad=0.15)])
         text = clean(text)
-        out.append(replace(row, box=box, rapid=text, score=score) if len(text) > len(row.rapid) else row)
+        out.append(replace(wide, rapid=text, score=score) if len(text) > len(row.rapid) else row)
     return out
+
+
+def _widened(row: MrzLineBox, x0: int, x1: int, height: int) -> MrzLineBox:
+    """The slanting row running from x0 to x1: its box is the one the print would fill there (inside
+    an image `height` pixels tall: the box also masks the MRZ when it is redacted)."""
+    tan = float(np.tan(np.radians(row.slant)))
+    cx, cy = (row.box[0] + row.box[2]) / 2, (row.box[1] + row.box[3]) / 2
+    mid = cy + tan * ((x0 + x1) / 2 - cx)
+    half = (row.thickness / float(np.cos(np.radians(row.slant))) + abs(tan) * (x1 - x0)) / 2
+    return replace(row, box=(x0, max(0, round(mid - half)), x1, min(height, round(mid + half))))
 
 
 def level_crop(image: RGBImage, row: MrzLineBox) -> RGBImage:
