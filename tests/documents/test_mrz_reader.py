@@ -139,6 +139,28 @@ def test_print_beside_the_document_on_an_mrz_rows_baseline_is_cut_off() -> None:
     assert find_mrz_lines(split)[0].rapid == "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
 
 
+def test_a_cards_garbled_names_line_joins_the_two_lines_above_it() -> None:
+    """A card's MRZ has three lines of 30. On a patterned background the names line's fillers read
+    as `C` and `Z`, so alone it does not look like an MRZ line; below the other two, starting where
+    they start, it is their third line."""
+    names = line("MARTINCZMAELYSZGAELLE<MARRIE", 62, 690, 1119, 760)
+    card = [
+        line("IDFRAX4RTBPFW46<<<<<<<<<<<<<<<", 65, 555, 1230, 620),
+        line("9007138F3002119FRA<<<<<<<<<<<6", 60, 622, 1240, 688),
+    ]
+    assert mrz_likeness(names.text) < 0.75
+    assert [f.rapid for f in find_mrz_lines([*card, names])] == [*(c.text for c in card), names.text]
+    # not where the block's own left edge is not, nor beside a passport's two lines of 44
+    aside = line(names.text, 400, 690, 1240, 760)
+    assert len(find_mrz_lines([*card, aside])) == 2
+    passport = [
+        line("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", 60, 700, 1180, 740),
+        line("L898902C36UTO7408122F1204159ZE184226B<<<<<10", 60, 746, 1180, 786),
+    ]
+    below = line("MARTINCZMAELYSZGAELLE<MARRIE", 60, 792, 1000, 832)
+    assert len(find_mrz_lines([*passport, below])) == 2
+
+
 def test_a_slanting_row_cut_short_is_read_along_its_slant() -> None:
     """The detector stopped inside a slanting row's filler run: widened to the block, the row is read
     along its slant (a level band would lose its far end and take in the next line's)."""

@@ -101,21 +101,43 @@ def find_mrz_lines(lines: Sequence[TextLine]) -> list[MrzLineBox]:
             rows[-1].append(ln)
         else:
             rows.append([ln])
-    joined = [
-        (line, run)
-        for run in (run for same_height in rows for run in _runs(same_height))
-        if (line := _joined(run)) is not None
-    ]
+    every = [run for same_height in rows for run in _runs(same_height)]
+    joined = [(line, run) for run in every if (line := _joined(run)) is not None]
     block = _bottom_block([line for line, _ in joined])
     runs = {id(line): run for line, run in joined}
-    return _trim_to_block(block, [runs[id(line)] for line in block])
+    trimmed = _trim_to_block(block, [runs[id(line)] for line in block])
+    return _with_third_line(trimmed, every)
 
 
-def _joined(run: list[TextLine]) -> MrzLineBox | None:
+def _with_third_line(block: list[MrzLineBox], runs: list[list[TextLine]]) -> list[MrzLineBox]:
+    """A card's MRZ has three lines of 30: with two found, the third stands right below them (or
+    above), starting where they start. A names line misread on a patterned background (`<` read
+    as `C` or `Z`) does not look like an MRZ line on its own; beside the other two it is one, and
+    Tesseract reads it again."""
+    if len(block) != 2 or any(abs(len(b.rapid) - 30) > 2 for b in block):
+        return block
+    h = max(b.box[3] - b.box[1] for b in block)
+    near = max(b.thickness for b in block) or h
+    left = min(b.box[0] for b in block)
+    pitch = block[1].box[1] - block[0].box[1]
+    for where, y in ((2, block[1].box[1] + pitch), (0, block[0].box[1] - pitch)):
+        for run in runs:
+            line = _joined(run, min_likeness=0.0)
+            if (
+                line is not None
+                and abs(line.box[1] - y) < 0.5 * h
+                and abs(line.box[0] - left) <= near
+                and 0.6 < (line.box[3] - line.box[1]) / h < 1.6
+            ):
+                return [*block[:where], line, *block[where:]]
+    return block
+
+
+def _joined(run: list[TextLine], min_likeness: float = 0.75) -> MrzLineBox | None:
     """A row's pieces as one MRZ line, or None when together they do not read like one."""
     raw = "".join(t.text for t in run)
     text = clean(raw)
-    if len(text) < 26 or mrz_likeness(raw) < 0.75:
+    if len(text) < 26 or mrz_likeness(raw) < min_likeness:
         return None
     box = (
         int(min(t.x0 for t in run)),
