@@ -159,6 +159,12 @@ def test_a_cards_garbled_names_line_joins_the_two_lines_above_it() -> None:
     ]
     below = line("MARTINCZMAELYSZGAELLE<MARRIE", 60, 792, 1000, 832)
     assert len(find_mrz_lines([*passport, below])) == 2
+    # on a slanting card each row's box is taller than the lines' pitch: neither row is its own third
+    askew = [
+        slanted("IDFRAX4RTBPFW46<<<<<<<<<<<<<<<", 65, 555, 1170, 60, 4.0),
+        slanted("9007138F3002119FRA<<<<<<<<<<<6", 65, 625, 1170, 60, 4.0),
+    ]
+    assert [f.rapid for f in find_mrz_lines(askew)] == [a.text for a in askew]
 
 
 def test_a_slanting_row_cut_short_is_read_along_its_slant() -> None:

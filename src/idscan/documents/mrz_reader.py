@@ -116,16 +116,21 @@ def _with_third_line(block: list[MrzLineBox], runs: list[list[TextLine]]) -> lis
     Tesseract reads it again."""
     if len(block) != 2 or any(abs(len(b.rapid) - 30) > 2 for b in block):
         return block
+
+    def middle(line: MrzLineBox) -> float:
+        return (line.box[1] + line.box[3]) / 2
+
     h = max(b.box[3] - b.box[1] for b in block)
     near = max(b.thickness for b in block) or h
     left = min(b.box[0] for b in block)
-    pitch = block[1].box[1] - block[0].box[1]
-    for where, y in ((2, block[1].box[1] + pitch), (0, block[0].box[1] - pitch)):
+    # by the rows' middles: on a slanting page a row's box is taller than the pitch of the lines
+    pitch = middle(block[1]) - middle(block[0])
+    for where, y in ((2, middle(block[1]) + pitch), (0, middle(block[0]) - pitch)):
         for run in runs:
             line = _joined(run, min_likeness=0.0)
             if (
                 line is not None
-                and abs(line.box[1] - y) < 0.5 * h
+                and abs(middle(line) - y) < 0.5 * pitch
                 and abs(line.box[0] - left) <= near
                 and 0.6 < (line.box[3] - line.box[1]) / h < 1.6
             ):
