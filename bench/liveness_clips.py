@@ -59,6 +59,9 @@ KINDS = tuple(ChallengeKind)
 PAGE_FPS = 10.0
 PAGE_SIDE = 640
 PAGE_JPEG_QUALITY = 85
+# Raised when what the tracker stores changes meaning: a cache of another version is tracked again
+# (version 2: `detector_faces` counts confirmed faces, `liveness_track.confirmed_faces`).
+CACHE_VERSION = 2
 
 
 def native_frames(path: Path) -> list[Frame]:
@@ -102,8 +105,8 @@ def _tracked(
 ) -> tuple[list[Observation], float]:
     """The tracker's observations and its cost per frame; with a cache file, the landmarks stored
     there re-measured by the current code (skin colour as stored: the clips have no flashes)."""
-    if cache is not None and cache.is_file():
-        stored = pickle.loads(cache.read_bytes())
+    stored = pickle.loads(cache.read_bytes()) if cache is not None and cache.is_file() else None
+    if stored is not None and stored.get("version") == CACHE_VERSION:
         obs = []
         for o, (pts, size), skin in zip(stored["obs"], stored["landmarks"], stored["skin"], strict=True):
             m = None
@@ -143,6 +146,7 @@ def _tracked(
         cache.parent.mkdir(parents=True, exist_ok=True)
         # Measures are stored apart (skin colour only), so a cache outlives a change of FaceMeasure.
         stored = {
+            "version": CACHE_VERSION,
             "obs": [replace(o, measure=None) for o in obs],
             "skin": [o.measure.skin_bgr if o.measure else None for o in obs],
             "landmarks": seen,
