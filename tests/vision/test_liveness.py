@@ -92,21 +92,25 @@ def test_someone_beside_the_person_is_refused(rig_of: Any, load: Any, models: Vi
 PAINTING_BEHIND = "faces/facerec__biden__biden2.jpg"
 
 
-@pytest.mark.parametrize("seed", [22, 30])
-def test_a_face_like_background_does_not_fail_a_genuine_person(
-    seed: int, rig_of: Any, models: VisionModels
-) -> None:
-    plan = plan_for(seed)
-    frames = sequences.genuine(rig_of(PAINTING_BEHIND), plan, random.Random(seed))
+def test_a_face_like_background_does_not_fail_a_genuine_person(rig_of: Any, models: VisionModels) -> None:
     params = TrackParams()
-    ghosts = sum(o.faces > 1 for o in track(frames, models, params))
-    weak = sum(
-        len(detect_faces(limit_size(f.image, params.detect_side)[0], models.detector(), params.detect)) > 1
-        for f in frames[::5]
-    )
-    assert ghosts >= LivenessParams().multi_face_frames or weak >= 2  # the ghost this test is about
-    verdict = judge(plan, frames, models, now=NOW)
-    assert verdict.passed, verdict.reasons
+    haunted = 0
+    for seed in (6, 22, 30):  # sessions where the painting drew a ghost (on the machine that found it)
+        plan = plan_for(seed)
+        frames = sequences.genuine(rig_of(PAINTING_BEHIND), plan, random.Random(seed))
+        ghosts = sum(o.faces > 1 for o in track(frames, models, params))
+        weak = sum(
+            len(detect_faces(limit_size(f.image, params.detect_side)[0], models.detector(), params.detect))
+            > 1
+            for f in frames[::5]
+        )
+        haunted += ghosts >= LivenessParams().multi_face_frames or weak >= 2
+        verdict = judge(plan, frames, models, now=NOW)
+        assert verdict.passed, (seed, verdict.reasons)
+    if not haunted:
+        # the ghosts hang on scores near the detectors' floors, which another CPU may compute a
+        # hair apart; the rule itself is covered by test_liveness_track and test_liveness_signals
+        pytest.skip("the painting drew no ghost face on this CPU: nothing was tested")
 
 
 def test_a_replayed_session_fails_a_new_plan(rig_of: Any, models: VisionModels) -> None:
