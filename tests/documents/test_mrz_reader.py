@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from idscan.documents.mrz_reader import (
@@ -25,7 +26,7 @@ from idscan.documents.mrz_reader import (
     read_mrz,
 )
 from idscan.documents.ocr import TextLine
-from tests.documents.synth import make_document, need_fonts
+from tests.documents.synth import Document, make_document, need_fonts
 from tests.support.factories import engines
 
 
@@ -86,13 +87,19 @@ def test_slanted_mrz_lines_stay_apart() -> None:
     assert all(abs(f.slant - 3.0) < 0.1 and abs(f.thickness - 36) < 0.5 for f in found)
 
 
-def test_a_slanted_mrz_is_read_level_by_tesseract() -> None:
+def askew_passport() -> tuple[Document, npt.NDArray[np.uint8]]:
+    """A generated passport and its page photographed turned 4 degrees clockwise (the lines run
+    downhill)."""
     need_fonts()
     doc = make_document(9, kind="passport", with_face=False)
     page = doc.sides[0].image
     h, w = page.shape[:2]
-    turn = cv2.getRotationMatrix2D((w / 2, h / 2), -4.0, 1.0)  # clockwise: the lines run downhill
-    askew = cv2.warpAffine(page, turn, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), -4.0, 1.0)
+    return doc, cv2.warpAffine(page, turn, (w, h), borderMode=cv2.BORDER_REPLICATE)
+
+
+def test_a_slanted_mrz_is_read_level_by_tesseract() -> None:
+    doc, askew = askew_passport()
     session = engines().ocr()
     reads = read_mrz(askew, session.read(askew), session, engines().mrz())
     assert list(reads.tesseract) == doc.mrz
@@ -170,12 +177,7 @@ def test_a_cards_garbled_names_line_joins_the_two_lines_above_it() -> None:
 def test_a_slanting_row_cut_short_is_read_along_its_slant() -> None:
     """The detector stopped inside a slanting row's filler run: widened to the block, the row is read
     along its slant (a level band would lose its far end and take in the next line's)."""
-    need_fonts()
-    doc = make_document(9, kind="passport", with_face=False)
-    page = doc.sides[0].image
-    h, w = page.shape[:2]
-    turn = cv2.getRotationMatrix2D((w / 2, h / 2), -4.0, 1.0)  # clockwise: the lines run downhill
-    askew = cv2.warpAffine(page, turn, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    doc, askew = askew_passport()
     session = engines().ocr()
     lines = session.read(askew)
     row = next(ln for ln in lines if clean(ln.text).startswith(doc.mrz[0][:10]))

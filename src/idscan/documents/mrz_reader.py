@@ -125,12 +125,11 @@ def _with_third_line(block: list[MrzLineBox], runs: list[list[TextLine]]) -> lis
     left = min(b.box[0] for b in block)
     # by the rows' middles: on a slanting page a row's box is taller than the pitch of the lines
     pitch = middle(block[1]) - middle(block[0])
+    candidates = [line for run in runs if (line := _joined(run, min_likeness=0.0)) is not None]
     for where, y in ((2, middle(block[1]) + pitch), (0, middle(block[0]) - pitch)):
-        for run in runs:
-            line = _joined(run, min_likeness=0.0)
+        for line in candidates:
             if (
-                line is not None
-                and abs(middle(line) - y) < 0.5 * pitch
+                abs(middle(line) - y) < 0.5 * pitch
                 and abs(line.box[0] - left) <= near
                 and 0.6 < (line.box[3] - line.box[1]) / h < 1.6
             ):
@@ -323,7 +322,7 @@ def _full_width(image: RGBImage, rows: list[MrzLineBox], ocr: OcrSession) -> lis
         if row.box[2] - row.box[0] >= 0.96 * (x1 - x0):
             out.append(row)
             continue
-        if LEVEL_DEGREES <= abs(row.slant) <= LEVEL_MAX_DEGREES and row.thickness > 0:
+        if _slants(row):
             # a slanting row is widened along its own slant: a level band would leave its far end
             # and take in the next line's
             wide = _widened(row, x0, x1, image.shape[0])
@@ -346,13 +345,18 @@ def _widened(row: MrzLineBox, x0: int, x1: int, height: int) -> MrzLineBox:
     return replace(row, box=(x0, max(0, round(mid - half)), x1, min(height, round(mid + half))))
 
 
+def _slants(row: MrzLineBox) -> bool:
+    """Whether a row is cut out turned level. A steeper "row" is no line of an upright page;
+    levelling it would also cut a crop far longer than the image (its length grows as 1 / cos of
+    the slant)."""
+    return LEVEL_DEGREES <= abs(row.slant) <= LEVEL_MAX_DEGREES and row.thickness > 0
+
+
 def level_crop(image: RGBImage, row: MrzLineBox) -> RGBImage:
     """`line_crop` of a row, turned level first when it slants: the box of a slanting line is
     taller than its print and holds parts of its neighbours, and Tesseract reads slanting print
     badly."""
-    if not LEVEL_DEGREES <= abs(row.slant) <= LEVEL_MAX_DEGREES or row.thickness <= 0:
-        # a steeper "row" is no line of an upright page; levelling it would also cut a crop far
-        # longer than the image (its length grows as 1 / cos of the slant)
+    if not _slants(row):
         return line_crop(image, row.box, centred=True)
     x0, y0, x1, y1 = row.box
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
