@@ -50,3 +50,13 @@ def test_near_names_offers_the_closest_print_and_nothing_far() -> None:
     assert offered["surname"].text == "ERIKSSDN"  # the closest line (digits are never a name)
     assert "given_names" not in offered
     assert near_names([line("ZENITH", 0, 0, 50, 10)], misread, ["surname"]) == {}
+
+
+def test_a_misread_birth_date_is_not_taken_for_the_issue_date() -> None:
+    # born 1974-08-12, expiring 2012-04-15: "76" is the birth year misread, between the two
+    misread_birth = line("12 AUG/AOUT 76", 200, 170, 310, 188)
+    assert "date_of_issue" not in guided_fields([misread_birth], MRZ, {})
+    # beside the real issue date, printed with a colon for its second dot, the issue date is found
+    issued = line("15.04:2002", 200, 260, 300, 278)
+    found = guided_fields([misread_birth, issued], MRZ, {})
+    assert found["date_of_issue"].value == "2002-04-15"

@@ -141,7 +141,8 @@ def parse_date(text: str, *, future: bool = False, today: dt.date | None = None)
     today = today or dt.date.today()
     # OCR reads a few digits as letters inside numbers; only fix them between digits
     text = re.sub(r"(?<=\d)[Oo](?=\d)", "0", text)
-    numeric = re.search(r"(?<!\d)(\d{1,2})\s*[./\- ]\s*(\d{1,2})\s*[./\- ]\s*(\d{4}|\d{2})(?!\d)", text)
+    # a separator's dot is read as a colon or a comma now and then (`14.01:2012`)
+    numeric = re.search(r"(?<!\d)(\d{1,2})\s*[./\-:, ]\s*(\d{1,2})\s*[./\-:, ]\s*(\d{4}|\d{2})(?!\d)", text)
     if numeric:
         d, m, y = numeric.groups()
         return _build(_year(y, future, today), int(m), int(d))

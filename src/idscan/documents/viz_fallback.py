@@ -129,17 +129,24 @@ def near_names(
 
 def _issue_date(lines: Sequence[TextLine], taken: set[int], mrz: MrzResult) -> VisualField | None:
     """The printed date that is neither birth nor expiry and lies between them: the issue date.
-    With several, the one a whole number of years (less a day) before expiry."""
+    With several, the one a whole number of years (less a day) before expiry. A date one digit from
+    the birth date is that date misread (`17.11.1978` for a birth on 1976-11-17); not so near the
+    expiry date, which an issue date whole years before it often is (2012-04-15 to 2022-04-15)."""
     birth, expiry = mrz.value("date_of_birth"), mrz.value("date_of_expiry")
     if not birth or not expiry:
         return None
     best: tuple[int, VisualField] | None = None
     for ln in lines:
         value = normalise("date_of_issue", ln.text) if id(ln) not in taken else ""
-        if not value or value in (birth, expiry) or not birth < value < expiry:
+        if not value or not birth < value < expiry or _misread(value, birth):
             continue
         months = (int(expiry[:4]) - int(value[:4])) * 12 + int(expiry[5:7]) - int(value[5:7])
         rank = 0 if months % 12 in (0, 11) else 1
         if best is None or rank < best[0]:
             best = (rank, VisualField("date_of_issue", ln.text.strip(), value, ln.pixel_box))
     return best[1] if best else None
+
+
+def _misread(value: str, date: str) -> bool:
+    """Equal, or one character apart (ISO dates: one digit)."""
+    return len(value) == len(date) and sum(a != b for a, b in zip(value, date, strict=True)) <= 1
