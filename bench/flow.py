@@ -126,6 +126,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=8)
     parser.add_argument("--parallel", type=int, default=8)
+    parser.add_argument(
+        "--ocr-pipelines", type=int, help="IDSCAN_VISION__OCR_PIPELINES for the service (default: its own)"
+    )
     args = parser.parse_args()
     arrivals = Arrivals()
     hooks = ExitStack()
@@ -144,6 +147,8 @@ def main() -> None:
             "IDSCAN_LOG_LEVEL": "WARNING",
         }
     )
+    if args.ocr_pipelines:
+        env["IDSCAN_VISION__OCR_PIPELINES"] = str(args.ocr_pipelines)
     idscan = [sys.executable, "-m", "idscan.cli"]
     subprocess.run([*idscan, "migrate"], env=env, check=True, capture_output=True)
     out = subprocess.run(
@@ -173,7 +178,12 @@ def main() -> None:
         )
         flow = Flow(base, kid, secret, arrivals)
         flow.one(["document_scan"], 0)  # warm-up: models load once per process
-        report: dict[str, Any] = {"runs": args.runs, "parallel": args.parallel, "rows": {}}
+        report: dict[str, Any] = {
+            "runs": args.runs,
+            "parallel": args.parallel,
+            "ocr_pipelines": args.ocr_pipelines,
+            "rows": {},
+        }
         full = ["document_scan", "face_liveness", "face_match"]
         for label, tasks in (("document only", ["document_scan"]), ("document + liveness + match", full)):
             runs = [flow.one(tasks, i) for i in range(args.runs)]

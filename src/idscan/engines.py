@@ -19,8 +19,9 @@ from idscan.vision.sessions import ModelConfig, VisionModels
 
 
 class Engines:
-    def __init__(self, threads: int = 2, trackers: int = 2) -> None:
+    def __init__(self, threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1) -> None:
         self.threads = threads
+        self.ocr_pipelines = max(1, min(ocr_pipelines, threads))
         self.vision = VisionModels(ModelConfig(threads=threads, trackers=trackers))
         self._lock = threading.Lock()
         self._ocr: OcrSession | None = None
@@ -29,7 +30,8 @@ class Engines:
     def ocr(self) -> OcrSession:
         with self._lock:
             if self._ocr is None:
-                self._ocr = OcrSession(self.threads)
+                # the threads are shared: n pipelines of threads/n, so the cores are not oversubscribed
+                self._ocr = OcrSession(self.threads // self.ocr_pipelines, self.ocr_pipelines)
             return self._ocr
 
     def mrz(self) -> TesseractMrz:
@@ -52,15 +54,15 @@ def verify_model_files() -> None:
 
 
 _lock = threading.Lock()
-_shared: dict[tuple[int, int], Engines] = {}
+_shared: dict[tuple[int, int, int], Engines] = {}
 
 
-def shared_engines(threads: int = 2, trackers: int = 2) -> Engines:
+def shared_engines(threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1) -> Engines:
     """The process-wide registry for a thread count (created on first call, never at import)."""
     with _lock:
-        key = (threads, trackers)
+        key = (threads, trackers, ocr_pipelines)
         if key not in _shared:
             if not _shared:
                 cv2.setNumThreads(threads)  # process-wide in OpenCV: the first registry decides
-            _shared[key] = Engines(threads, trackers)
+            _shared[key] = Engines(threads, trackers, ocr_pipelines)
         return _shared[key]

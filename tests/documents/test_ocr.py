@@ -124,3 +124,39 @@ def test_a_sample_that_disagrees_has_every_line_classified() -> None:
     by_text = {unicodedata.normalize("NFKC", ln.text).replace(" ", ""): ln.upside_down for ln in lines}
     for i, word in enumerate(WORDS):
         assert by_text.get(word.replace(" ", "")) == (i in flipped_rows), word
+
+
+def test_reads_at_once_take_different_pipelines() -> None:
+    """With two pipelines, a read proceeds while the other pipeline is busy (with one, it would
+    wait), and reads running at once give what one read alone gives."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    need_fonts()
+    image = text_image("L898902C36NLD7408122F1204159")
+    session = ocr.OcrSession(threads=1, engines=2)
+    alone = session.read(image)
+    with session._lease():  # one pipeline busy, as with another document being read
+        done = threading.Event()
+        worker = threading.Thread(target=lambda: (session.read(image), done.set()))
+        worker.start()
+        assert done.wait(60), "a read waited for the busy pipeline although another was free"
+        worker.join()
+    with ThreadPoolExecutor(2) as pool:
+        together = list(pool.map(session.read, [image] * 4))
+    assert all([ln.text for ln in r] == [ln.text for ln in alone] for r in together)
+
+
+def test_a_single_pipeline_serialises_reads() -> None:
+    need_fonts()
+    import threading
+
+    session = ocr.OcrSession(threads=1, engines=1)
+    image = text_image("ERIKSSON")
+    with session._lease():
+        done = threading.Event()
+        worker = threading.Thread(target=lambda: (session.read(image), done.set()), daemon=True)
+        worker.start()
+        assert not done.wait(1.0)  # the only pipeline is taken: the read waits for it
+    assert done.wait(60)
+    worker.join()

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
+from idscan.config import VisionSettings
 from idscan.container import Container
 from idscan.db import transaction
 from idscan.engines import Engines, shared_engines
@@ -22,7 +23,8 @@ API = "/id-scan/v1"
 
 def engines() -> Engines:
     """The process-wide model registry the tests share (models load once per test process)."""
-    return shared_engines(2)
+    # the service's own OCR layout, so an app built in a test shares these models
+    return shared_engines(2, ocr_pipelines=VisionSettings().ocr_pipelines)
 
 
 def create_transaction(client: TestClient | str, caller: Caller, **body: Any) -> dict[str, Any]:

@@ -9,7 +9,9 @@ per-call detector size (`limit_type=max`: a thin MRZ crop must not be upscaled t
 from __future__ import annotations
 
 import copy
-import threading
+import queue
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,45 +94,23 @@ class Detected:
 
 
 class OcrSession:
-    """Thread-safe wrapper; calls are serialised because the detector's size is per call state."""
+    """Thread-safe: `engines` RapidOCR pipelines of `threads` threads each, one call per pipeline at
+    a time (a pipeline's detector size is per call state). Reads running at once take different
+    pipelines: with one pipeline per core of one thread each, two reads cost 1.0 CPU-s each instead
+    of 1.5 (a second thread makes one read a fifth faster for half again its CPU time)."""
 
-    def __init__(self, threads: int = 2) -> None:
-        from rapidocr import RapidOCR
+    def __init__(self, threads: int = 2, engines: int = 1) -> None:
+        self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        for _ in range(max(1, engines)):
+            self._free.put(_pipeline(threads))
 
-        models = (model_files.DET, model_files.REC, model_files.CLS)
-        det, rec, cls = (str(model_files.verified_path(m)) for m in models)
-        params: dict[str, Any] = {
-            "Global.log_level": "error",
-            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-            "Det.model_path": det,
-            "Det.limit_type": "max",
-            "Det.limit_side_len": 960,
-            "Rec.model_path": rec,
-            "Cls.model_path": cls,
-        }
-        engine: Any = RapidOCR(params=params)
-        for model, path in zip(
-            (engine._load_det_model(), engine._load_rec_model(), engine._load_cls_model()),
-            (det, rec, cls),
-            strict=True,
-        ):
-            # rebuilt with our options (RapidOCR has no setting for them): ~1 s once per process
-            model.session.session = _session(path, threads)
-        self._engine = engine
-        # RapidOCR pads every line of a batch of six to the widest, and to 320 px at least: a page
-        # is mostly short labels, so most of the work was padding. Pairs of lines of similar width,
-        # unpadded, recognise a page in three quarters of the time, with the same accuracy on the
-        # benchmark (bench/documents.py).
-        recogniser: Any = engine._load_rec_model()
-        recogniser.rec_batch_num = REC_BATCH
-        recogniser.rec_image_shape = [3, REC_HEIGHT, REC_HEIGHT]
-        # The detector normalises the page with its mean and std as float64 lists, so a 960 px page
-        # is computed in float64 and cast back (16 ms a read); the same values as float32 keep it so.
-        detector: Any = engine._load_det_model()
-        detector.mean = np.asarray(detector.mean, np.float32)
-        detector.std = np.asarray(detector.std, np.float32)
-        self._lock = threading.Lock()
+    @contextmanager
+    def _lease(self) -> Iterator[Any]:
+        engine = self._free.get()
+        try:
+            yield engine
+        finally:
+            self._free.put(engine)
 
     def read(self, image: RGBImage, *, max_side: int = 960, min_score: float = 0.5) -> list[TextLine]:
         """Detect, orient and recognise every text line. `max_side` caps the detector's input size."""
@@ -145,8 +125,8 @@ class OcrSession:
         scale = max_side / max(h, w) if max(h, w) < 0.9 * max_side else 1.0
         if scale != 1.0:
             bgr = cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_CUBIC)
-        with self._lock:
-            det = self._engine._load_det_model()
+        with self._lease() as engine:
+            det = engine._load_det_model()
             det.limit_side_len = max_side
             det_res = det(bgr)
         boxes = det_res.boxes if det_res.boxes is not None else np.zeros((0, 4, 2), np.float32)
@@ -157,13 +137,13 @@ class OcrSession:
         if len(detected.boxes) == 0:
             return []
         bgr, boxes, scale = detected.bgr, detected.boxes, detected.scale
-        with self._lock:
-            crops = [_crop_line(bgr, box) for box in boxes]
-            flips = self._orient(crops)
+        crops = [_crop_line(bgr, box) for box in boxes]
+        with self._lease() as engine:
+            flips = _orient(engine, crops)
             rec_in = _rec_input(
                 [cv2.rotate(c, cv2.ROTATE_180) if f else c for c, f in zip(crops, flips, strict=True)]
             )
-            rec_res = self._engine._load_rec_model()(rec_in)
+            rec_res = engine._load_rec_model()(rec_in)
         lines: list[TextLine] = []
         for box, text, score, flipped in zip(boxes, rec_res.txts or (), rec_res.scores, flips, strict=False):
             if not text.strip() or score < min_score:
@@ -172,28 +152,13 @@ class OcrSession:
             lines.append(TextLine(text=text, score=float(score), box=pts, upside_down=flipped))
         return lines
 
-    def _orient(self, crops: list[Any]) -> list[bool]:
-        """Per line: upside down. The page's lines mostly share one orientation and the reader
-        recognises the odd ones out again as they stand (`reread_against_page`), so when the widest
-        `CLS_SAMPLE` lines agree, the rest are taken to stand the same way without classifying them."""
-        cls = self._engine._load_cls_model()
-        order = sorted(range(len(crops)), key=lambda i: -crops[i].shape[1] / max(1, crops[i].shape[0]))
-        sample = order[:CLS_SAMPLE] if len(crops) > CLS_SAMPLE else order
-        flips = dict(zip(sample, _flipped(cls([crops[i] for i in sample]).cls_res), strict=True))
-        rest = [i for i in order if i not in flips]
-        if rest and len(set(flips.values())) == 1:
-            flips.update(dict.fromkeys(rest, next(iter(flips.values()))))
-        elif rest:
-            flips.update(zip(rest, _flipped(cls([crops[i] for i in rest]).cls_res), strict=True))
-        return [flips[i] for i in range(len(crops))]
-
     def recognize(self, crops: list[RGBImage]) -> list[tuple[str, float]]:
         """Recognise single-line crops (no detection, no orientation)."""
         if not crops:
             return []
         bgr = [np.ascontiguousarray(cv2.cvtColor(c, cv2.COLOR_RGB2BGR)) for c in crops]
-        with self._lock:
-            rec_res = self._engine._load_rec_model()(_rec_input(bgr))
+        with self._lease() as engine:
+            rec_res = engine._load_rec_model()(_rec_input(bgr))
         return [(t, float(s)) for t, s in zip(rec_res.txts or (), rec_res.scores, strict=False)]
 
     def reread_against_page(self, image: RGBImage, lines: list[TextLine]) -> list[TextLine]:
@@ -204,12 +169,67 @@ class OcrSession:
             return lines
         bgr: Any = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
         crops = [_crop_line(bgr, np.array(lines[i].box, np.float32)) for i in wrong]
-        with self._lock:
-            rec_res = self._engine._load_rec_model()(_rec_input(crops))
+        with self._lease() as engine:
+            rec_res = engine._load_rec_model()(_rec_input(crops))
         out = list(lines)
         for i, text, score in zip(wrong, rec_res.txts or (), rec_res.scores, strict=False):
             out[i] = TextLine(text, float(score), lines[i].box, upside_down=False)
         return out
+
+
+def _pipeline(threads: int) -> Any:
+    """A RapidOCR pipeline on the packaged models, with our sessions and batching."""
+    from rapidocr import RapidOCR
+
+    models = (model_files.DET, model_files.REC, model_files.CLS)
+    det, rec, cls = (str(model_files.verified_path(m)) for m in models)
+    params: dict[str, Any] = {
+        "Global.log_level": "error",
+        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        "Det.model_path": det,
+        "Det.limit_type": "max",
+        "Det.limit_side_len": 960,
+        "Rec.model_path": rec,
+        "Cls.model_path": cls,
+    }
+    engine: Any = RapidOCR(params=params)
+    for model, path in zip(
+        (engine._load_det_model(), engine._load_rec_model(), engine._load_cls_model()),
+        (det, rec, cls),
+        strict=True,
+    ):
+        # rebuilt with our options (RapidOCR has no setting for them): ~1 s once per pipeline
+        model.session.session = _session(path, threads)
+    # RapidOCR pads every line of a batch of six to the widest, and to 320 px at least: a page
+    # is mostly short labels, so most of the work was padding. Pairs of lines of similar width,
+    # unpadded, recognise a page in three quarters of the time, with the same accuracy on the
+    # benchmark (bench/documents.py).
+    recogniser: Any = engine._load_rec_model()
+    recogniser.rec_batch_num = REC_BATCH
+    recogniser.rec_image_shape = [3, REC_HEIGHT, REC_HEIGHT]
+    # The detector normalises the page with its mean and std as float64 lists, so a 960 px page
+    # is computed in float64 and cast back (16 ms a read); the same values as float32 keep it so.
+    detector: Any = engine._load_det_model()
+    detector.mean = np.asarray(detector.mean, np.float32)
+    detector.std = np.asarray(detector.std, np.float32)
+    return engine
+
+
+def _orient(engine: Any, crops: list[Any]) -> list[bool]:
+    """Per line: upside down. The page's lines mostly share one orientation and the reader
+    recognises the odd ones out again as they stand (`reread_against_page`), so when the widest
+    `CLS_SAMPLE` lines agree, the rest are taken to stand the same way without classifying them."""
+    cls = engine._load_cls_model()
+    order = sorted(range(len(crops)), key=lambda i: -crops[i].shape[1] / max(1, crops[i].shape[0]))
+    sample = order[:CLS_SAMPLE] if len(crops) > CLS_SAMPLE else order
+    flips = dict(zip(sample, _flipped(cls([crops[i] for i in sample]).cls_res), strict=True))
+    rest = [i for i in order if i not in flips]
+    if rest and len(set(flips.values())) == 1:
+        flips.update(dict.fromkeys(rest, next(iter(flips.values()))))
+    elif rest:
+        flips.update(zip(rest, _flipped(cls([crops[i] for i in rest]).cls_res), strict=True))
+    return [flips[i] for i in range(len(crops))]
 
 
 def _flipped(labels: Any) -> list[bool]:
