@@ -21,7 +21,7 @@ from idscan.vision.sessions import ModelConfig, VisionModels
 class Engines:
     def __init__(self, threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1) -> None:
         self.threads = threads
-        self.ocr_pipelines = max(1, min(ocr_pipelines, threads))
+        self.ocr_pipelines = _pipelines(ocr_pipelines, threads)
         self.vision = VisionModels(ModelConfig(threads=threads, trackers=trackers))
         self._lock = threading.Lock()
         self._ocr: OcrSession | None = None
@@ -53,6 +53,11 @@ def verify_model_files() -> None:
         model_files.verified_path(model)
 
 
+def _pipelines(wanted: int, threads: int) -> int:
+    """OCR pipelines share the threads: never more of them than threads."""
+    return max(1, min(wanted, threads))
+
+
 _lock = threading.Lock()
 _shared: dict[tuple[int, int, int], Engines] = {}
 
@@ -60,7 +65,7 @@ _shared: dict[tuple[int, int, int], Engines] = {}
 def shared_engines(threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1) -> Engines:
     """The process-wide registry for a thread count (created on first call, never at import)."""
     with _lock:
-        key = (threads, trackers, ocr_pipelines)
+        key = (threads, trackers, _pipelines(ocr_pipelines, threads))
         if key not in _shared:
             if not _shared:
                 cv2.setNumThreads(threads)  # process-wide in OpenCV: the first registry decides
