@@ -134,7 +134,7 @@ def test_reads_at_once_take_different_pipelines() -> None:
 
     need_fonts()
     image = text_image("L898902C36NLD7408122F1204159")
-    session = ocr.OcrSession(threads=1, engines=2)
+    session = ocr.OcrSession(threads=1, pipelines=2)
     alone = session.read(image)
     with session._lease():  # one pipeline busy, as with another document being read
         done = threading.Event()
@@ -151,7 +151,7 @@ def test_a_single_pipeline_serialises_reads() -> None:
     need_fonts()
     import threading
 
-    session = ocr.OcrSession(threads=1, engines=1)
+    session = ocr.OcrSession(threads=1, pipelines=1)
     image = text_image("ERIKSSON")
     with session._lease():
         done = threading.Event()

@@ -94,14 +94,14 @@ class Detected:
 
 
 class OcrSession:
-    """Thread-safe: `engines` RapidOCR pipelines of `threads` threads each, one call per pipeline at
+    """Thread-safe: `pipelines` RapidOCR pipelines of `threads` threads each, one call per pipeline at
     a time (a pipeline's detector size is per call state). Reads running at once take different
     pipelines: with one pipeline per core of one thread each, two reads cost 1.0 CPU-s each instead
     of 1.5 (a second thread makes one read a fifth faster for half again its CPU time)."""
 
-    def __init__(self, threads: int = 2, engines: int = 1) -> None:
+    def __init__(self, threads: int = 2, pipelines: int = 1) -> None:
         self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        for _ in range(max(1, engines)):
+        for _ in range(max(1, pipelines)):
             self._free.put(_pipeline(threads))
 
     @contextmanager
