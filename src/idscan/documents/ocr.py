@@ -96,8 +96,8 @@ class Detected:
 class OcrSession:
     """Thread-safe: `pipelines` RapidOCR pipelines of `threads` threads each, one call per pipeline at
     a time (a pipeline's detector size is per call state). Reads running at once take different
-    pipelines: with one pipeline per core of one thread each, two reads cost 1.0 CPU-s each instead
-    of 1.5 (a second thread makes one read a fifth faster for half again its CPU time)."""
+    pipelines. A second thread makes one read about a sixth faster for half again its CPU time, so
+    concurrent reads cost least on one one-thread pipeline per core."""
 
     def __init__(self, threads: int = 2, pipelines: int = 1) -> None:
         self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
