@@ -73,6 +73,9 @@ def test_unreadable_file_variable_is_a_clear_error(tmp_path: Path, monkeypatch: 
         ("IDSCAN_STORAGE__BACKEND", "ftp", "IDSCAN_STORAGE__BACKEND"),
         ("IDSCAN_PUBLIC_BASE_URL", "id.example", "IDSCAN_PUBLIC_BASE_URL"),
         ("IDSCAN_STORAGE__BACKEND", "s3", "IDSCAN_STORAGE"),
+        ("IDSCAN_VISION__OCR_PIPELINES", "0", "IDSCAN_VISION__OCR_PIPELINES"),
+        ("IDSCAN_VISION__OCR_PIPELINES", "1e9", "IDSCAN_VISION__OCR_PIPELINES"),
+        ("IDSCAN_VISION__OCR_PIPELINES", "NaN", "IDSCAN_VISION__OCR_PIPELINES"),
     ],
 )
 def test_invalid_settings_fail_at_start_with_the_variable_name(

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from idscan.documents import ocr
+from idscan.engines import shared_engines
 from idscan.lib import model_files
 from tests.documents.synth import OCRB, need_fonts
 from tests.support.factories import engines
@@ -126,22 +129,23 @@ def test_a_sample_that_disagrees_has_every_line_classified() -> None:
         assert by_text.get(word.replace(" ", "")) == (i in flipped_rows), word
 
 
+def read_in_background(session: ocr.OcrSession, image: np.ndarray) -> threading.Event:
+    """Start a read on another thread; the event is set when it has finished."""
+    done = threading.Event()
+    threading.Thread(target=lambda: (session.read(image), done.set()), daemon=True).start()
+    return done
+
+
 def test_reads_at_once_take_different_pipelines() -> None:
     """With two pipelines, a read proceeds while the other pipeline is busy (with one, it would
     wait), and reads running at once give what one read alone gives."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
     need_fonts()
     image = text_image("L898902C36NLD7408122F1204159")
-    session = ocr.OcrSession(threads=1, pipelines=2)
+    session = shared_engines(2, ocr_pipelines=2).ocr()  # the service's layout: two of one thread
     alone = session.read(image)
     with session._lease():  # one pipeline busy, as with another document being read
-        done = threading.Event()
-        worker = threading.Thread(target=lambda: (session.read(image), done.set()))
-        worker.start()
+        done = read_in_background(session, image)
         assert done.wait(60), "a read waited for the busy pipeline although another was free"
-        worker.join()
     with ThreadPoolExecutor(2) as pool:
         together = list(pool.map(session.read, [image] * 4))
     assert all([ln.text for ln in r] == [ln.text for ln in alone] for r in together)
@@ -149,14 +153,8 @@ def test_reads_at_once_take_different_pipelines() -> None:
 
 def test_a_single_pipeline_serialises_reads() -> None:
     need_fonts()
-    import threading
-
-    session = ocr.OcrSession(threads=1, pipelines=1)
-    image = text_image("ERIKSSON")
+    session = shared_engines(2, ocr_pipelines=1).ocr()  # the CLI's layout: one of two threads
     with session._lease():
-        done = threading.Event()
-        worker = threading.Thread(target=lambda: (session.read(image), done.set()), daemon=True)
-        worker.start()
+        done = read_in_background(session, text_image("ERIKSSON"))
         assert not done.wait(1.0)  # the only pipeline is taken: the read waits for it
     assert done.wait(60)
-    worker.join()
