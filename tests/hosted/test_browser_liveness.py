@@ -22,6 +22,7 @@ from tests.conftest import Caller
 from tests.documents.synth import fixtures_dir, make_document, need_faces, need_fonts, photograph
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, need_chromium, screenshot
 from tests.support.factories import engines
+from tests.support.plans import fix_plans
 from tests.vision.synth.performer import camera, flash_at, follow, pose_at
 from tests.vision.synth.stills import make_rig
 from tests.vision.synth.warp import colour_cast
@@ -36,14 +37,7 @@ TIMING_HINT = "The video was interrupted."  # the page's hint for timing_irregul
 @pytest.fixture(autouse=True)
 def fixed_plan(monkeypatch: pytest.MonkeyPatch) -> None:
     """The service draws each plan at random; a fixed draw keeps this test's performance repeatable."""
-    from idscan.hosted import liveness as hosted_liveness
-    from idscan.vision.liveness_plan import new_challenge
-
-    monkeypatch.setattr(
-        hosted_liveness,
-        "new_challenge",
-        lambda rng, now, params=None: new_challenge(random.Random(7), now, params),
-    )
+    fix_plans(monkeypatch)
 
 
 def plan_of(data: dict[str, Any]) -> ChallengePlan:

@@ -65,3 +65,15 @@ def test_refused_frames_are_not_kept_and_the_session_stays_open(
         assert live.frames_key is None
     assert not container.blobs.exists(f"transactions/{live.transaction_id}/liveness/{live.id}/frames.zip")
     assert _send(client, path, nonce, [FRAME, FRAME]).status_code == 202  # the nonce was not spent
+
+
+def test_a_new_attempt_after_a_spent_plan_gets_its_own_nonce(
+    client: TestClient, container: Container, caller: Caller
+) -> None:
+    path, nonce = _liveness_step(client, container, caller)
+    assert client.post(f"{path}/liveness").json()["nonce"] == nonce  # an open plan is reused
+    assert _send(client, path, nonce, [FRAME, FRAME]).status_code == 202
+    again = client.post(f"{path}/liveness")  # "try again" before (or after) the verdict
+    assert again.status_code == 200, again.text
+    assert again.json()["nonce"] != nonce
+    assert _send(client, path, nonce, [FRAME, FRAME]).status_code == 410  # the first stays spent

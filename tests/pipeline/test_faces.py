@@ -21,6 +21,7 @@ from idscan.vision.liveness_track import Frame
 from tests.conftest import Caller
 from tests.documents.synth import fixtures_dir as document_fixtures
 from tests.documents.synth import make_document, need_faces, need_fonts, photograph
+from tests.support.plans import fix_plans
 from tests.support.rawdb import assert_not_stored
 from tests.vision.synth import sequences
 from tests.vision.synth.stills import make_rig
@@ -33,14 +34,7 @@ OTHER_FACE = "facerec__obama__obama.jpg"
 @pytest.fixture(autouse=True)
 def fixed_plan(monkeypatch: pytest.MonkeyPatch) -> None:
     """The service draws each plan at random; a fixed draw keeps this test's performance repeatable."""
-    from idscan.hosted import liveness as hosted_liveness
-    from idscan.vision.liveness_plan import new_challenge
-
-    monkeypatch.setattr(
-        hosted_liveness,
-        "new_challenge",
-        lambda rng, now, params=None: new_challenge(random.Random(7), now, params),
-    )
+    fix_plans(monkeypatch)
 
 
 @pytest.fixture(scope="module")
