@@ -6,6 +6,8 @@ import dataclasses
 import threading
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,11 +17,12 @@ from idscan.documents import ocr
 from idscan.engines import shared_engines
 from idscan.lib import model_files
 from tests.documents.synth import OCRB, need_fonts
+from tests.documents.synth.render import SANS
 from tests.support.factories import engines
 
 
-def text_image(text: str, size: int = 40) -> np.ndarray:
-    font = ImageFont.truetype(str(OCRB), size)
+def text_image(text: str, size: int = 40, face: Path = OCRB) -> np.ndarray:
+    font = ImageFont.truetype(str(face), size)
     img = Image.new("RGB", (int(font.getlength(text)) + 60, size * 3), (235, 235, 230))
     ImageDraw.Draw(img).text((30, size), text, font=font, fill=(10, 10, 10))
     return np.asarray(img).copy()
@@ -158,3 +161,52 @@ def test_a_single_pipeline_serialises_reads() -> None:
         done = read_in_background(session, text_image("ERIKSSON"))
         assert not done.wait(1.0)  # the only pipeline is taken: the read waits for it
     assert done.wait(60)
+
+
+@pytest.fixture(scope="module")
+def full_alphabet_pipeline() -> Any:
+    """A pipeline whose recogniser scores all 18,710 classes, as RapidOCR ships it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ocr, "_latin_only", lambda *_: None)
+        return ocr._pipeline(1)
+
+
+def test_the_recogniser_keeps_what_documents_print_and_drops_the_ideographs(
+    full_alphabet_pipeline: Any,
+) -> None:
+    from idscan.documents.mrz_reader import _FILLERS
+
+    alphabet: list[str] = full_alphabet_pipeline._load_rec_model().postprocess_op.character
+    kept = {alphabet[i] for i in ocr.kept_classes(alphabet)}
+    assert alphabet[0] == "blank"
+    assert {"blank", " ", "<", "A", "z", "0", "É", "Æ", "Ø", "ß", "Ł", "Ö", "Λ", "/", "-"} <= kept
+    shapes = {chr(c) for c in _FILLERS} & set(alphabet)  # the alphabet's shapes of a chevron
+    assert {"く", "〈"} <= shapes <= kept
+    assert not {"中", "国", "護", "照"} & kept
+    assert len(kept) < len(alphabet) / 8
+    with engines().ocr()._lease() as engine:
+        assert engine._load_rec_model().postprocess_op.character == [
+            alphabet[i] for i in ocr.kept_classes(alphabet)
+        ]
+
+
+def test_the_kept_classes_read_printed_lines_as_the_whole_alphabet_does(
+    full_alphabet_pipeline: Any,
+) -> None:
+    need_fonts()
+    lines = [
+        text_image("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", 28),
+        text_image("L898902C36UTO7408122F1204159ZE184226B<<<<<10", 28),
+        text_image("Date of birth / Date de naissance", 30, SANS),
+        text_image("12 AUG/AOÛT 1974", 30, SANS),
+        text_image("ÆVARSDÓTTIR ØSTERGÅRD", 30, SANS),
+        text_image("Geburtsort / Place of birth: MÜNCHEN", 26, SANS),
+    ]
+    crops = [np.ascontiguousarray(line[:, :, ::-1]) for line in lines]  # the recogniser takes BGR
+    with engines().ocr()._lease() as engine:
+        kept = engine._load_rec_model()(ocr._rec_input(crops))
+    whole = full_alphabet_pipeline._load_rec_model()(ocr._rec_input(crops))
+    assert list(kept.txts) == list(whole.txts)
+    # a probability over fewer classes is never lower, and on print the dropped classes hold little
+    for k, w in zip(kept.scores, whole.scores, strict=True):
+        assert w - 1e-4 <= k <= w + 0.02

@@ -3,44 +3,16 @@ valid, hostile bytes are refused, and the packaged detector gives the same outpu
 
 from __future__ import annotations
 
-import struct
-
 import numpy as np
 import pytest
 
 from idscan.lib import model_files
 from idscan.lib.denormals import ModelFormatError, flush_denormal_weights
+from tests.support.onnx_bytes import model as _model
+from tests.support.onnx_bytes import tensor as _tensor
+from tests.support.onnx_bytes import varint as _varint
 
 DENORMAL = 1e-40  # below float32's smallest normal (1.18e-38)
-
-
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
-def _field(number: int, payload: bytes) -> bytes:
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
-
-
-def _number(number: int, value: int) -> bytes:
-    return _varint(number << 3) + _varint(value)
-
-
-def _tensor(name: str, data_type: int, raw: bytes) -> bytes:
-    # TensorProto: dims (1, varint), data_type (2), name (8), raw_data (9)
-    return _number(1, len(raw) // 4) + _number(2, data_type) + _field(8, name.encode()) + _field(9, raw)
-
-
-def _model(*tensors: bytes) -> bytes:
-    # ModelProto: ir_version (1), producer_name (2), a fixed32 field to skip, graph (7)
-    graph = _field(2, b"g") + b"".join(_field(5, t) for t in tensors)
-    return _number(1, 8) + _field(2, b"test") + struct.pack("<BI", 13 << 3 | 5, 7) + _field(7, graph)
 
 
 def _floats(*values: float) -> bytes:

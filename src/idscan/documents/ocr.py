@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from idscan.lib import model_files
 from idscan.lib.denormals import flush_denormal_weights
+from idscan.lib.onnx_wire import ModelFormatError, float_initializer
 
 RGBImage = npt.NDArray[np.uint8]
 REC_BATCH = 2
@@ -31,6 +32,10 @@ MAX_LINES = 150
 # Lines the orientation classifier sees first (the widest: the most text, the surest verdict).
 CLS_SAMPLE = 8
 CLS_THRESHOLD = 0.9  # RapidOCR's own: below it a 180-degree verdict is not acted on
+# The recogniser's last layer (weights, bias) scores every class of its alphabet at every step.
+REC_CLASSIFIER = ("linear_8.w_0", "linear_8.b_0")
+# CJK shapes the MRZ reader takes for a chevron (`idscan.documents.mrz_reader`): kept in the alphabet.
+CHEVRON_SHAPES = frozenset("〈くㄑ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,18 +199,15 @@ def _pipeline(threads: int) -> Any:
         "Cls.model_path": cls,
     }
     engine: Any = RapidOCR(params=params)
-    for model, path in zip(
-        (engine._load_det_model(), engine._load_rec_model(), engine._load_cls_model()),
-        (det, rec, cls),
-        strict=True,
-    ):
+    for model, path in zip((engine._load_det_model(), engine._load_cls_model()), (det, cls), strict=True):
         # rebuilt with our options (RapidOCR has no setting for them): ~1 s once per pipeline
         model.session.session = _session(path, threads)
+    recogniser: Any = engine._load_rec_model()
+    _latin_only(recogniser, rec, threads)
     # RapidOCR pads every line of a batch of six to the widest, and to 320 px at least: a page
     # is mostly short labels, so most of the work was padding. Pairs of lines of similar width,
     # unpadded, recognise a page in three quarters of the time, with the same accuracy on the
     # benchmark (bench/documents.py).
-    recogniser: Any = engine._load_rec_model()
     recogniser.rec_batch_num = REC_BATCH
     recogniser.rec_image_shape = [3, REC_HEIGHT, REC_HEIGHT]
     # The detector normalises the page with its mean and std as float64 lists, so a 960 px page
@@ -214,6 +216,44 @@ def _pipeline(threads: int) -> Any:
     detector.mean = np.asarray(detector.mean, np.float32)
     detector.std = np.asarray(detector.std, np.float32)
     return engine
+
+
+def _latin_only(recogniser: Any, path: str, threads: int) -> None:
+    """The recogniser scores only the classes an identity document's zones can print.
+
+    Its alphabet has 18,710 classes, nine in ten of them CJK ideographs and kana; scoring them all
+    was about a tenth of recognition. The last layer's weights are replaced (in memory, before the
+    session loads) by their columns for blank, space, everything below U+3000 (Latin, Greek, IPA,
+    punctuation and symbols), the fullwidth forms and the CJK shapes of a chevron; the decoder gets
+    the same classes in the same order. Where a step's best class was a dropped one, the best kept
+    class wins instead, and a line's score (its characters' mean probability) is taken over the
+    kept classes."""
+    decoder = recogniser.postprocess_op
+    model = Path(path).read_bytes()
+    weights, bias = (float_initializer(model, name) for name in REC_CLASSIFIER)
+    alphabet: list[str] = decoder.character
+    if weights.ndim != 2 or weights.shape[1] != len(alphabet) or bias.shape != (len(alphabet),):
+        raise ModelFormatError(f"the recogniser's last layer {weights.shape} does not fit its alphabet")
+    keep = kept_classes(alphabet)
+    decoder.character = [alphabet[i] for i in keep]
+    decoder.dict = {char: i for i, char in enumerate(decoder.character)}
+    recogniser.session.session = _session(
+        path,
+        threads,
+        {REC_CLASSIFIER[0]: weights[:, keep], REC_CLASSIFIER[1]: bias[keep]},
+    )
+
+
+def kept_classes(alphabet: list[str]) -> list[int]:
+    """The indices of the recogniser's classes `_latin_only` keeps, in order."""
+    return [
+        i
+        for i, char in enumerate(alphabet)
+        if i == 0  # CTC's blank
+        or (char and ord(char[0]) < 0x3000)
+        or (char and 0xFF00 <= ord(char[0]) <= 0xFFEF)
+        or char in CHEVRON_SHAPES
+    ]
 
 
 def _orient(engine: Any, crops: list[Any]) -> list[bool]:
@@ -236,7 +276,7 @@ def _flipped(labels: Any) -> list[bool]:
     return [("180" in label and score > CLS_THRESHOLD) for label, score in labels]
 
 
-def _session(path: str, threads: int) -> Any:
+def _session(path: str, threads: int, weights: dict[str, npt.NDArray[np.float32]] | None = None) -> Any:
     """An onnxruntime session without the thread pool's spin-waiting: RapidOCR's own session spins
     its idle worker between the many small runs of a page (one per pair of lines), which doubled the
     CPU time of a read for about the same wall time, and on a busy machine took a core from the
@@ -249,9 +289,15 @@ def _session(path: str, threads: int) -> Any:
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # Replaced weights go in as overriding initializers; the session reads them when it loads.
+    values = [ort.OrtValue.ortvalue_from_numpy(np.ascontiguousarray(w)) for w in (weights or {}).values()]
+    for name, value in zip(weights or {}, values, strict=True):
+        options.add_initializer(name, value)
     # the detector's denormal weights cost two thirds of its time (see idscan.lib.denormals)
     model, _ = flush_denormal_weights(Path(path).read_bytes())
-    return ort.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+    session.idscan_weights = values  # onnxruntime reads them in place: they live as long as the session
+    return session
 
 
 def _widest(boxes: Any, limit: int) -> Any:
