@@ -167,20 +167,20 @@ def test_a_single_pipeline_serialises_reads() -> None:
 def full_alphabet_pipeline() -> Any:
     """A pipeline whose recogniser scores all 18,710 classes, as RapidOCR ships it."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ocr, "_latin_only", lambda *_: None)
+        patch.setattr(ocr, "_printed_classes_only", lambda *_: None)
         return ocr._pipeline(1)
 
 
 def test_the_recogniser_keeps_what_documents_print_and_drops_the_ideographs(
     full_alphabet_pipeline: Any,
 ) -> None:
-    from idscan.documents.mrz_reader import _FILLERS
+    from idscan.documents.mrz.charsets import CHEVRON_SHAPES
 
     alphabet: list[str] = full_alphabet_pipeline._load_rec_model().postprocess_op.character
     kept = {alphabet[i] for i in ocr.kept_classes(alphabet)}
     assert alphabet[0] == "blank"
     assert {"blank", " ", "<", "A", "z", "0", "É", "Æ", "Ø", "ß", "Ł", "Ö", "Λ", "/", "-"} <= kept
-    shapes = {chr(c) for c in _FILLERS} & set(alphabet)  # the alphabet's shapes of a chevron
+    shapes = set(CHEVRON_SHAPES) & set(alphabet)  # the alphabet's shapes of a chevron
     assert {"く", "〈"} <= shapes <= kept
     assert not {"中", "国", "護", "照"} & kept
     assert len(kept) < len(alphabet) / 8

@@ -33,7 +33,10 @@ def test_a_weight_is_read_by_name_in_its_shape(packed: bool) -> None:
         (model(tensor("x", 6, VALUES.tobytes(), (2, 3))), "not float32"),
         (model(tensor("x", 1, VALUES.tobytes(), (2, 4))), "does not match its shape"),
         (model(tensor("x", 1, VALUES.tobytes(), (2, 3)))[:-5], "runs past"),
+        # a shape whose size, multiplied in 64 bits, wraps round to the 6 values the bytes hold
+        (model(tensor("x", 1, VALUES.tobytes(), (4294967301, 4427218576659500238))), "not match its shape"),
     ],
+    ids=["missing", "not float", "misshapen", "truncated", "size wraps in 64 bits"],
 )
 def test_a_missing_mistyped_or_misshaped_weight_is_refused(data: bytes, words: str) -> None:
     with pytest.raises(ModelFormatError, match=words):

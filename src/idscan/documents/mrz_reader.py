@@ -21,15 +21,13 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from idscan.documents.mrz.charsets import CHEVRON_SHAPES
 from idscan.documents.ocr import OcrSession, RGBImage, TextLine
 from idscan.lib import model_files
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 MRZ_LENGTHS = (30, 36, 44)
-# Shapes the recognisers return for the chevron; RapidOCR's CJK alphabet even offers hiragana "ku".
-_FILLERS = str.maketrans(
-    {"«": "<<", "\u2039": "<", "\uff1c": "<", "〈": "<", "≤": "<", "(": "<", "{": "<", "く": "<", "ㄑ": "<"}
-)
+_FILLERS = str.maketrans(CHEVRON_SHAPES)
 _NOT_MRZ = re.compile(r"[^A-Z0-9<]")
 # px of a line's characters handed to Tesseract (the crop is half as tall again with its margin).
 # 28 px in single-line mode read more real lines exactly (85 of 101 against 78) and faster, yet lost

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from idscan.documents.mrz.charsets import CHEVRON_SHAPES
 from idscan.lib import model_files
 from idscan.lib.denormals import flush_denormal_weights
 from idscan.lib.onnx_wire import ModelFormatError, float_initializer
@@ -34,8 +35,6 @@ CLS_SAMPLE = 8
 CLS_THRESHOLD = 0.9  # RapidOCR's own: below it a 180-degree verdict is not acted on
 # The recogniser's last layer (weights, bias) scores every class of its alphabet at every step.
 REC_CLASSIFIER = ("linear_8.w_0", "linear_8.b_0")
-# CJK shapes the MRZ reader takes for a chevron (`idscan.documents.mrz_reader`): kept in the alphabet.
-CHEVRON_SHAPES = frozenset("〈くㄑ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,9 +200,9 @@ def _pipeline(threads: int) -> Any:
     engine: Any = RapidOCR(params=params)
     for model, path in zip((engine._load_det_model(), engine._load_cls_model()), (det, cls), strict=True):
         # rebuilt with our options (RapidOCR has no setting for them): ~1 s once per pipeline
-        model.session.session = _session(path, threads)
+        model.session.session = _session(Path(path).read_bytes(), threads)
     recogniser: Any = engine._load_rec_model()
-    _latin_only(recogniser, rec, threads)
+    _printed_classes_only(recogniser, Path(rec).read_bytes(), threads)
     # RapidOCR pads every line of a batch of six to the widest, and to 320 px at least: a page
     # is mostly short labels, so most of the work was padding. Pairs of lines of similar width,
     # unpadded, recognise a page in three quarters of the time, with the same accuracy on the
@@ -218,7 +217,7 @@ def _pipeline(threads: int) -> Any:
     return engine
 
 
-def _latin_only(recogniser: Any, path: str, threads: int) -> None:
+def _printed_classes_only(recogniser: Any, model: bytes, threads: int) -> None:
     """The recogniser scores only the classes an identity document's zones can print.
 
     Its alphabet has 18,710 classes, nine in ten of them CJK ideographs and kana; scoring them all
@@ -229,7 +228,6 @@ def _latin_only(recogniser: Any, path: str, threads: int) -> None:
     class wins instead, and a line's score (its characters' mean probability) is taken over the
     kept classes."""
     decoder = recogniser.postprocess_op
-    model = Path(path).read_bytes()
     weights, bias = (float_initializer(model, name) for name in REC_CLASSIFIER)
     alphabet: list[str] = decoder.character
     if weights.ndim != 2 or weights.shape[1] != len(alphabet) or bias.shape != (len(alphabet),):
@@ -238,14 +236,14 @@ def _latin_only(recogniser: Any, path: str, threads: int) -> None:
     decoder.character = [alphabet[i] for i in keep]
     decoder.dict = {char: i for i, char in enumerate(decoder.character)}
     recogniser.session.session = _session(
-        path,
+        model,
         threads,
         {REC_CLASSIFIER[0]: weights[:, keep], REC_CLASSIFIER[1]: bias[keep]},
     )
 
 
 def kept_classes(alphabet: list[str]) -> list[int]:
-    """The indices of the recogniser's classes `_latin_only` keeps, in order."""
+    """The indices of the recogniser's classes `_printed_classes_only` keeps, in order."""
     return [
         i
         for i, char in enumerate(alphabet)
@@ -276,7 +274,7 @@ def _flipped(labels: Any) -> list[bool]:
     return [("180" in label and score > CLS_THRESHOLD) for label, score in labels]
 
 
-def _session(path: str, threads: int, weights: dict[str, npt.NDArray[np.float32]] | None = None) -> Any:
+def _session(model: bytes, threads: int, weights: dict[str, npt.NDArray[np.float32]] | None = None) -> Any:
     """An onnxruntime session without the thread pool's spin-waiting: RapidOCR's own session spins
     its idle worker between the many small runs of a page (one per pair of lines), which doubled the
     CPU time of a read for about the same wall time, and on a busy machine took a core from the
@@ -294,8 +292,8 @@ def _session(path: str, threads: int, weights: dict[str, npt.NDArray[np.float32]
     for name, value in zip(weights or {}, values, strict=True):
         options.add_initializer(name, value)
     # the detector's denormal weights cost two thirds of its time (see idscan.lib.denormals)
-    model, _ = flush_denormal_weights(Path(path).read_bytes())
-    session = ort.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+    flushed, _ = flush_denormal_weights(model)
+    session = ort.InferenceSession(flushed, sess_options=options, providers=["CPUExecutionProvider"])
     session.idscan_weights = values  # onnxruntime reads them in place: they live as long as the session
     return session
 

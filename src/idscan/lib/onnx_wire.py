@@ -4,6 +4,7 @@ and raw bytes. Hostile or truncated bytes raise `ModelFormatError` rather than r
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import numpy as np
@@ -40,7 +41,7 @@ def float_initializer(model: Buffer, name: str) -> npt.NDArray[np.float32]:
             raise ModelFormatError(f"{name} is not float32")
         raw = fields(model, start, end, RAW_DATA)
         shape = dims(model, start, end)
-        if len(raw) != 1 or raw[0][1] - raw[0][0] != 4 * int(np.prod(shape, dtype=np.int64)):
+        if len(raw) != 1 or raw[0][1] - raw[0][0] != 4 * math.prod(shape):
             raise ModelFormatError(f"{name}: raw_data does not match its shape {shape}")
         count = (raw[0][1] - raw[0][0]) // 4
         return np.frombuffer(model, "<f4", count=count, offset=raw[0][0]).astype(np.float32).reshape(shape)

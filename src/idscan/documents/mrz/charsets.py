@@ -38,6 +38,19 @@ for _pair in _DIGIT_SLIPS:
     RIVALS[_pair[0]] = RIVALS.get(_pair[0], "") + _pair[1]
     RIVALS[_pair[1]] = RIVALS.get(_pair[1], "") + _pair[0]
 
+# Shapes the recognisers return for the chevron, read from photos; RapidOCR's CJK alphabet even
+# offers hiragana "ku". The OCR session keeps the CJK ones in its recogniser's alphabet.
+CHEVRON_SHAPES: dict[str, str] = {
+    "«": "<<",
+    "\u2039": "<",
+    "\uff1c": "<",
+    "〈": "<",
+    "≤": "<",
+    "(": "<",
+    "{": "<",
+    "く": "<",
+    "ㄑ": "<",
+}
 # Characters OCR returns for the filler chevron.
 _FILLER_FORMS = str.maketrans({"«": "<<", "\u2039": "<", "\uff1c": "<", "〈": "<", "≤": "<"})
 
