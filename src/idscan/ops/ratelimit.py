@@ -25,7 +25,14 @@ SOCKET_TIMEOUT_SECONDS = 2.0
 class RateLimiter:
     """Named limits (`{"credential": "100/second"}`) over one store: one Redis pool per node."""
 
-    def __init__(self, limits: Mapping[str, str], redis_url: str | None = None) -> None:
+    def __init__(
+        self,
+        limits: Mapping[str, str],
+        redis_url: str | None = None,
+        *,
+        pool_wait_seconds: float = POOL_WAIT_SECONDS,
+        socket_timeout_seconds: float = SOCKET_TIMEOUT_SECONDS,
+    ) -> None:
         self._items = {name: parse(spec) for name, spec in limits.items()}
         storage: Storage
         if redis_url:
@@ -33,9 +40,9 @@ class RateLimiter:
             self._pool: redis.asyncio.ConnectionPool | None = redis.asyncio.BlockingConnectionPool.from_url(
                 redis_url,
                 max_connections=MAX_CONNECTIONS,
-                timeout=POOL_WAIT_SECONDS,
-                socket_timeout=SOCKET_TIMEOUT_SECONDS,
-                socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
+                timeout=pool_wait_seconds,
+                socket_timeout=socket_timeout_seconds,
+                socket_connect_timeout=socket_timeout_seconds,
             )
             storage = RedisStorage(
                 redis_url.replace("redis://", "async+redis://", 1),
