@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 import threading
 import time
@@ -166,3 +167,38 @@ def test_wal_checkpointer_backfills_the_wal_once_it_passes_its_threshold(tmp_pat
     assert not checkpointer.run_once()  # nothing written since: nothing to do
     assert checkpointer.checkpoints == 1
     engine.dispose()
+
+
+def _is_closed(dbapi_connection: Any) -> bool:
+    closed = getattr(dbapi_connection, "closed", None)  # psycopg says so; sqlite3 refuses to work
+    if closed is not None:
+        return bool(closed)
+    try:
+        dbapi_connection.execute("SELECT 1")
+    except sqlite3.ProgrammingError:  # cannot operate on a closed database
+        return True
+    return False
+
+
+def test_a_connection_out_when_the_engine_closes_is_closed_when_it_comes_back(database_url: str) -> None:
+    """The job engine does not wait for a job's thread at shutdown: its connection came back to a
+    pool that `dispose` had already let go of, and stayed open until the garbage collector found it
+    (psycopg then warns, in whatever test is running)."""
+    engine = make_engine(database_url, pool_size=2)
+    idle, out = engine.connect(), engine.connect()
+    idle_raw, out_raw = idle.connection.dbapi_connection, out.connection.dbapi_connection
+    idle.close()
+
+    db.close_engine(engine)
+    assert _is_closed(idle_raw)
+    assert not _is_closed(out_raw)  # the job is still using it
+    assert out.execute(text("SELECT 1")).scalar() == 1
+    out.close()
+    assert _is_closed(out_raw)
+
+    late = engine.connect()  # a job that starts after the close still works, and leaves nothing open
+    late_raw = late.connection.dbapi_connection
+    assert late.execute(text("SELECT 2")).scalar() == 2
+    late.close()
+    assert _is_closed(late_raw)
+    db.close_engine(engine)  # closing twice is harmless

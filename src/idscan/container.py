@@ -13,7 +13,7 @@ from fastapi import Request
 from sqlalchemy import Engine
 
 from idscan.config import Settings
-from idscan.db import HotPath, SessionFactory
+from idscan.db import HotPath, SessionFactory, close_engine
 from idscan.lib.aead import Keyring
 from idscan.lib.http import OutboundClient
 
@@ -69,7 +69,7 @@ class Container:
     def close(self) -> None:
         self.outbound.close()
         self.seal.close()
-        self.engine.dispose()
+        close_engine(self.engine)
 
 
 async def get_container(request: Request) -> Container:

@@ -51,6 +51,21 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
     )
 
 
+def close_engine(engine: Engine) -> None:
+    """Close the pool's connections, and each connection still checked out when it comes back.
+
+    `Engine.dispose` closes only the idle ones: a thread still finishing a job (the job engine does
+    not wait for them at shutdown) would return its connection to a pool that nobody closes, and
+    the driver would close it only when the pool is garbage-collected."""
+    if not event.contains(engine, "checkin", _close_on_checkin):
+        event.listen(engine, "checkin", _close_on_checkin)
+    engine.dispose()
+
+
+def _close_on_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.invalidate()
+
+
 def make_unpooled_engine(url: str, *, foreign_keys: bool = True) -> Engine:
     """For short-lived tools (migrations, CLI) that should leave no connection behind. Migrations
     turn SQLite's foreign key enforcement off (`foreign_keys=False`) and check the keys themselves."""
@@ -241,7 +256,7 @@ class HotPath:
         if self._checkpointer is not None:
             await anyio.to_thread.run_sync(self._checkpointer.stop)
         if self._loop_engine is not self._engine:
-            self._loop_engine.dispose()
+            close_engine(self._loop_engine)
 
 
 def disable_auto_checkpoint(dbapi_connection: Any, _record: Any) -> None:
