@@ -38,21 +38,13 @@ for _pair in _DIGIT_SLIPS:
     RIVALS[_pair[0]] = RIVALS.get(_pair[0], "") + _pair[1]
     RIVALS[_pair[1]] = RIVALS.get(_pair[1], "") + _pair[0]
 
-# Shapes the recognisers return for the chevron, read from photos; RapidOCR's CJK alphabet even
-# offers hiragana "ku". The OCR session keeps the CJK ones in its recogniser's alphabet.
-CHEVRON_SHAPES: dict[str, str] = {
-    "«": "<<",
-    "\u2039": "<",
-    "\uff1c": "<",
-    "〈": "<",
-    "≤": "<",
-    "(": "<",
-    "{": "<",
-    "く": "<",
-    "ㄑ": "<",
-}
-# Characters OCR returns for the filler chevron.
-_FILLER_FORMS = str.maketrans({"«": "<<", "\u2039": "<", "\uff1c": "<", "〈": "<", "≤": "<"})
+# Typographic forms of the chevron that any OCR returns for it.
+_TYPOGRAPHIC_CHEVRONS: dict[str, str] = {"«": "<<", "\u2039": "<", "\uff1c": "<", "〈": "<", "≤": "<"}
+# With the shapes the page recogniser returns for it in photos (RapidOCR's CJK alphabet even offers
+# hiragana "ku"), which the MRZ reader also maps. The OCR session keeps the CJK ones in its
+# recogniser's alphabet.
+CHEVRON_SHAPES: dict[str, str] = {**_TYPOGRAPHIC_CHEVRONS, "(": "<", "{": "<", "く": "<", "ㄑ": "<"}
+_FILLER_FORMS = str.maketrans(_TYPOGRAPHIC_CHEVRONS)
 
 
 def compact(text: str) -> str:
