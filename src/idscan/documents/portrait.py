@@ -78,7 +78,7 @@ def find_portrait(image: RGBImage, models: VisionModels) -> Portrait | None:
     box = snap_to_photo_edges(image, (x0, y0, x1, y1), frame)
     crop = np.ascontiguousarray(image[box[1] : box[3], box[0] : box[2]])
     mask = (min(box[0], frame[0]), min(box[1], frame[1]), max(box[2], frame[2]), max(box[3], frame[3]))
-    verdict = check_portrait(cv2.cvtColor(crop, cv2.COLOR_RGB2BGR), models)
+    verdict = check_portrait(np.asarray(cv2.cvtColor(crop, cv2.COLOR_RGB2BGR), np.uint8), models)
     problem = str(verdict.problem) if verdict is not None and verdict.problem is not None else None
     return Portrait(crop, box, (x0, y0, x1, y1), score, mask, problem)
 

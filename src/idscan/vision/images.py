@@ -17,7 +17,7 @@ def decode_image(data: bytes, policy: ImagePolicy = FACE_PHOTO) -> NDArray[np.ui
     """Bytes (JPEG, PNG, WebP, HEIC) to a BGR array, EXIF orientation applied. Raises
     UnsupportedImageError (or ImageTooLargeError) for anything the policy does not take."""
     rgb = decode(data, policy).pixels
-    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)  # a numpy channel flip costs ~100x more
+    return np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), np.uint8)  # a numpy flip costs ~100x more
 
 
 def limit_size(image: NDArray[np.uint8], max_side: int) -> tuple[NDArray[np.uint8], float]:

@@ -35,7 +35,7 @@ def decode_frame(data: bytes) -> NDArray[np.uint8]:
     rgb = decode(data, LIVENESS_FRAME).pixels
     # OpenCV swaps the channels in 0.03 ms; a numpy flip copied per element, 2.7 ms of a page-rate
     # frame's 16 ms on the benchmark
-    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+    return np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), np.uint8)
 
 
 @dataclass(frozen=True, slots=True)
