@@ -13,6 +13,7 @@ import numpy as np
 
 from idscan.documents.ocr import RGBImage
 from idscan.vision.enrol import check_portrait
+from idscan.vision.images import swap_red_blue
 from idscan.vision.sessions import DetectorSession, VisionModels
 
 DETECT_SIDE = 640
@@ -51,8 +52,7 @@ def find_faces(image: RGBImage, detector: DetectorSession) -> list[tuple[Box, fl
     h, w = image.shape[:2]
     scale = min(1.0, DETECT_SIDE / max(h, w))
     small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
-    bgr = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2BGR), np.uint8)
-    rows = detector.detect(bgr, MIN_SCORE)
+    rows = detector.detect(swap_red_blue(small), MIN_SCORE)
     out = []
     for row in rows:
         x, y, fw, fh = (float(v) / scale for v in row[:4])
@@ -78,7 +78,7 @@ def find_portrait(image: RGBImage, models: VisionModels) -> Portrait | None:
     box = snap_to_photo_edges(image, (x0, y0, x1, y1), frame)
     crop = np.ascontiguousarray(image[box[1] : box[3], box[0] : box[2]])
     mask = (min(box[0], frame[0]), min(box[1], frame[1]), max(box[2], frame[2]), max(box[3], frame[3]))
-    verdict = check_portrait(np.asarray(cv2.cvtColor(crop, cv2.COLOR_RGB2BGR), np.uint8), models)
+    verdict = check_portrait(swap_red_blue(crop), models)
     problem = str(verdict.problem) if verdict is not None and verdict.problem is not None else None
     return Portrait(crop, box, (x0, y0, x1, y1), score, mask, problem)
 

@@ -153,11 +153,8 @@ def _fuzzy_labels(text: str) -> list[tuple[int, str, int]]:
             chunk = text[start:end]
             # one word must come closer: `nationale` is a word of its own, not `nationalite`
             floor = FUZZY_RATIO if n > 1 else FUZZY_ONE_WORD
-            for k in _fuzzy_candidates(chunk, floor):
-                phrase, name, _size, _counts = _FUZZY_PHRASES[k]
-                ratio = SequenceMatcher(None, chunk, phrase, autojunk=False).ratio()
-                if ratio >= floor:
-                    best.append((ratio, start, name, end))
+            for ratio, k in _fuzzy_matches(chunk, floor):
+                best.append((ratio, start, _FUZZY_PHRASES[k][1], end))
     out: list[tuple[int, str, int]] = []
     for _ratio, start, name, end in sorted(best, reverse=True):
         if all(end <= s or start >= e for s, _, e in out):
@@ -165,9 +162,9 @@ def _fuzzy_labels(text: str) -> list[tuple[int, str, int]]:
     return sorted(out)
 
 
-def _fuzzy_candidates(chunk: str, floor: float) -> list[int]:
-    """The phrases `chunk` may come `floor` close to: within a quarter of their length, and with
-    enough letters in common (`_close`'s bound, the same arithmetic for all phrases at once)."""
+def _fuzzy_matches(chunk: str, floor: float) -> list[tuple[float, int]]:
+    """(ratio, index in `_FUZZY_PHRASES`) of each phrase within a quarter of `chunk`'s length that
+    `chunk` comes `floor` close to: `_close` for every phrase, its letter bound taken for all at once."""
     counts = np.zeros(len(_FUZZY_LETTERS), np.int32)
     for c, n in Counter(chunk).items():
         if (i := _FUZZY_LETTERS.get(c)) is not None:
@@ -175,7 +172,12 @@ def _fuzzy_candidates(chunk: str, floor: float) -> list[int]:
     shared = np.minimum(_FUZZY_COUNTS, counts).sum(axis=1)
     size = len(chunk)
     near = np.abs(_FUZZY_SIZES - size) <= 0.25 * _FUZZY_SIZES
-    return [int(k) for k in np.flatnonzero(near & (2 * shared / (size + _FUZZY_SIZES) >= floor))]
+    out = []
+    for k in np.flatnonzero(near & (2 * shared / (size + _FUZZY_SIZES) >= floor)):
+        ratio = SequenceMatcher(None, chunk, _FUZZY_PHRASES[k][0], autojunk=False).ratio()
+        if ratio >= floor:
+            out.append((ratio, int(k)))
+    return out
 
 
 _LABEL_WORDS = tuple(

@@ -25,6 +25,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
 from idscan.errors import ConfigurationError
+from idscan.vision.images import swap_red_blue
 
 CHIP = 150
 # image-left eye, image-right eye, nose tip, image-left and image-right mouth corners, in chip pixels:
@@ -173,4 +174,4 @@ def align_chip(image_bgr: NDArray[np.uint8], landmarks: NDArray[np.float32]) -> 
     chip = cv2.warpAffine(
         source, matrix, (CHIP, CHIP), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
-    return np.asarray(cv2.cvtColor(chip, cv2.COLOR_BGR2RGB), np.uint8)
+    return swap_red_blue(chip)

