@@ -38,8 +38,9 @@ from idscan.documents.mrz_reader import mrz_model_path
 from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.viz import normalise
-from idscan.engines import shared_engines
+from idscan.engines import Engines, shared_engines
 from idscan.errors import UnsupportedImageError
+from idscan.lib.openvino_session import Precision
 
 OUT = Path(__file__).resolve().parent / "out"
 VIZ_FIELDS = (
@@ -125,12 +126,22 @@ class Tally:
         }
 
 
+class Run:
+    """This run's engine options (set once from the command line)."""
+
+    precision: Precision = "auto"
+
+
+def engines() -> Engines:
+    return shared_engines(2, ocr_precision=Run.precision)
+
+
 def timed_read(
     front: bytes, back: bytes | None, today: dt.date
 ) -> tuple[DocumentReading | None, float, float]:
     t0, c0 = time.perf_counter(), time.process_time()
     try:
-        reading = read_document(front, back, ReadParams(today=today), shared_engines(2))
+        reading = read_document(front, back, ReadParams(today=today), engines())
     except UnsupportedImageError:
         reading = None
     return reading, time.perf_counter() - t0, time.process_time() - c0
@@ -399,7 +410,15 @@ def main() -> int:
     parser.add_argument("--eu-states", default="", help="comma-separated alpha-3 codes (default: all styles)")
     parser.add_argument("--scenes", type=int, default=12, help="photos per scene kind (booklet, ...)")
     parser.add_argument("--scenes-only", action="store_true", help="only the scene kinds")
+    parser.add_argument(
+        "--precision",
+        choices=("auto", "f32", "bf16"),
+        default="auto",
+        help="OCR arithmetic of the MRZ sets (auto: bf16 where native)",
+    )
     args = parser.parse_args()
+    Run.precision = args.precision
+    print(f"OCR arithmetic: {engines().ocr().precision}", file=sys.stderr)
     if args.scenes_only:
         args.real_only, args.synthetic, args.us, args.eu = False, 0, 0, 0
     only_other_family = args.us_only or args.eu_only
@@ -431,6 +450,7 @@ def main() -> int:
         tallies["real+syn"] = Tally.pooled("real+syn", photos)
     rows = [t.row() for t in tallies.values() if t.images]
     if rows:
+        print(f"OCR arithmetic: {engines().ocr().precision}")
         print_table(rows)
     us_rows = (
         [t.row() for t in run_us(args.us)] if args.us and not args.real_only and not args.eu_only else []
@@ -450,6 +470,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     report = {
         "date": today.isoformat(),
+        "ocr_precision": engines().ocr().precision,
         "rows": rows,
         "us_rows": us_rows,
         "us_fixture_row": fixture_row,

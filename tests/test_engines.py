@@ -8,8 +8,12 @@ from idscan.engines import Engines, shared_engines
 
 
 def threads_of(pipeline: Any) -> int:
-    """The intra-op thread count a pipeline's recogniser session was built with."""
-    return int(pipeline._load_rec_model().session.session.get_session_options().intra_op_num_threads)
+    """The thread count a pipeline's recogniser and detector sessions were built with."""
+    counts = {
+        int(m.session.session.threads) for m in (pipeline._load_rec_model(), pipeline._load_det_model())
+    }
+    assert len(counts) == 1, counts
+    return counts.pop()
 
 
 def test_ocr_pipelines_share_the_threads() -> None:

@@ -66,6 +66,13 @@ def test_an_altered_model_is_refused_not_downloaded(monkeypatch: pytest.MonkeyPa
         ocr.OcrSession(1)
 
 
+def test_fullwidth_forms_read_as_ascii() -> None:
+    assert ocr.halfwidth("S\uff34OCKHOLM") == "STOCKHOLM"
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in "<<ERIKSSON") + "\u3000" + "\uff11\uff12"
+    assert ocr.halfwidth("P<UTO" + wide) == "P<UTO<<ERIKSSON 12"
+    assert ocr.halfwidth("ÆVARSDÓTTIR Ø く") == "ÆVARSDÓTTIR Ø く"  # other scripts untouched
+
+
 def test_widest_keeps_the_widest_boxes_in_reading_order() -> None:
     def quad(x0: float, y0: float, width: float) -> list[list[float]]:
         return [[x0, y0], [x0 + width, y0], [x0 + width, y0 + 10], [x0, y0 + 10]]
@@ -165,10 +172,16 @@ def test_a_single_pipeline_serialises_reads() -> None:
 
 @pytest.fixture(scope="module")
 def full_alphabet_pipeline() -> Any:
-    """A pipeline whose recogniser scores all 18,710 classes, as RapidOCR ships it."""
+    """A pipeline whose recogniser scores all 18,710 classes, as RapidOCR ships it (in float32, as
+    `kept_pipeline`, so that only the classes differ)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ocr, "_printed_classes_only", lambda *_: None)
-        return ocr._pipeline(1)
+        patch.setattr(ocr, "kept_classes", lambda alphabet: list(range(len(alphabet))))
+        return ocr._pipeline(1, "f32")
+
+
+@pytest.fixture(scope="module")
+def kept_pipeline() -> Any:
+    return ocr._pipeline(1, "f32")
 
 
 def test_the_recogniser_keeps_what_documents_print_and_drops_the_ideographs(
@@ -191,7 +204,7 @@ def test_the_recogniser_keeps_what_documents_print_and_drops_the_ideographs(
 
 
 def test_the_kept_classes_read_printed_lines_as_the_whole_alphabet_does(
-    full_alphabet_pipeline: Any,
+    full_alphabet_pipeline: Any, kept_pipeline: Any
 ) -> None:
     need_fonts()
     lines = [
@@ -203,8 +216,7 @@ def test_the_kept_classes_read_printed_lines_as_the_whole_alphabet_does(
         text_image("Geburtsort / Place of birth: MÜNCHEN", 26, SANS),
     ]
     crops = [np.ascontiguousarray(line[:, :, ::-1]) for line in lines]  # the recogniser takes BGR
-    with engines().ocr()._lease() as engine:
-        kept = engine._load_rec_model()(ocr._rec_input(crops))
+    kept = kept_pipeline._load_rec_model()(ocr._rec_input(crops))
     whole = full_alphabet_pipeline._load_rec_model()(ocr._rec_input(crops))
     assert list(kept.txts) == list(whole.txts)
     # a probability over fewer classes is never lower, and on print the dropped classes hold little

@@ -110,6 +110,20 @@ def test_label_and_value_on_one_line() -> None:
     assert found["date_of_birth"].value == "1964-08-12"
 
 
+@pytest.mark.parametrize(
+    ("printed", "name", "value"),
+    [
+        ("CARTE NATIONALE D'IDENTITÉ Nº:940992310285", "document_number", "940992310285"),
+        ("Date of birth:12.08.1964", "date_of_birth", "1964-08-12"),
+        ("Nom:BERTHIER", "surname", "BERTHIER"),
+    ],
+)
+def test_a_value_read_glued_to_its_label_colon(printed: str, name: str, value: str) -> None:
+    # OCR often drops the blank after a colon: the value is still the label's
+    found = read_visual_zone([line(printed, 10, 10, 600, 40)])
+    assert found[name].value == value
+
+
 def test_a_value_is_not_taken_for_a_label_far_away() -> None:
     lines = [line("Surname", 10, 10, 100, 30), line("ERIKSSON", 600, 400, 800, 430)]
     assert "surname" not in read_visual_zone(lines)

@@ -24,6 +24,7 @@ from idscan.documents.mrz.charsets import CHEVRON_SHAPES
 from idscan.lib import model_files
 from idscan.lib.denormals import flush_denormal_weights
 from idscan.lib.onnx_wire import ModelFormatError, float_initializer
+from idscan.lib.openvino_session import OpenVinoSession, Precision
 
 RGBImage = npt.NDArray[np.uint8]
 REC_BATCH = 2
@@ -103,10 +104,13 @@ class OcrSession:
     pipelines. A second thread makes one read about a sixth faster for half again its CPU time, so
     concurrent reads cost least on one one-thread pipeline per core."""
 
-    def __init__(self, threads: int = 2, pipelines: int = 1) -> None:
+    def __init__(self, threads: int = 2, pipelines: int = 1, precision: Precision = "auto") -> None:
         self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
         for _ in range(max(1, pipelines)):
-            self._free.put(_pipeline(threads))
+            self._free.put(_pipeline(threads, precision))
+        with self._lease() as engine:
+            # the recogniser's arithmetic (bf16 where the CPU has it, see idscan.lib.openvino_session)
+            self.precision: str = engine._load_rec_model().session.session.precision
 
     @contextmanager
     def _lease(self) -> Iterator[Any]:
@@ -153,7 +157,7 @@ class OcrSession:
             if not text.strip() or score < min_score:
                 continue
             pts = tuple((float(x) / scale, float(y) / scale) for x, y in np.asarray(box).reshape(4, 2))
-            lines.append(TextLine(text=text, score=float(score), box=pts, upside_down=flipped))
+            lines.append(TextLine(text=halfwidth(text), score=float(score), box=pts, upside_down=flipped))
         return lines
 
     def recognize(self, crops: list[RGBImage]) -> list[tuple[str, float]]:
@@ -163,7 +167,7 @@ class OcrSession:
         bgr = [np.ascontiguousarray(cv2.cvtColor(c, cv2.COLOR_RGB2BGR)) for c in crops]
         with self._lease() as engine:
             rec_res = engine._load_rec_model()(_rec_input(bgr))
-        return [(t, float(s)) for t, s in zip(rec_res.txts or (), rec_res.scores, strict=False)]
+        return [(halfwidth(t), float(s)) for t, s in zip(rec_res.txts or (), rec_res.scores, strict=False)]
 
     def reread_against_page(self, image: RGBImage, lines: list[TextLine]) -> list[TextLine]:
         """Lines the orientation classifier flipped against the page's majority were recognised
@@ -177,11 +181,22 @@ class OcrSession:
             rec_res = engine._load_rec_model()(_rec_input(crops))
         out = list(lines)
         for i, text, score in zip(wrong, rec_res.txts or (), rec_res.scores, strict=False):
-            out[i] = TextLine(text, float(score), lines[i].box, upside_down=False)
+            out[i] = TextLine(halfwidth(text), float(score), lines[i].box, upside_down=False)
         return out
 
 
-def _pipeline(threads: int) -> Any:
+# The fullwidth forms of ASCII (U+FF01-FF5E) and the ideographic space, as their ASCII selves.
+_HALFWIDTH = {**{cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
+
+
+def halfwidth(text: str) -> str:
+    """`text` with fullwidth Latin letters, digits and signs as ASCII. The recogniser, trained on
+    Chinese print too, sometimes reads a Latin letter as its fullwidth twin (a `T` as U+FF34); no
+    document zone prints those forms, and a fullwidth less-than sign is an MRZ's filler."""
+    return text.translate(_HALFWIDTH)
+
+
+def _pipeline(threads: int, precision: Precision) -> Any:
     """A RapidOCR pipeline on the packaged models, with our sessions and batching."""
     from rapidocr import RapidOCR
 
@@ -198,11 +213,16 @@ def _pipeline(threads: int) -> Any:
         "Cls.model_path": cls,
     }
     engine: Any = RapidOCR(params=params)
-    for model, path in zip((engine._load_det_model(), engine._load_cls_model()), (det, cls), strict=True):
-        # rebuilt with our options (RapidOCR has no setting for them): ~1 s once per pipeline
-        model.session.session = _session(Path(path).read_bytes(), threads)
+    # rebuilt with our options (RapidOCR has no setting for them): ~1 s once per pipeline. The
+    # detector and the recogniser, most of a read's time, run on OpenVINO: in bfloat16 where the CPU
+    # computes it natively (idscan.lib.openvino_session); the detector's denormal weights cost two
+    # thirds of its time in float32 (idscan.lib.denormals).
+    engine._load_det_model().session.session = OpenVinoSession(
+        flush_denormal_weights(Path(det).read_bytes())[0], threads, precision=precision
+    )
+    engine._load_cls_model().session.session = _session(Path(cls).read_bytes(), threads)
     recogniser: Any = engine._load_rec_model()
-    _printed_classes_only(recogniser, Path(rec).read_bytes(), threads)
+    _printed_classes_only(recogniser, Path(rec).read_bytes(), threads, precision)
     # RapidOCR pads every line of a batch of six to the widest, and to 320 px at least: a page
     # is mostly short labels, so most of the work was padding. Pairs of lines of similar width,
     # unpadded, recognise a page in three quarters of the time, with the same accuracy on the
@@ -217,7 +237,7 @@ def _pipeline(threads: int) -> Any:
     return engine
 
 
-def _printed_classes_only(recogniser: Any, model: bytes, threads: int) -> None:
+def _printed_classes_only(recogniser: Any, model: bytes, threads: int, precision: Precision) -> None:
     """The recogniser scores only the classes an identity document's zones can print.
 
     Its alphabet has 18,710 classes, nine in ten of them CJK ideographs and kana; scoring them all
@@ -226,7 +246,10 @@ def _printed_classes_only(recogniser: Any, model: bytes, threads: int) -> None:
     punctuation and symbols), the fullwidth forms and the CJK shapes of a chevron; the decoder gets
     the same classes in the same order. Where a step's best class was a dropped one, the best kept
     class wins instead, and a line's score (its characters' mean probability) is taken over the
-    kept classes."""
+    kept classes.
+
+    The recogniser runs on OpenVINO (`idscan.lib.openvino_session`), in bfloat16 where the CPU
+    computes it natively."""
     decoder = recogniser.postprocess_op
     weights, bias = (float_initializer(model, name) for name in REC_CLASSIFIER)
     alphabet: list[str] = decoder.character
@@ -235,10 +258,12 @@ def _printed_classes_only(recogniser: Any, model: bytes, threads: int) -> None:
     keep = kept_classes(alphabet)
     decoder.character = [alphabet[i] for i in keep]
     decoder.dict = {char: i for i, char in enumerate(decoder.character)}
-    recogniser.session.session = _session(
-        model,
+    flushed, _ = flush_denormal_weights(model)
+    recogniser.session.session = OpenVinoSession(
+        flushed,
         threads,
         {REC_CLASSIFIER[0]: weights[:, keep], REC_CLASSIFIER[1]: bias[keep]},
+        precision,
     )
 
 
@@ -274,11 +299,10 @@ def _flipped(labels: Any) -> list[bool]:
     return [("180" in label and score > CLS_THRESHOLD) for label, score in labels]
 
 
-def _session(model: bytes, threads: int, weights: dict[str, npt.NDArray[np.float32]] | None = None) -> Any:
+def _session(model: bytes, threads: int) -> Any:
     """An onnxruntime session without the thread pool's spin-waiting: RapidOCR's own session spins
-    its idle worker between the many small runs of a page (one per pair of lines), which doubled the
-    CPU time of a read for about the same wall time, and on a busy machine took a core from the
-    other requests."""
+    its idle worker between the runs of a page, which doubled the CPU time of a read for about the
+    same wall time, and on a busy machine took a core from the other requests."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -287,15 +311,8 @@ def _session(model: bytes, threads: int, weights: dict[str, npt.NDArray[np.float
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    # Replaced weights go in as overriding initializers; the session reads them when it loads.
-    values = [ort.OrtValue.ortvalue_from_numpy(np.ascontiguousarray(w)) for w in (weights or {}).values()]
-    for name, value in zip(weights or {}, values, strict=True):
-        options.add_initializer(name, value)
-    # the detector's denormal weights cost two thirds of its time (see idscan.lib.denormals)
     flushed, _ = flush_denormal_weights(model)
-    session = ort.InferenceSession(flushed, sess_options=options, providers=["CPUExecutionProvider"])
-    session.idscan_weights = values  # onnxruntime reads them in place: they live as long as the session
-    return session
+    return ort.InferenceSession(flushed, sess_options=options, providers=["CPUExecutionProvider"])
 
 
 def _widest(boxes: Any, limit: int) -> Any:

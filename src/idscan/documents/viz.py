@@ -209,7 +209,8 @@ def _rest_after(raw: str, text: str, end: int) -> str:
     if end >= len(text):
         return ""
     rest = text[end:].strip()
-    raw_words = re.split(r"\s+", raw.strip())
+    # a colon ends a word too: OCR often drops the blank after it (`Nº:940992310285`)
+    raw_words = [w for w in re.split(r"\s+|(?<=:)", raw.strip()) if w]
     # the shortest raw tail that reads as the plain rest (`D'IDENTITÉ` is two plain words)
     for k in range(1, len(raw_words) + 1):
         tail = " ".join(raw_words[-k:])
