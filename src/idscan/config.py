@@ -222,10 +222,10 @@ class VisionSettings(BaseModel):
     )
     ocr_precision: Literal["auto", "f32", "bf16"] = Field(
         default="auto",
-        description="Arithmetic of the text detector and recogniser: `auto` is bfloat16 where the CPU "
-        "computes it natively (AVX512-BF16 or AMX; about a third less OCR time, reads compared in "
-        "docs/documents.md) and float32 elsewhere; `f32` gives the same reads on every CPU; `bf16` "
-        "refuses to start on a CPU without it.",
+        description="Arithmetic of the text detector and recogniser: `auto` is bfloat16 (on OpenVINO) "
+        "where the CPU computes it natively (AVX512-BF16 or AMX; about a third less OCR time, reads "
+        "compared in docs/documents.md) and float32 (on onnxruntime) elsewhere; `f32` keeps "
+        "onnxruntime's float32 reads on every CPU; `bf16` refuses to start on a CPU without it.",
     )
     match_threshold: float = Field(
         default=0.302,

@@ -222,3 +222,18 @@ def test_the_kept_classes_read_printed_lines_as_the_whole_alphabet_does(
     # a probability over fewer classes is never lower, and on print the dropped classes hold little
     for k, w in zip(kept.scores, whole.scores, strict=True):
         assert w - 1e-4 <= k <= w + 0.02
+
+
+def test_float32_runs_on_onnxruntime_and_bfloat16_on_openvino(kept_pipeline: Any) -> None:
+    from idscan.lib.openvino_session import OpenVinoSession, cpu_capabilities
+
+    for model in (kept_pipeline._load_det_model(), kept_pipeline._load_rec_model()):
+        assert not isinstance(model.session.session, OpenVinoSession)
+    native = "BF16" in cpu_capabilities()
+    assert engines().ocr().precision == ("bf16" if native else "f32")  # the service's default: auto
+    if not native:
+        pytest.skip("this CPU has no native bfloat16")
+    with engines().ocr()._lease() as engine:
+        for model in (engine._load_det_model(), engine._load_rec_model()):
+            assert isinstance(model.session.session, OpenVinoSession)
+            assert model.session.session.precision == "bf16"

@@ -26,7 +26,7 @@ from idscan.errors import UnsupportedImageError
 from idscan.transactions.policy import DocumentScanPolicy
 from idscan.transactions.schemas import DocumentScanSettings
 
-PRECISION_HELP = "OCR arithmetic: bf16 where the CPU has it (auto), or the same reads everywhere (f32)"
+PRECISION_HELP = "OCR arithmetic: bf16 where the CPU has it (auto), or onnxruntime float32 everywhere (f32)"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

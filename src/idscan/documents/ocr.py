@@ -24,7 +24,13 @@ from idscan.documents.mrz.charsets import CHEVRON_SHAPES
 from idscan.lib import model_files
 from idscan.lib.denormals import flush_denormal_weights
 from idscan.lib.onnx_wire import ModelFormatError, float_initializer
-from idscan.lib.openvino_session import OpenVinoSession, Precision
+from idscan.lib.openvino_session import (
+    Arithmetic,
+    OpenVinoSession,
+    Precision,
+    cpu_capabilities,
+    resolve_precision,
+)
 
 RGBImage = npt.NDArray[np.uint8]
 REC_BATCH = 2
@@ -105,12 +111,12 @@ class OcrSession:
     concurrent reads cost least on one one-thread pipeline per core."""
 
     def __init__(self, threads: int = 2, pipelines: int = 1, precision: Precision = "auto") -> None:
+        # the detector's and recogniser's arithmetic: bf16 (on OpenVINO) where the CPU computes it
+        # natively, else f32 (on onnxruntime); see idscan.lib.openvino_session
+        self.precision: Arithmetic = resolve_precision(precision, cpu_capabilities())
         self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
         for _ in range(max(1, pipelines)):
-            self._free.put(_pipeline(threads, precision))
-        with self._lease() as engine:
-            # the recogniser's arithmetic (bf16 where the CPU has it, see idscan.lib.openvino_session)
-            self.precision: str = engine._load_rec_model().session.session.precision
+            self._free.put(_pipeline(threads, self.precision))
 
     @contextmanager
     def _lease(self) -> Iterator[Any]:
@@ -196,7 +202,7 @@ def halfwidth(text: str) -> str:
     return text.translate(_HALFWIDTH)
 
 
-def _pipeline(threads: int, precision: Precision) -> Any:
+def _pipeline(threads: int, precision: Arithmetic) -> Any:
     """A RapidOCR pipeline on the packaged models, with our sessions and batching."""
     from rapidocr import RapidOCR
 
@@ -214,13 +220,10 @@ def _pipeline(threads: int, precision: Precision) -> Any:
     }
     engine: Any = RapidOCR(params=params)
     # rebuilt with our options (RapidOCR has no setting for them): ~1 s once per pipeline. The
-    # detector and the recogniser, most of a read's time, run on OpenVINO: in bfloat16 where the CPU
-    # computes it natively (idscan.lib.openvino_session); the detector's denormal weights cost two
-    # thirds of its time in float32 (idscan.lib.denormals).
-    engine._load_det_model().session.session = OpenVinoSession(
-        flush_denormal_weights(Path(det).read_bytes())[0], threads, precision=precision
-    )
-    engine._load_cls_model().session.session = _session(Path(cls).read_bytes(), threads)
+    # detector and the recogniser, most of a read's time, run in bfloat16 on OpenVINO where the CPU
+    # computes it natively (idscan.lib.openvino_session), else in float32 on onnxruntime.
+    engine._load_det_model().session.session = _session(Path(det).read_bytes(), threads, precision)
+    engine._load_cls_model().session.session = _session(Path(cls).read_bytes(), threads, "f32")
     recogniser: Any = engine._load_rec_model()
     _printed_classes_only(recogniser, Path(rec).read_bytes(), threads, precision)
     # RapidOCR pads every line of a batch of six to the widest, and to 320 px at least: a page
@@ -237,7 +240,7 @@ def _pipeline(threads: int, precision: Precision) -> Any:
     return engine
 
 
-def _printed_classes_only(recogniser: Any, model: bytes, threads: int, precision: Precision) -> None:
+def _printed_classes_only(recogniser: Any, model: bytes, threads: int, precision: Arithmetic) -> None:
     """The recogniser scores only the classes an identity document's zones can print.
 
     Its alphabet has 18,710 classes, nine in ten of them CJK ideographs and kana; scoring them all
@@ -246,10 +249,7 @@ def _printed_classes_only(recogniser: Any, model: bytes, threads: int, precision
     punctuation and symbols), the fullwidth forms and the CJK shapes of a chevron; the decoder gets
     the same classes in the same order. Where a step's best class was a dropped one, the best kept
     class wins instead, and a line's score (its characters' mean probability) is taken over the
-    kept classes.
-
-    The recogniser runs on OpenVINO (`idscan.lib.openvino_session`), in bfloat16 where the CPU
-    computes it natively."""
+    kept classes."""
     decoder = recogniser.postprocess_op
     weights, bias = (float_initializer(model, name) for name in REC_CLASSIFIER)
     alphabet: list[str] = decoder.character
@@ -258,12 +258,11 @@ def _printed_classes_only(recogniser: Any, model: bytes, threads: int, precision
     keep = kept_classes(alphabet)
     decoder.character = [alphabet[i] for i in keep]
     decoder.dict = {char: i for i, char in enumerate(decoder.character)}
-    flushed, _ = flush_denormal_weights(model)
-    recogniser.session.session = OpenVinoSession(
-        flushed,
+    recogniser.session.session = _session(
+        model,
         threads,
-        {REC_CLASSIFIER[0]: weights[:, keep], REC_CLASSIFIER[1]: bias[keep]},
         precision,
+        {REC_CLASSIFIER[0]: weights[:, keep], REC_CLASSIFIER[1]: bias[keep]},
     )
 
 
@@ -299,10 +298,20 @@ def _flipped(labels: Any) -> list[bool]:
     return [("180" in label and score > CLS_THRESHOLD) for label, score in labels]
 
 
-def _session(model: bytes, threads: int) -> Any:
-    """An onnxruntime session without the thread pool's spin-waiting: RapidOCR's own session spins
-    its idle worker between the runs of a page, which doubled the CPU time of a read for about the
-    same wall time, and on a busy machine took a core from the other requests."""
+def _session(
+    model: bytes,
+    threads: int,
+    precision: Arithmetic,
+    weights: dict[str, npt.NDArray[np.float32]] | None = None,
+) -> Any:
+    """A session of the model for RapidOCR: on OpenVINO in bfloat16, else on onnxruntime without
+    the thread pool's spin-waiting (RapidOCR's own session spins its idle worker between the many
+    small runs of a page, which doubled the CPU time of a read for about the same wall time, and on
+    a busy machine took a core from the other requests). `weights` replace initializers."""
+    # the detector's denormal weights cost two thirds of its float32 time (see idscan.lib.denormals)
+    flushed, _ = flush_denormal_weights(model)
+    if precision == "bf16":
+        return OpenVinoSession(flushed, threads, weights, "bf16")
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -311,8 +320,13 @@ def _session(model: bytes, threads: int) -> Any:
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    flushed, _ = flush_denormal_weights(model)
-    return ort.InferenceSession(flushed, sess_options=options, providers=["CPUExecutionProvider"])
+    # Replaced weights go in as overriding initializers; the session reads them when it loads.
+    values = [ort.OrtValue.ortvalue_from_numpy(np.ascontiguousarray(w)) for w in (weights or {}).values()]
+    for name, value in zip(weights or {}, values, strict=True):
+        options.add_initializer(name, value)
+    session = ort.InferenceSession(flushed, sess_options=options, providers=["CPUExecutionProvider"])
+    session.idscan_weights = values  # onnxruntime reads them in place: they live as long as the session
+    return session
 
 
 def _widest(boxes: Any, limit: int) -> Any:

@@ -3,8 +3,9 @@ RapidOCR calls (`run`, `get_inputs`, `get_outputs`), for the text detector and r
 
 Why a second runtime: on a CPU that computes bfloat16 natively (AVX512-BF16 or AMX), OpenVINO runs
 their convolutions in bfloat16, in about 0.55-0.65 of the time of onnxruntime's float32, which has
-no such kernels on x86. Elsewhere it runs float32, about as fast as onnxruntime. Either way the
-weights stay float32 on disk; only the arithmetic narrows (docs/documents.md has the reads compared).
+no such kernels on x86. Elsewhere the OCR stays on onnxruntime (OpenVINO's float32 measured no
+faster). The weights stay float32 on disk; only the arithmetic narrows (docs/documents.md has the
+reads compared).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import numpy.typing as npt
 from idscan.errors import ConfigurationError
 from idscan.lib.onnx_wire import ModelFormatError
 
-Precision = Literal["auto", "f32", "bf16"]
+Precision = Literal["auto", "f32", "bf16"]  # as configured
+Arithmetic = Literal["f32", "bf16"]  # as run
 # The runtime prepares each new input shape once (about 10 ms; a page's line widths vary by the
 # pixel) and keeps the last this many: inputs are never padded, since padding changes the reads.
 SHAPE_CACHE = 5000
@@ -89,7 +91,14 @@ class OpenVinoSession:
         return [np.array(result[self._compiled.output(0)], np.float32)]
 
 
-def resolve_precision(wanted: Precision, capabilities: Sequence[str]) -> str:
+def cpu_capabilities() -> list[str]:
+    """What OpenVINO's CPU plugin can compute natively here (`BF16` among them where it can)."""
+    import openvino as ov
+
+    return list(ov.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES"))
+
+
+def resolve_precision(wanted: Precision, capabilities: Sequence[str]) -> Arithmetic:
     """The arithmetic to run in: bfloat16 only where the CPU computes it natively (`auto`), or as
     asked; asking for bf16 on a CPU without it is refused rather than emulated (slower than f32)."""
     native = "BF16" in capabilities
