@@ -2,12 +2,13 @@
 
     .venv/bin/python bench/documents.py [--synthetic N] [--no-peer] [--real-only] [--us N] [--us-only]
                                         [--eu N] [--eu-only] [--eu-states NLD,FRA]
-                                        [--scenes N] [--scenes-only]
+                                        [--scenes N] [--scenes-only] [--precision auto|f32|bf16]
 
-Prints one table per set and writes bench/out/documents.json. Not a test: numbers, not verdicts.
-MRZ "wrong-but-accepted" counts reads the engine would accept (check digits hold, both readers agree,
-unchecked fields confirmed) that differ from the truth: the dangerous number. PassportEye's
-"accepted" is its own `valid` flag (every check digit holds).
+Prints the OCR's arithmetic (bf16 where the CPU has it, see docs/documents.md) and one table per set,
+and writes bench/out/documents.json. Not a test: numbers, not verdicts. MRZ "wrong-but-accepted"
+counts reads the engine would accept (check digits hold, both readers agree, unchecked fields
+confirmed) that differ from the truth: the dangerous number. PassportEye's "accepted" is its own
+`valid` flag (every check digit holds).
 """
 
 from __future__ import annotations
