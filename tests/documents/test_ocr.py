@@ -237,3 +237,6 @@ def test_float32_runs_on_onnxruntime_and_bfloat16_on_openvino(kept_pipeline: Any
         for model in (engine._load_det_model(), engine._load_rec_model()):
             assert isinstance(model.session.session, OpenVinoSession)
             assert model.session.session.precision == "bf16"
+        # the shapes kept prepared are bounded (each holds its own buffers)
+        assert engine._load_det_model().session.session.shapes == ocr.DET_SHAPES
+        assert engine._load_rec_model().session.session.shapes == ocr.REC_SHAPES

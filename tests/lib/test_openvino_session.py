@@ -9,7 +9,7 @@ from idscan.errors import ConfigurationError
 from idscan.lib import model_files
 from idscan.lib.denormals import flush_denormal_weights
 from idscan.lib.onnx_wire import ModelFormatError, float_initializer
-from idscan.lib.openvino_session import OpenVinoSession, resolve_precision
+from idscan.lib.openvino_session import WIDTH_STEP, OpenVinoSession, pad_width, resolve_precision
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def onnxruntime_output(model: bytes, batch: np.ndarray) -> np.ndarray:
 
 
 def test_float32_answers_as_onnxruntime_does(recogniser: bytes) -> None:
-    batch = line_batch(250)
+    batch = line_batch(256)  # a multiple of the width step: nothing padded
     session = OpenVinoSession(recogniser, 1, precision="f32")
     assert session.precision == "f32"
     ours = session.run(None, {"x": batch})[0]
@@ -79,6 +79,23 @@ def test_bfloat16_reads_what_float32_reads(recogniser: bytes) -> None:
     wide = OpenVinoSession(recogniser, 1, precision="f32").run(None, {"x": batch})[0]
     assert np.abs(narrow - wide).max() > 0  # the arithmetic really is narrower
     assert (narrow.argmax(-1) == wide.argmax(-1)).mean() > 0.95
+
+
+def test_widths_are_padded_to_the_step_with_zeros() -> None:
+    batch = np.ones((2, 3, 48, 50), np.float32)
+    padded = pad_width(batch, 8)
+    assert padded.shape == (2, 3, 48, 56)
+    assert (padded[..., :50] == 1).all()
+    assert (padded[..., 50:] == 0).all()
+    assert pad_width(padded, 8) is padded
+
+
+def test_the_session_pads_before_inference(recogniser: bytes) -> None:
+    session = OpenVinoSession(recogniser, 1, precision="f32")
+    unpadded = session.run(None, {"x": line_batch(250)})[0]
+    padded = session.run(None, {"x": pad_width(line_batch(250), WIDTH_STEP)})[0]
+    assert unpadded.shape == padded.shape == (1, 32, padded.shape[-1])  # one column per 8 px
+    assert np.array_equal(unpadded, padded)
 
 
 def test_an_unreadable_model_is_refused() -> None:

@@ -42,6 +42,11 @@ CLS_SAMPLE = 8
 CLS_THRESHOLD = 0.9  # RapidOCR's own: below it a 180-degree verdict is not acted on
 # The recogniser's last layer (weights, bias) scores every class of its alphabet at every step.
 REC_CLASSIFIER = ("linear_8.w_0", "linear_8.b_0")
+# Input shapes kept prepared per bfloat16 session (idscan.lib.openvino_session): the 83 real fixture
+# pages ran 182 line shapes (192 keep 96 % of runs prepared, 128 keep 88 %; about 2-3 MB each) and a
+# few page sizes each (about 12 MB each).
+REC_SHAPES = 192
+DET_SHAPES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +227,9 @@ def _pipeline(threads: int, precision: Arithmetic) -> Any:
     # rebuilt with our options (RapidOCR has no setting for them): ~1 s once per pipeline. The
     # detector and the recogniser, most of a read's time, run in bfloat16 on OpenVINO where the CPU
     # computes it natively (idscan.lib.openvino_session), else in float32 on onnxruntime.
-    engine._load_det_model().session.session = _session(Path(det).read_bytes(), threads, precision)
+    engine._load_det_model().session.session = _session(
+        Path(det).read_bytes(), threads, precision, shapes=DET_SHAPES
+    )
     engine._load_cls_model().session.session = _session(Path(cls).read_bytes(), threads, "f32")
     recogniser: Any = engine._load_rec_model()
     _printed_classes_only(recogniser, Path(rec).read_bytes(), threads, precision)
@@ -263,6 +270,7 @@ def _printed_classes_only(recogniser: Any, model: bytes, threads: int, precision
         threads,
         precision,
         {REC_CLASSIFIER[0]: weights[:, keep], REC_CLASSIFIER[1]: bias[keep]},
+        shapes=REC_SHAPES,
     )
 
 
@@ -303,15 +311,17 @@ def _session(
     threads: int,
     precision: Arithmetic,
     weights: dict[str, npt.NDArray[np.float32]] | None = None,
+    shapes: int = 0,
 ) -> Any:
     """A session of the model for RapidOCR: on OpenVINO in bfloat16, else on onnxruntime without
     the thread pool's spin-waiting (RapidOCR's own session spins its idle worker between the many
     small runs of a page, which doubled the CPU time of a read for about the same wall time, and on
-    a busy machine took a core from the other requests). `weights` replace initializers."""
+    a busy machine took a core from the other requests). `weights` replace initializers; `shapes`
+    bounds the input shapes OpenVINO keeps prepared."""
     # the detector's denormal weights cost two thirds of its float32 time (see idscan.lib.denormals)
     flushed, _ = flush_denormal_weights(model)
     if precision == "bf16":
-        return OpenVinoSession(flushed, threads, weights, "bf16")
+        return OpenVinoSession(flushed, threads, weights, "bf16", shapes)
     import onnxruntime as ort
 
     options = ort.SessionOptions()

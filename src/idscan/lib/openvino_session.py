@@ -22,9 +22,13 @@ from idscan.lib.onnx_wire import ModelFormatError
 
 Precision = Literal["auto", "f32", "bf16"]  # as configured
 Arithmetic = Literal["f32", "bf16"]  # as run
-# The runtime prepares each new input shape once (about 10 ms; a page's line widths vary by the
-# pixel) and keeps the last this many: inputs are never padded, since padding changes the reads.
-SHAPE_CACHE = 5000
+# The runtime prepares each new input shape once (about 10 ms for a text line) and keeps it: without
+# that cache bfloat16 is slower than onnxruntime's float32. A kept shape holds its own buffers (about
+# 2-3 MB for a text line, 12 MB for a 960 px page), so the cache is bounded per session (`shapes`,
+# the least recently used go) and line widths, which vary by the pixel, are padded on the right to a
+# multiple of WIDTH_STEP: the recogniser's stride, less than one more output column (wider steps
+# changed reads).
+WIDTH_STEP = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +39,8 @@ class _Port:
 class OpenVinoSession:
     """One compiled model and one inference request: not for two threads at once (an OCR pipeline
     is leased by one read at a time). `weights` replace initializers of the same name before the
-    model is compiled, in any shape that still fits the graph."""
+    model is compiled, in any shape that still fits the graph; `shapes` bounds the input shapes
+    kept prepared."""
 
     def __init__(
         self,
@@ -43,6 +48,7 @@ class OpenVinoSession:
         threads: int,
         weights: Mapping[str, npt.NDArray[np.float32]] | None = None,
         precision: Precision = "auto",
+        shapes: int = 16,
     ) -> None:
         import openvino as ov
         from openvino import opset13
@@ -64,8 +70,9 @@ class OpenVinoSession:
             "NUM_STREAMS": 1,
             "PERFORMANCE_HINT": "LATENCY",
             "INFERENCE_PRECISION_HINT": self.precision,
-            "CPU_RUNTIME_CACHE_CAPACITY": SHAPE_CACHE,
+            "CPU_RUNTIME_CACHE_CAPACITY": shapes,
         }
+        self.shapes = shapes
         self._compiled: Any = core.compile_model(graph, "CPU", config)
         self._request: Any = self._compiled.create_infer_request()
         self._inputs = [_Port(name) for name in sorted(graph.input(0).get_names())[:1] or ["x"]]
@@ -85,9 +92,9 @@ class OpenVinoSession:
     def run(
         self, output_names: Sequence[str] | None, feeds: Mapping[str, Any]
     ) -> list[npt.NDArray[np.float32]]:
-        """The model's one output for its one input."""
+        """The model's one output for its one input (N x C x H x W), padded to `WIDTH_STEP`."""
         (batch,) = feeds.values()
-        result = self._request.infer({0: np.asarray(batch, np.float32)})
+        result = self._request.infer({0: pad_width(np.asarray(batch, np.float32), WIDTH_STEP)})
         return [np.array(result[self._compiled.output(0)], np.float32)]
 
 
@@ -105,3 +112,15 @@ def resolve_precision(wanted: Precision, capabilities: Sequence[str]) -> Arithme
     if wanted == "bf16" and not native:
         raise ConfigurationError("This CPU has no native bfloat16 (AVX512-BF16 or AMX): use f32 or auto.")
     return "bf16" if wanted == "bf16" or (wanted == "auto" and native) else "f32"
+
+
+def pad_width(batch: npt.NDArray[np.float32], step: int) -> npt.NDArray[np.float32]:
+    """`batch` with zeros on the right up to a multiple of `step` columns (RapidOCR pads the narrower
+    line of a pair the same way)."""
+    width = batch.shape[-1]
+    wanted = -(-width // step) * step
+    if wanted == width:
+        return batch
+    padded = np.zeros((*batch.shape[:-1], wanted), np.float32)
+    padded[..., :width] = batch
+    return padded
