@@ -42,11 +42,9 @@ CLS_SAMPLE = 8
 CLS_THRESHOLD = 0.9  # RapidOCR's own: below it a 180-degree verdict is not acted on
 # The recogniser's last layer (weights, bias) scores every class of its alphabet at every step.
 REC_CLASSIFIER = ("linear_8.w_0", "linear_8.b_0")
-# Input shapes kept prepared per bfloat16 session (idscan.lib.openvino_session): the 83 real fixture
-# pages ran 182 line shapes (192 keep 96 % of runs prepared, 128 keep 88 %; about 2-3 MB each) and a
-# few page sizes each (about 12 MB each).
+# Line shapes the bfloat16 recogniser keeps prepared (idscan.lib.openvino_session): the 83 real
+# fixture pages ran 182 (192 keep 96 % of runs prepared, 128 keep 88 %; about 2-3 MB each).
 REC_SHAPES = 192
-DET_SHAPES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,11 +223,11 @@ def _pipeline(threads: int, precision: Arithmetic) -> Any:
     }
     engine: Any = RapidOCR(params=params)
     # rebuilt with our options (RapidOCR has no setting for them): ~1 s once per pipeline. The
-    # detector and the recogniser, most of a read's time, run in bfloat16 on OpenVINO where the CPU
-    # computes it natively (idscan.lib.openvino_session), else in float32 on onnxruntime.
-    engine._load_det_model().session.session = _session(
-        Path(det).read_bytes(), threads, precision, shapes=DET_SHAPES
-    )
+    # recogniser, half of a read's time, runs in bfloat16 on OpenVINO where the CPU computes it
+    # natively (idscan.lib.openvino_session), else in float32 on onnxruntime. The detector stays on
+    # onnxruntime: in bfloat16 each page size it meets is prepared anew (12 MB kept per size), and
+    # with the kept sizes bounded the misses cost more than bfloat16 saved.
+    engine._load_det_model().session.session = _session(Path(det).read_bytes(), threads, "f32")
     engine._load_cls_model().session.session = _session(Path(cls).read_bytes(), threads, "f32")
     recogniser: Any = engine._load_rec_model()
     _printed_classes_only(recogniser, Path(rec).read_bytes(), threads, precision)
