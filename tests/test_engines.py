@@ -5,13 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from idscan.engines import Engines, shared_engines
+from idscan.lib.openvino_session import OpenVinoSession
 
 
 def threads_of(pipeline: Any) -> int:
     """The thread count a pipeline's recogniser and detector sessions were built with."""
-    counts = {
-        int(m.session.session.threads) for m in (pipeline._load_rec_model(), pipeline._load_det_model())
-    }
+    counts = set()
+    for model in (pipeline._load_rec_model(), pipeline._load_det_model()):
+        session = model.session.session
+        if isinstance(session, OpenVinoSession):  # the recogniser in bfloat16 where the CPU has it
+            counts.add(session.threads)
+        else:
+            counts.add(int(session.get_session_options().intra_op_num_threads))
     assert len(counts) == 1, counts
     return counts.pop()
 
