@@ -130,7 +130,7 @@ class Tally:
 class Run:
     """This run's engine options (set once from the command line)."""
 
-    precision: Precision = "auto"
+    precision: Precision = "f32"
 
 
 def engines() -> Engines:
@@ -414,7 +414,7 @@ def main() -> int:
     parser.add_argument(
         "--precision",
         choices=("auto", "f32", "bf16"),
-        default="auto",
+        default="f32",
         help="OCR arithmetic of the MRZ sets (auto: bf16 where native)",
     )
     args = parser.parse_args()

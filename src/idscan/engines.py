@@ -21,7 +21,7 @@ from idscan.vision.sessions import ModelConfig, VisionModels
 
 class Engines:
     def __init__(
-        self, threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1, ocr_precision: Precision = "auto"
+        self, threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1, ocr_precision: Precision = "f32"
     ) -> None:
         self.threads = threads
         self.ocr_pipelines = _pipelines(ocr_pipelines, threads)
@@ -69,7 +69,7 @@ _shared: dict[tuple[int, int, int, str], Engines] = {}
 
 
 def shared_engines(
-    threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1, ocr_precision: Precision = "auto"
+    threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1, ocr_precision: Precision = "f32"
 ) -> Engines:
     """The process-wide registry for a thread count (created on first call, never at import)."""
     with _lock:

@@ -229,13 +229,18 @@ def test_float32_runs_on_onnxruntime_and_the_bfloat16_recogniser_on_openvino(kep
 
     for model in (kept_pipeline._load_det_model(), kept_pipeline._load_rec_model()):
         assert not isinstance(model.session.session, OpenVinoSession)
-    native = "BF16" in cpu_capabilities()
-    assert engines().ocr().precision == ("bf16" if native else "f32")  # the service's default: auto
-    if not native:
+    assert engines().ocr().precision == "f32"  # the service's default
+    if "BF16" not in cpu_capabilities():
         pytest.skip("this CPU has no native bfloat16")
-    with engines().ocr()._lease() as engine:
+    narrow = ocr.OcrSession(1, 1, "auto")
+    assert narrow.precision == "bf16"
+    with narrow._lease() as engine:
         recogniser = engine._load_rec_model().session.session
         assert isinstance(recogniser, OpenVinoSession)
         assert recogniser.precision == "bf16"
-        assert recogniser.shapes == ocr.REC_SHAPES  # bounded: each kept shape holds its own buffers
+        assert recogniser.shapes == ocr.REC_SHAPES
         assert not isinstance(engine._load_det_model().session.session, OpenVinoSession)
+    need_fonts()
+    [(text, score)] = narrow.recognize([text_image("ERIKSSON", 30)])
+    assert text == "ERIKSSON"
+    assert score > 0.8

@@ -26,7 +26,7 @@ from idscan.errors import UnsupportedImageError
 from idscan.transactions.policy import DocumentScanPolicy
 from idscan.transactions.schemas import DocumentScanSettings
 
-PRECISION_HELP = "OCR arithmetic: bf16 where the CPU has it (auto), or onnxruntime float32 everywhere (f32)"
+PRECISION_HELP = "OCR arithmetic: onnxruntime float32 (f32, default), or bfloat16 (bf16; auto: where native)"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     read.add_argument("--redact", help="comma-separated fields to mask, e.g. personal_number,portrait")
     read.add_argument("--out", type=Path, help="write the flattened (and redacted) front image here")
     read.add_argument("--threads", type=int, default=2)
-    read.add_argument("--precision", choices=("auto", "f32", "bf16"), default="auto", help=PRECISION_HELP)
+    read.add_argument("--precision", choices=("auto", "f32", "bf16"), default="f32", help=PRECISION_HELP)
     read.add_argument("--today", type=dt.date.fromisoformat, help="scan date (default: today, UTC)")
     read.set_defaults(func=run_read)
     batch = sub.add_parser(
@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     batch.add_argument("paths", type=Path, nargs="+", help="image files, or directories of them")
     batch.add_argument("--settings", help="documentScan settings as JSON (or a path to a JSON file)")
     batch.add_argument("--threads", type=int, default=2)
-    batch.add_argument("--precision", choices=("auto", "f32", "bf16"), default="auto", help=PRECISION_HELP)
+    batch.add_argument("--precision", choices=("auto", "f32", "bf16"), default="f32", help=PRECISION_HELP)
     batch.add_argument("--today", type=dt.date.fromisoformat, help="scan date (default: today, UTC)")
     batch.set_defaults(func=run_batch)
 

@@ -43,8 +43,10 @@ CLS_THRESHOLD = 0.9  # RapidOCR's own: below it a 180-degree verdict is not acte
 # The recogniser's last layer (weights, bias) scores every class of its alphabet at every step.
 REC_CLASSIFIER = ("linear_8.w_0", "linear_8.b_0")
 # Line shapes the bfloat16 recogniser keeps prepared (idscan.lib.openvino_session): the 83 real
-# fixture pages ran 182 (192 keep 96 % of runs prepared, 128 keep 88 %; about 2-3 MB each).
-REC_SHAPES = 192
+# fixture pages ran 182 distinct padded shapes. The runtime counts more than one entry per shape and
+# re-preparing costs more than bfloat16 saves (a cap of 192 made reads slower than float32), so the
+# cap is high; each kept shape holds about 2-3 MB.
+REC_SHAPES = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +115,9 @@ class OcrSession:
     pipelines. A second thread makes one read about a sixth faster for half again its CPU time, so
     concurrent reads cost least on one one-thread pipeline per core."""
 
-    def __init__(self, threads: int = 2, pipelines: int = 1, precision: Precision = "auto") -> None:
-        # the detector's and recogniser's arithmetic: bf16 (on OpenVINO) where the CPU computes it
-        # natively, else f32 (on onnxruntime); see idscan.lib.openvino_session
+    def __init__(self, threads: int = 2, pipelines: int = 1, precision: Precision = "f32") -> None:
+        # the recogniser's arithmetic: f32 (onnxruntime) or bf16 (OpenVINO, where the CPU computes it
+        # natively); see idscan.lib.openvino_session
         self.precision: Arithmetic = resolve_precision(precision, cpu_capabilities())
         self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
         for _ in range(max(1, pipelines)):
@@ -223,7 +225,7 @@ def _pipeline(threads: int, precision: Arithmetic) -> Any:
     }
     engine: Any = RapidOCR(params=params)
     # rebuilt with our options (RapidOCR has no setting for them): ~1 s once per pipeline. The
-    # recogniser, half of a read's time, runs in bfloat16 on OpenVINO where the CPU computes it
+    # recogniser, half of a read's time, may run in bfloat16 on OpenVINO where the CPU computes it
     # natively (idscan.lib.openvino_session), else in float32 on onnxruntime. The detector stays on
     # onnxruntime: in bfloat16 each page size it meets is prepared anew (12 MB kept per size), and
     # with the kept sizes bounded the misses cost more than bfloat16 saved.

@@ -1,9 +1,9 @@
 """An ONNX model on OpenVINO's CPU runtime behind the slice of onnxruntime's session interface that
-RapidOCR calls (`run`, `get_inputs`, `get_outputs`), for the text detector and recogniser.
+RapidOCR calls (`run`, `get_inputs`, `get_outputs`), for the text recogniser.
 
 Why a second runtime: on a CPU that computes bfloat16 natively (AVX512-BF16 or AMX), OpenVINO runs
-their convolutions in bfloat16, in about 0.55-0.65 of the time of onnxruntime's float32, which has
-no such kernels on x86. Elsewhere the OCR stays on onnxruntime (OpenVINO's float32 measured no
+the recogniser's convolutions in bfloat16, in about 0.55 of the time of onnxruntime's float32, which
+has no such kernels on x86. Elsewhere the OCR stays on onnxruntime (OpenVINO's float32 measured no
 faster). The weights stay float32 on disk; only the arithmetic narrows (docs/documents.md has the
 reads compared).
 """
