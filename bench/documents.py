@@ -2,13 +2,12 @@
 
     .venv/bin/python bench/documents.py [--synthetic N] [--no-peer] [--real-only] [--us N] [--us-only]
                                         [--eu N] [--eu-only] [--eu-states NLD,FRA]
-                                        [--scenes N] [--scenes-only] [--precision auto|f32|bf16]
+                                        [--scenes N] [--scenes-only]
 
-Prints the OCR's arithmetic (bf16 where the CPU has it, see docs/documents.md) and one table per set,
-and writes bench/out/documents.json. Not a test: numbers, not verdicts. MRZ "wrong-but-accepted"
-counts reads the engine would accept (check digits hold, both readers agree, unchecked fields
-confirmed) that differ from the truth: the dangerous number. PassportEye's "accepted" is its own
-`valid` flag (every check digit holds).
+Prints one table per set and writes bench/out/documents.json. Not a test: numbers, not verdicts.
+MRZ "wrong-but-accepted" counts reads the engine would accept (check digits hold, both readers agree,
+unchecked fields confirmed) that differ from the truth: the dangerous number. PassportEye's
+"accepted" is its own `valid` flag (every check digit holds).
 """
 
 from __future__ import annotations
@@ -39,9 +38,8 @@ from idscan.documents.mrz_reader import mrz_model_path
 from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.viz import normalise
-from idscan.engines import Engines, shared_engines
+from idscan.engines import shared_engines
 from idscan.errors import UnsupportedImageError
-from idscan.lib.openvino_session import Precision
 
 OUT = Path(__file__).resolve().parent / "out"
 VIZ_FIELDS = (
@@ -127,22 +125,12 @@ class Tally:
         }
 
 
-class Run:
-    """This run's engine options (set once from the command line)."""
-
-    precision: Precision = "f32"
-
-
-def engines() -> Engines:
-    return shared_engines(2, ocr_precision=Run.precision)
-
-
 def timed_read(
     front: bytes, back: bytes | None, today: dt.date
 ) -> tuple[DocumentReading | None, float, float]:
     t0, c0 = time.perf_counter(), time.process_time()
     try:
-        reading = read_document(front, back, ReadParams(today=today), engines())
+        reading = read_document(front, back, ReadParams(today=today), shared_engines(2))
     except UnsupportedImageError:
         reading = None
     return reading, time.perf_counter() - t0, time.process_time() - c0
@@ -411,15 +399,7 @@ def main() -> int:
     parser.add_argument("--eu-states", default="", help="comma-separated alpha-3 codes (default: all styles)")
     parser.add_argument("--scenes", type=int, default=12, help="photos per scene kind (booklet, ...)")
     parser.add_argument("--scenes-only", action="store_true", help="only the scene kinds")
-    parser.add_argument(
-        "--precision",
-        choices=("auto", "f32", "bf16"),
-        default="f32",
-        help="OCR arithmetic of the MRZ sets (auto: bf16 where native)",
-    )
     args = parser.parse_args()
-    Run.precision = args.precision
-    print(f"OCR arithmetic: {engines().ocr().precision}", file=sys.stderr)
     if args.scenes_only:
         args.real_only, args.synthetic, args.us, args.eu = False, 0, 0, 0
     only_other_family = args.us_only or args.eu_only
@@ -451,7 +431,6 @@ def main() -> int:
         tallies["real+syn"] = Tally.pooled("real+syn", photos)
     rows = [t.row() for t in tallies.values() if t.images]
     if rows:
-        print(f"OCR arithmetic: {engines().ocr().precision}")
         print_table(rows)
     us_rows = (
         [t.row() for t in run_us(args.us)] if args.us and not args.real_only and not args.eu_only else []
@@ -471,7 +450,6 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     report = {
         "date": today.isoformat(),
-        "ocr_precision": engines().ocr().precision,
         "rows": rows,
         "us_rows": us_rows,
         "us_fixture_row": fixture_row,

@@ -5,20 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from idscan.engines import Engines, shared_engines
-from idscan.lib.openvino_session import OpenVinoSession
 
 
 def threads_of(pipeline: Any) -> int:
-    """The thread count a pipeline's recogniser and detector sessions were built with."""
-    counts = set()
-    for model in (pipeline._load_rec_model(), pipeline._load_det_model()):
-        session = model.session.session
-        if isinstance(session, OpenVinoSession):  # the recogniser in bfloat16 where the CPU has it
-            counts.add(session.threads)
-        else:
-            counts.add(int(session.get_session_options().intra_op_num_threads))
-    assert len(counts) == 1, counts
-    return counts.pop()
+    """The intra-op thread count a pipeline's recogniser session was built with."""
+    return int(pipeline._load_rec_model().session.session.get_session_options().intra_op_num_threads)
 
 
 def test_ocr_pipelines_share_the_threads() -> None:

@@ -220,14 +220,6 @@ class VisionSettings(BaseModel):
         "thread reads the most documents a minute, at the least CPU time each; one pipeline of all "
         "the threads reads a lone document about a sixth faster.",
     )
-    ocr_precision: Literal["auto", "f32", "bf16"] = Field(
-        default="f32",
-        description="Arithmetic of the text recogniser. `f32`: float32 on onnxruntime, the same reads on "
-        "every CPU. `bf16` (or `auto` where the CPU has it natively: AVX512-BF16 or AMX): bfloat16 on "
-        "OpenVINO, about half the recognition time, but each distinct line width it meets keeps about "
-        "2-3 MB prepared (a few hundred MB on real documents, up to about 3 GB per pipeline at worst); "
-        "see docs/documents.md. `bf16` refuses to start on a CPU without it.",
-    )
     match_threshold: float = Field(
         default=0.302,
         ge=-1,

@@ -15,17 +15,13 @@ import cv2
 from idscan.documents.mrz_reader import TesseractMrz
 from idscan.documents.ocr import OcrSession
 from idscan.lib import model_files
-from idscan.lib.openvino_session import Precision
 from idscan.vision.sessions import ModelConfig, VisionModels
 
 
 class Engines:
-    def __init__(
-        self, threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1, ocr_precision: Precision = "f32"
-    ) -> None:
+    def __init__(self, threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1) -> None:
         self.threads = threads
         self.ocr_pipelines = _pipelines(ocr_pipelines, threads)
-        self.ocr_precision: Precision = ocr_precision
         self.vision = VisionModels(ModelConfig(threads=threads, trackers=trackers))
         self._lock = threading.Lock()
         self._ocr: OcrSession | None = None
@@ -35,9 +31,7 @@ class Engines:
         with self._lock:
             if self._ocr is None:
                 # the threads are shared: n pipelines of threads/n, so the cores are not oversubscribed
-                self._ocr = OcrSession(
-                    self.threads // self.ocr_pipelines, self.ocr_pipelines, self.ocr_precision
-                )
+                self._ocr = OcrSession(self.threads // self.ocr_pipelines, self.ocr_pipelines)
             return self._ocr
 
     def mrz(self) -> TesseractMrz:
@@ -65,17 +59,15 @@ def _pipelines(wanted: int, threads: int) -> int:
 
 
 _lock = threading.Lock()
-_shared: dict[tuple[int, int, int, str], Engines] = {}
+_shared: dict[tuple[int, int, int], Engines] = {}
 
 
-def shared_engines(
-    threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1, ocr_precision: Precision = "f32"
-) -> Engines:
+def shared_engines(threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1) -> Engines:
     """The process-wide registry for a thread count (created on first call, never at import)."""
     with _lock:
-        key = (threads, trackers, _pipelines(ocr_pipelines, threads), ocr_precision)
+        key = (threads, trackers, _pipelines(ocr_pipelines, threads))
         if key not in _shared:
             if not _shared:
                 cv2.setNumThreads(threads)  # process-wide in OpenCV: the first registry decides
-            _shared[key] = Engines(threads, trackers, ocr_pipelines, ocr_precision)
+            _shared[key] = Engines(threads, trackers, ocr_pipelines)
         return _shared[key]

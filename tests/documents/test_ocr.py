@@ -172,16 +172,10 @@ def test_a_single_pipeline_serialises_reads() -> None:
 
 @pytest.fixture(scope="module")
 def full_alphabet_pipeline() -> Any:
-    """A pipeline whose recogniser scores all 18,710 classes, as RapidOCR ships it (in float32, as
-    `kept_pipeline`, so that only the classes differ)."""
+    """A pipeline whose recogniser scores all 18,710 classes, as RapidOCR ships it."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ocr, "kept_classes", lambda alphabet: list(range(len(alphabet))))
-        return ocr._pipeline(1, "f32")
-
-
-@pytest.fixture(scope="module")
-def kept_pipeline() -> Any:
-    return ocr._pipeline(1, "f32")
+        patch.setattr(ocr, "_printed_classes_only", lambda *_: None)
+        return ocr._pipeline(1)
 
 
 def test_the_recogniser_keeps_what_documents_print_and_drops_the_ideographs(
@@ -204,7 +198,7 @@ def test_the_recogniser_keeps_what_documents_print_and_drops_the_ideographs(
 
 
 def test_the_kept_classes_read_printed_lines_as_the_whole_alphabet_does(
-    full_alphabet_pipeline: Any, kept_pipeline: Any
+    full_alphabet_pipeline: Any,
 ) -> None:
     need_fonts()
     lines = [
@@ -216,31 +210,10 @@ def test_the_kept_classes_read_printed_lines_as_the_whole_alphabet_does(
         text_image("Geburtsort / Place of birth: MÜNCHEN", 26, SANS),
     ]
     crops = [np.ascontiguousarray(line[:, :, ::-1]) for line in lines]  # the recogniser takes BGR
-    kept = kept_pipeline._load_rec_model()(ocr._rec_input(crops))
+    with engines().ocr()._lease() as engine:
+        kept = engine._load_rec_model()(ocr._rec_input(crops))
     whole = full_alphabet_pipeline._load_rec_model()(ocr._rec_input(crops))
     assert list(kept.txts) == list(whole.txts)
     # a probability over fewer classes is never lower, and on print the dropped classes hold little
     for k, w in zip(kept.scores, whole.scores, strict=True):
         assert w - 1e-4 <= k <= w + 0.02
-
-
-def test_float32_runs_on_onnxruntime_and_the_bfloat16_recogniser_on_openvino(kept_pipeline: Any) -> None:
-    from idscan.lib.openvino_session import OpenVinoSession, cpu_capabilities
-
-    for model in (kept_pipeline._load_det_model(), kept_pipeline._load_rec_model()):
-        assert not isinstance(model.session.session, OpenVinoSession)
-    assert engines().ocr().precision == "f32"  # the service's default
-    if "BF16" not in cpu_capabilities():
-        pytest.skip("this CPU has no native bfloat16")
-    narrow = ocr.OcrSession(1, 1, "auto")
-    assert narrow.precision == "bf16"
-    with narrow._lease() as engine:
-        recogniser = engine._load_rec_model().session.session
-        assert isinstance(recogniser, OpenVinoSession)
-        assert recogniser.precision == "bf16"
-        assert recogniser.shapes == ocr.REC_SHAPES
-        assert not isinstance(engine._load_det_model().session.session, OpenVinoSession)
-    need_fonts()
-    [(text, score)] = narrow.recognize([text_image("ERIKSSON", 30)])
-    assert text == "ERIKSSON"
-    assert score > 0.8

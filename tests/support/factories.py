@@ -24,8 +24,7 @@ API = "/id-scan/v1"
 def engines() -> Engines:
     """The process-wide model registry the tests share (models load once per test process)."""
     # the service's own OCR layout, so an app built in a test shares these models
-    vision = VisionSettings()
-    return shared_engines(2, ocr_pipelines=vision.ocr_pipelines, ocr_precision=vision.ocr_precision)
+    return shared_engines(2, ocr_pipelines=VisionSettings().ocr_pipelines)
 
 
 def create_transaction(client: TestClient | str, caller: Caller, **body: Any) -> dict[str, Any]:

@@ -26,8 +26,6 @@ from idscan.errors import UnsupportedImageError
 from idscan.transactions.policy import DocumentScanPolicy
 from idscan.transactions.schemas import DocumentScanSettings
 
-PRECISION_HELP = "OCR arithmetic: onnxruntime float32 (f32, default), or bfloat16 (bf16; auto: where native)"
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     document = subparsers.add_parser("document", help="read identity documents")
@@ -40,7 +38,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     read.add_argument("--redact", help="comma-separated fields to mask, e.g. personal_number,portrait")
     read.add_argument("--out", type=Path, help="write the flattened (and redacted) front image here")
     read.add_argument("--threads", type=int, default=2)
-    read.add_argument("--precision", choices=("auto", "f32", "bf16"), default="f32", help=PRECISION_HELP)
     read.add_argument("--today", type=dt.date.fromisoformat, help="scan date (default: today, UTC)")
     read.set_defaults(func=run_read)
     batch = sub.add_parser(
@@ -49,7 +46,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     batch.add_argument("paths", type=Path, nargs="+", help="image files, or directories of them")
     batch.add_argument("--settings", help="documentScan settings as JSON (or a path to a JSON file)")
     batch.add_argument("--threads", type=int, default=2)
-    batch.add_argument("--precision", choices=("auto", "f32", "bf16"), default="f32", help=PRECISION_HELP)
     batch.add_argument("--today", type=dt.date.fromisoformat, help="scan date (default: today, UTC)")
     batch.set_defaults(func=run_batch)
 
@@ -98,9 +94,7 @@ def run_read(args: argparse.Namespace) -> int:
         return 2
     params = ReadParams(today=today, rules=rules)
     try:
-        reading = read_document(
-            front, back, params, shared_engines(args.threads, ocr_precision=args.precision)
-        )
+        reading = read_document(front, back, params, shared_engines(args.threads))
     except UnsupportedImageError as exc:
         sys.stderr.write(f"unsupported_file: {exc}\n")
         return 2
@@ -129,7 +123,7 @@ def run_batch(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
-    engines = shared_engines(args.threads, ocr_precision=args.precision)
+    engines = shared_engines(args.threads)
     count = 0
     for path in photo_files(args.paths):
         count += 1

@@ -24,13 +24,6 @@ from idscan.documents.mrz.charsets import CHEVRON_SHAPES
 from idscan.lib import model_files
 from idscan.lib.denormals import flush_denormal_weights
 from idscan.lib.onnx_wire import ModelFormatError, float_initializer
-from idscan.lib.openvino_session import (
-    Arithmetic,
-    OpenVinoSession,
-    Precision,
-    cpu_capabilities,
-    resolve_precision,
-)
 
 RGBImage = npt.NDArray[np.uint8]
 REC_BATCH = 2
@@ -42,11 +35,6 @@ CLS_SAMPLE = 8
 CLS_THRESHOLD = 0.9  # RapidOCR's own: below it a 180-degree verdict is not acted on
 # The recogniser's last layer (weights, bias) scores every class of its alphabet at every step.
 REC_CLASSIFIER = ("linear_8.w_0", "linear_8.b_0")
-# Line shapes the bfloat16 recogniser keeps prepared (idscan.lib.openvino_session): the 83 real
-# fixture pages ran 182 distinct padded shapes. The runtime counts more than one entry per shape and
-# re-preparing costs more than bfloat16 saves (a cap of 192 made reads slower than float32), so the
-# cap is high; each kept shape holds about 2-3 MB.
-REC_SHAPES = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +103,10 @@ class OcrSession:
     pipelines. A second thread makes one read about a sixth faster for half again its CPU time, so
     concurrent reads cost least on one one-thread pipeline per core."""
 
-    def __init__(self, threads: int = 2, pipelines: int = 1, precision: Precision = "f32") -> None:
-        # the recogniser's arithmetic: f32 (onnxruntime) or bf16 (OpenVINO, where the CPU computes it
-        # natively); see idscan.lib.openvino_session
-        self.precision: Arithmetic = resolve_precision(precision, cpu_capabilities())
+    def __init__(self, threads: int = 2, pipelines: int = 1) -> None:
         self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
         for _ in range(max(1, pipelines)):
-            self._free.put(_pipeline(threads, self.precision))
+            self._free.put(_pipeline(threads))
 
     @contextmanager
     def _lease(self) -> Iterator[Any]:
@@ -202,12 +187,12 @@ _HALFWIDTH = {**{cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
 
 def halfwidth(text: str) -> str:
     """`text` with fullwidth Latin letters, digits and signs as ASCII. The recogniser, trained on
-    Chinese print too, sometimes reads a Latin letter as its fullwidth twin (a `T` as U+FF34); no
+    Chinese print too, sometimes reads a Latin letter as its fullwidth twin (an `L` as U+FF2C); no
     document zone prints those forms, and a fullwidth less-than sign is an MRZ's filler."""
     return text.translate(_HALFWIDTH)
 
 
-def _pipeline(threads: int, precision: Arithmetic) -> Any:
+def _pipeline(threads: int) -> Any:
     """A RapidOCR pipeline on the packaged models, with our sessions and batching."""
     from rapidocr import RapidOCR
 
@@ -224,15 +209,11 @@ def _pipeline(threads: int, precision: Arithmetic) -> Any:
         "Cls.model_path": cls,
     }
     engine: Any = RapidOCR(params=params)
-    # rebuilt with our options (RapidOCR has no setting for them): ~1 s once per pipeline. The
-    # recogniser, half of a read's time, may run in bfloat16 on OpenVINO where the CPU computes it
-    # natively (idscan.lib.openvino_session), else in float32 on onnxruntime. The detector stays on
-    # onnxruntime: in bfloat16 each page size it meets is prepared anew (12 MB kept per size), and
-    # with the kept sizes bounded the misses cost more than bfloat16 saved.
-    engine._load_det_model().session.session = _session(Path(det).read_bytes(), threads, "f32")
-    engine._load_cls_model().session.session = _session(Path(cls).read_bytes(), threads, "f32")
+    for model, path in zip((engine._load_det_model(), engine._load_cls_model()), (det, cls), strict=True):
+        # rebuilt with our options (RapidOCR has no setting for them): ~1 s once per pipeline
+        model.session.session = _session(Path(path).read_bytes(), threads)
     recogniser: Any = engine._load_rec_model()
-    _printed_classes_only(recogniser, Path(rec).read_bytes(), threads, precision)
+    _printed_classes_only(recogniser, Path(rec).read_bytes(), threads)
     # RapidOCR pads every line of a batch of six to the widest, and to 320 px at least: a page
     # is mostly short labels, so most of the work was padding. Pairs of lines of similar width,
     # unpadded, recognise a page in three quarters of the time, with the same accuracy on the
@@ -247,7 +228,7 @@ def _pipeline(threads: int, precision: Arithmetic) -> Any:
     return engine
 
 
-def _printed_classes_only(recogniser: Any, model: bytes, threads: int, precision: Arithmetic) -> None:
+def _printed_classes_only(recogniser: Any, model: bytes, threads: int) -> None:
     """The recogniser scores only the classes an identity document's zones can print.
 
     Its alphabet has 18,710 classes, nine in ten of them CJK ideographs and kana; scoring them all
@@ -268,9 +249,7 @@ def _printed_classes_only(recogniser: Any, model: bytes, threads: int, precision
     recogniser.session.session = _session(
         model,
         threads,
-        precision,
         {REC_CLASSIFIER[0]: weights[:, keep], REC_CLASSIFIER[1]: bias[keep]},
-        shapes=REC_SHAPES,
     )
 
 
@@ -306,22 +285,11 @@ def _flipped(labels: Any) -> list[bool]:
     return [("180" in label and score > CLS_THRESHOLD) for label, score in labels]
 
 
-def _session(
-    model: bytes,
-    threads: int,
-    precision: Arithmetic,
-    weights: dict[str, npt.NDArray[np.float32]] | None = None,
-    shapes: int = 0,
-) -> Any:
-    """A session of the model for RapidOCR: on OpenVINO in bfloat16, else on onnxruntime without
-    the thread pool's spin-waiting (RapidOCR's own session spins its idle worker between the many
-    small runs of a page, which doubled the CPU time of a read for about the same wall time, and on
-    a busy machine took a core from the other requests). `weights` replace initializers; `shapes`
-    bounds the input shapes OpenVINO keeps prepared."""
-    # the detector's denormal weights cost two thirds of its float32 time (see idscan.lib.denormals)
-    flushed, _ = flush_denormal_weights(model)
-    if precision == "bf16":
-        return OpenVinoSession(flushed, threads, weights, "bf16", shapes)
+def _session(model: bytes, threads: int, weights: dict[str, npt.NDArray[np.float32]] | None = None) -> Any:
+    """An onnxruntime session without the thread pool's spin-waiting: RapidOCR's own session spins
+    its idle worker between the many small runs of a page (one per pair of lines), which doubled the
+    CPU time of a read for about the same wall time, and on a busy machine took a core from the
+    other requests."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -334,6 +302,8 @@ def _session(
     values = [ort.OrtValue.ortvalue_from_numpy(np.ascontiguousarray(w)) for w in (weights or {}).values()]
     for name, value in zip(weights or {}, values, strict=True):
         options.add_initializer(name, value)
+    # the detector's denormal weights cost two thirds of its time (see idscan.lib.denormals)
+    flushed, _ = flush_denormal_weights(model)
     session = ort.InferenceSession(flushed, sess_options=options, providers=["CPUExecutionProvider"])
     session.idscan_weights = values  # onnxruntime reads them in place: they live as long as the session
     return session
