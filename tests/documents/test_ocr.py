@@ -191,10 +191,12 @@ def test_the_recogniser_keeps_what_documents_print_and_drops_the_ideographs(
     assert {"く", "〈"} <= shapes <= kept
     assert not {"中", "国", "護", "照"} & kept
     assert len(kept) < len(alphabet) / 8
+    # every text the recogniser gives goes through this one decoder: fullwidth forms come out as ASCII
     with engines().ocr()._lease() as engine:
         assert engine._load_rec_model().postprocess_op.character == [
-            alphabet[i] for i in ocr.kept_classes(alphabet)
+            ocr.halfwidth(alphabet[i]) for i in ocr.kept_classes(alphabet)
         ]
+    assert "\uff2c" in kept  # a fullwidth L: kept as a class of its own, decoded as L
 
 
 def test_the_kept_classes_read_printed_lines_as_the_whole_alphabet_does(

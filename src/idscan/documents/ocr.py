@@ -153,7 +153,7 @@ class OcrSession:
             if not text.strip() or score < min_score:
                 continue
             pts = tuple((float(x) / scale, float(y) / scale) for x, y in np.asarray(box).reshape(4, 2))
-            lines.append(TextLine(text=halfwidth(text), score=float(score), box=pts, upside_down=flipped))
+            lines.append(TextLine(text=text, score=float(score), box=pts, upside_down=flipped))
         return lines
 
     def recognize(self, crops: list[RGBImage]) -> list[tuple[str, float]]:
@@ -163,7 +163,7 @@ class OcrSession:
         bgr = [np.ascontiguousarray(cv2.cvtColor(c, cv2.COLOR_RGB2BGR)) for c in crops]
         with self._lease() as engine:
             rec_res = engine._load_rec_model()(_rec_input(bgr))
-        return [(halfwidth(t), float(s)) for t, s in zip(rec_res.txts or (), rec_res.scores, strict=False)]
+        return [(t, float(s)) for t, s in zip(rec_res.txts or (), rec_res.scores, strict=False)]
 
     def reread_against_page(self, image: RGBImage, lines: list[TextLine]) -> list[TextLine]:
         """Lines the orientation classifier flipped against the page's majority were recognised
@@ -177,7 +177,7 @@ class OcrSession:
             rec_res = engine._load_rec_model()(_rec_input(crops))
         out = list(lines)
         for i, text, score in zip(wrong, rec_res.txts or (), rec_res.scores, strict=False):
-            out[i] = TextLine(halfwidth(text), float(score), lines[i].box, upside_down=False)
+            out[i] = TextLine(text, float(score), lines[i].box, upside_down=False)
         return out
 
 
@@ -237,14 +237,14 @@ def _printed_classes_only(recogniser: Any, model: bytes, threads: int) -> None:
     punctuation and symbols), the fullwidth forms and the CJK shapes of a chevron; the decoder gets
     the same classes in the same order. Where a step's best class was a dropped one, the best kept
     class wins instead, and a line's score (its characters' mean probability) is taken over the
-    kept classes."""
+    kept classes. The fullwidth forms are decoded as their ASCII selves (`halfwidth`)."""
     decoder = recogniser.postprocess_op
     weights, bias = (float_initializer(model, name) for name in REC_CLASSIFIER)
     alphabet: list[str] = decoder.character
     if weights.ndim != 2 or weights.shape[1] != len(alphabet) or bias.shape != (len(alphabet),):
         raise ModelFormatError(f"the recogniser's last layer {weights.shape} does not fit its alphabet")
     keep = kept_classes(alphabet)
-    decoder.character = [alphabet[i] for i in keep]
+    decoder.character = [halfwidth(alphabet[i]) for i in keep]
     decoder.dict = {char: i for i, char in enumerate(decoder.character)}
     recogniser.session.session = _session(
         model,
