@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/documents.py [--synthetic N] [--no-peer] [--real-only] [--us N] [--us-only]
                                         [--eu N] [--eu-only] [--eu-states NLD,FRA]
-                                        [--scenes N] [--scenes-only]
+                                        [--scenes N] [--scenes-only] [--threads 1]
 
 Prints one table per set and writes bench/out/documents.json. Not a test: numbers, not verdicts.
 MRZ "wrong-but-accepted" counts reads the engine would accept (check digits hold, both readers agree,
@@ -43,6 +43,9 @@ from idscan.engines import shared_engines
 from idscan.errors import UnsupportedImageError
 
 OUT = Path(__file__).resolve().parent / "out"
+# Inference threads per read: 2 is what `idscan document read` uses; a worker runs one-thread
+# pipelines, one read per core (`IDSCAN_VISION__OCR_PIPELINES`), so `--threads 1` is its cost per photo.
+THREADS = 2
 VIZ_FIELDS = (
     "surname",
     "given_names",
@@ -135,7 +138,7 @@ def timed_read(
 ) -> tuple[DocumentReading | None, float, float]:
     t0, c0 = time.perf_counter(), time.process_time()
     try:
-        reading = read_document(front, back, ReadParams(today=today), shared_engines(2))
+        reading = read_document(front, back, ReadParams(today=today), shared_engines(THREADS))
     except UnsupportedImageError:
         reading = None
     return reading, time.perf_counter() - t0, time.process_time() - c0
@@ -414,7 +417,10 @@ def main() -> int:
     parser.add_argument("--eu-states", default="", help="comma-separated alpha-3 codes (default: all styles)")
     parser.add_argument("--scenes", type=int, default=12, help="photos per scene kind (booklet, ...)")
     parser.add_argument("--scenes-only", action="store_true", help="only the scene kinds")
+    parser.add_argument("--threads", type=int, default=2, help="inference threads per read (a worker: 1)")
     args = parser.parse_args()
+    global THREADS  # noqa: PLW0603  (one setting for the whole run, read by timed_read)
+    THREADS = args.threads
     if args.scenes_only:
         args.real_only, args.synthetic, args.us, args.eu = False, 0, 0, 0
     only_other_family = args.us_only or args.eu_only
@@ -465,6 +471,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     report = {
         "date": today.isoformat(),
+        "threads": THREADS,
         "rows": rows,
         "us_rows": us_rows,
         "us_fixture_row": fixture_row,
