@@ -417,7 +417,12 @@ def main() -> int:
     parser.add_argument("--eu-states", default="", help="comma-separated alpha-3 codes (default: all styles)")
     parser.add_argument("--scenes", type=int, default=12, help="photos per scene kind (booklet, ...)")
     parser.add_argument("--scenes-only", action="store_true", help="only the scene kinds")
-    parser.add_argument("--threads", type=int, default=2, help="inference threads per read (a worker: 1)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=2,
+        help="inference threads per read of the real, generated and scene sets (a worker: 1)",
+    )
     args = parser.parse_args()
     global THREADS  # noqa: PLW0603  (one setting for the whole run, read by timed_read)
     THREADS = args.threads
