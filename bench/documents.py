@@ -43,9 +43,6 @@ from idscan.engines import shared_engines
 from idscan.errors import UnsupportedImageError
 
 OUT = Path(__file__).resolve().parent / "out"
-# Inference threads per read: 2 is what `idscan document read` uses; a worker runs one-thread
-# pipelines, one read per core (`IDSCAN_VISION__OCR_PIPELINES`), so `--threads 1` is its cost per photo.
-THREADS = 2
 VIZ_FIELDS = (
     "surname",
     "given_names",
@@ -134,11 +131,11 @@ class Tally:
 
 
 def timed_read(
-    front: bytes, back: bytes | None, today: dt.date
+    front: bytes, back: bytes | None, today: dt.date, threads: int
 ) -> tuple[DocumentReading | None, float, float]:
     t0, c0 = time.perf_counter(), time.process_time()
     try:
-        reading = read_document(front, back, ReadParams(today=today), shared_engines(THREADS))
+        reading = read_document(front, back, ReadParams(today=today), shared_engines(threads))
     except UnsupportedImageError:
         reading = None
     return reading, time.perf_counter() - t0, time.process_time() - c0
@@ -232,7 +229,7 @@ def _same(name: str, got: str, want: str) -> bool:
     return got == want
 
 
-def run_real(tally: Tally, peer: bool, today: dt.date) -> None:
+def run_real(tally: Tally, peer: bool, today: dt.date, threads: int) -> None:
     root = fixtures_dir()
     if root is None:
         print("shared/fixtures not found: real set skipped", file=sys.stderr)
@@ -242,7 +239,7 @@ def run_real(tally: Tally, peer: bool, today: dt.date) -> None:
     later: list[tuple[bytes, list[str]]] = []
     for item in truth["mrz"]:
         data = (root / item["file"]).read_bytes()
-        reading, secs, cpu = timed_read(data, None, today)
+        reading, secs, cpu = timed_read(data, None, today, threads)
         tally.images += 1
         tally.seconds.append(secs)
         tally.cpu.append(cpu)
@@ -279,7 +276,7 @@ def run_real(tally: Tally, peer: bool, today: dt.date) -> None:
         peer_read(data, tally, lines)
 
 
-def run_synthetic(tallies: dict[str, Tally], count: int, peer: bool, today: dt.date) -> None:
+def run_synthetic(tallies: dict[str, Tally], count: int, peer: bool, today: dt.date, threads: int) -> None:
     per_level = max(1, count // len(LEVELS))
     later: list[tuple[Tally, bytes, list[str]]] = []
     for li, level in enumerate(LEVELS):
@@ -290,7 +287,7 @@ def run_synthetic(tallies: dict[str, Tally], count: int, peer: bool, today: dt.d
             rng = random.Random(seed)
             photos = [photograph(s.image, level, rng) for s in doc.sides]
             reading, secs, cpu = timed_read(
-                photos[0].data, photos[1].data if len(photos) > 1 else None, today
+                photos[0].data, photos[1].data if len(photos) > 1 else None, today, threads
             )
             tally.images += len(photos)
             tally.seconds += [secs / len(photos)] * len(photos)
@@ -318,7 +315,7 @@ def run_synthetic(tallies: dict[str, Tally], count: int, peer: bool, today: dt.d
         peer_read(data, tally, truth)
 
 
-def run_scenes(tallies: dict[str, Tally], count: int, peer: bool, today: dt.date) -> None:
+def run_scenes(tallies: dict[str, Tally], count: int, peer: bool, today: dt.date, threads: int) -> None:
     """Whole photos of the kinds one flat side does not cover (tests/documents/synth/scenes.py), one
     photo per read, `count` per scene over the camera levels."""
     later: list[tuple[Tally, bytes, list[str]]] = []
@@ -327,7 +324,7 @@ def run_scenes(tallies: dict[str, Tally], count: int, peer: bool, today: dt.date
         for i in range(count):
             seed = 100_000 * (si + 1) + i
             scene = make_scene(seed, name, LEVELS[i % len(LEVELS)])
-            reading, secs, cpu = timed_read(scene.data, None, today)
+            reading, secs, cpu = timed_read(scene.data, None, today, threads)
             tally.images += 1
             tally.seconds.append(secs)
             tally.cpu.append(cpu)
@@ -421,11 +418,11 @@ def main() -> int:
         "--threads",
         type=int,
         default=2,
+        # 2 is what `idscan document read` uses; a worker runs one-thread pipelines, one read per
+        # core (`IDSCAN_VISION__OCR_PIPELINES`), so 1 is its cost per photo
         help="inference threads per read of the real, generated and scene sets (a worker: 1)",
     )
     args = parser.parse_args()
-    global THREADS  # noqa: PLW0603  (one setting for the whole run, read by timed_read)
-    THREADS = args.threads
     if args.scenes_only:
         args.real_only, args.synthetic, args.us, args.eu = False, 0, 0, 0
     only_other_family = args.us_only or args.eu_only
@@ -447,11 +444,11 @@ def main() -> int:
         **{f"scene-{name}": Tally(f"scene-{name}") for name in SCENES},
     }
     if not only_other_family and not args.scenes_only:
-        run_real(tallies["real"], peer, today)
+        run_real(tallies["real"], peer, today, args.threads)
     if not args.real_only and not only_other_family and args.synthetic:
-        run_synthetic(tallies, args.synthetic, peer, today)
+        run_synthetic(tallies, args.synthetic, peer, today, args.threads)
     if not args.real_only and not only_other_family and args.scenes:
-        run_scenes(tallies, args.scenes, peer, today)
+        run_scenes(tallies, args.scenes, peer, today, args.threads)
     photos = [tallies["real"], *(tallies[lvl] for lvl in LEVELS)]
     if tallies["real"].images and any(tallies[lvl].images for lvl in LEVELS):
         tallies["real+syn"] = Tally.pooled("real+syn", photos)
@@ -476,7 +473,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     report = {
         "date": today.isoformat(),
-        "threads": THREADS,
+        "threads": args.threads,
         "rows": rows,
         "us_rows": us_rows,
         "us_fixture_row": fixture_row,
