@@ -4,11 +4,11 @@ text), like the hosted pages' (`hosted/i18n.py`), whose attempt-code hints the c
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
+
+from idscan.lib import translations
 
 LOCALES = ("en-US", "nl-NL", "fr-FR")
 CATALOG_DIR = Path(__file__).with_name("locales")
@@ -173,21 +173,13 @@ MESSAGES: dict[str, str] = {
 }
 
 
-@cache
 def catalog(locale: str) -> Catalog | None:
     """The translations of a locale, read once per process (None for the source language)."""
-    if locale == "en-US":
-        return None
-    with (CATALOG_DIR / locale.replace("-", "_") / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        return read_po(handle, locale=locale.replace("-", "_"))
+    return translations.catalog(CATALOG_DIR, locale)
 
 
 def translate(english: str, locale: str) -> str:
-    entries = catalog(locale)
-    if entries is None:
-        return english
-    message = entries.get(english)
-    return str(message.string) if message is not None and message.string else english
+    return translations.translate(CATALOG_DIR, english, locale)
 
 
 def text(key: str, locale: str) -> str:
