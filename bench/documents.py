@@ -392,6 +392,15 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         )
 
 
+def _threads(value: str) -> int:
+    """A thread count of at least one: 0 would hand the choice to onnxruntime and switch OpenCV's
+    threads off, a measurement of something else under the name "0"."""
+    count = int(value)
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"at least 1 thread, not {count}")
+    return count
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -416,7 +425,7 @@ def main() -> int:
     parser.add_argument("--scenes-only", action="store_true", help="only the scene kinds")
     parser.add_argument(
         "--threads",
-        type=int,
+        type=_threads,
         default=2,
         # 2 is what `idscan document read` uses; a worker runs one-thread pipelines, one read per
         # core (`IDSCAN_VISION__OCR_PIPELINES`), so 1 is its cost per photo
