@@ -392,6 +392,53 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         )
 
 
+# Issue 12's bounds on the pooled real and generated photos: (row key, at most).
+GOAL_BOUNDS = (
+    ("median_s", 1.0),
+    ("median_cpu_s", 0.8),
+    ("p95_s", 2.0),
+    ("max_s", 5.0),
+    ("wrong_but_accepted", 0),
+)
+PEER_RATIO_GOAL = 2.0  # PassportEye's median wall time over ours, in the same run
+
+
+def issue_goals(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each goal with this run's value and whether it was met, so that a run says itself what held
+    on its host. The ratios to PassportEye come from the printed (rounded) medians; the CPU ratio
+    is shown beside the wall ratio because it moves far less between hosts (PassportEye starts a
+    Tesseract process per read)."""
+    goals: list[dict[str, Any]] = [
+        {"goal": f"{key} <= {bound}", "value": row[key], "met": row[key] <= bound}
+        for key, bound in GOAL_BOUNDS
+        if row.get(key) is not None
+    ]
+    ours, peer = row.get("median_s"), row.get("passporteye_median_s")
+    if ours and peer:
+        ratio = round(peer / ours, 2)
+        goals.append(
+            {
+                "goal": f"PassportEye wall / ours >= {PEER_RATIO_GOAL}",
+                "value": ratio,
+                "met": ratio >= PEER_RATIO_GOAL,
+            }
+        )
+    ours_cpu, peer_cpu = row.get("median_cpu_s"), row.get("passporteye_median_cpu_s")
+    if ours_cpu and peer_cpu:
+        goals.append(
+            {"goal": "PassportEye CPU / ours (no goal)", "value": round(peer_cpu / ours_cpu, 2), "met": None}
+        )
+    return goals
+
+
+def print_goals(goals: list[dict[str, Any]]) -> None:
+    print("issue 12's goals on real+syn:")
+    for goal in goals:
+        verdict = {True: "met", False: "NOT met", None: "-"}[goal["met"]]
+        print(f"  {goal['goal']:<42} {goal['value']!s:>6}  {verdict}")
+    print()
+
+
 def _threads(value: str) -> int:
     """A thread count of at least one: 0 would hand the choice to onnxruntime and switch OpenCV's
     threads off, a measurement of something else under the name "0"."""
@@ -464,6 +511,10 @@ def main() -> int:
     rows = [t.row() for t in tallies.values() if t.images]
     if rows:
         print_table(rows)
+    pooled = next((row for row in rows if row["set"] == "real+syn"), None)
+    goals = issue_goals(pooled) if pooled else []
+    if goals:
+        print_goals(goals)
     us_rows = (
         [t.row() for t in run_us(args.us)] if args.us and not args.real_only and not args.eu_only else []
     )
@@ -484,6 +535,7 @@ def main() -> int:
         "date": today.isoformat(),
         "threads": args.threads,
         "rows": rows,
+        "goals": goals,
         "us_rows": us_rows,
         "us_fixture_row": fixture_row,
         "eu_rows": eu_rows,
