@@ -406,8 +406,8 @@ PEER_RATIO_GOAL = 2.0  # PassportEye's median wall time over ours, in the same r
 def issue_goals(row: dict[str, Any]) -> list[dict[str, Any]]:
     """Each goal with this run's value and whether it was met, so that a run says itself what held
     on its host. The ratios to PassportEye come from the printed (rounded) medians; the CPU ratio
-    is shown beside the wall ratio because it moves far less between hosts (PassportEye starts a
-    Tesseract process per read)."""
+    is shown beside the wall ratio because hosts move the two differently (PassportEye starts a
+    Tesseract process per read, whose start-up weighs on its wall time)."""
     goals: list[dict[str, Any]] = [
         {"goal": f"{key} <= {bound}", "value": row[key], "met": row[key] <= bound}
         for key, bound in GOAL_BOUNDS
