@@ -3,6 +3,7 @@
     .venv/bin/python bench/documents.py [--synthetic N] [--no-peer] [--real-only] [--us N] [--us-only]
                                         [--eu N] [--eu-only] [--eu-states NLD,FRA]
                                         [--scenes N] [--scenes-only] [--threads 1]
+                                        [--detector onnxruntime]
 
 Prints one table per set and writes bench/out/documents.json. Not a test: numbers, not verdicts.
 MRZ "wrong-but-accepted" counts reads the engine would accept (check digits hold, both readers agree,
@@ -36,6 +37,7 @@ from tests.documents.synth import KINDS, LEVELS, fixtures_dir, make_document, ph
 from tests.documents.synth.scenes import SCENES, make_scene
 
 from idscan.documents.mrz_reader import mrz_model_path
+from idscan.documents.ocr import Detector
 from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.viz import normalise
@@ -54,6 +56,8 @@ VIZ_FIELDS = (
     "place_of_birth",
     "personal_number",
 )
+# what runs the text detector (--detector): `auto` takes OpenVINO in bfloat16 where the CPU has it
+DETECTOR: Detector = "auto"
 MRZ_TYPE = {"P": "passport", "V": "visa", "I": "identity_card", "A": "identity_card", "C": "identity_card"}
 
 
@@ -135,7 +139,8 @@ def timed_read(
 ) -> tuple[DocumentReading | None, float, float]:
     t0, c0 = time.perf_counter(), time.process_time()
     try:
-        reading = read_document(front, back, ReadParams(today=today), shared_engines(threads))
+        engines = shared_engines(threads, ocr_detector=DETECTOR)
+        reading = read_document(front, back, ReadParams(today=today), engines)
     except UnsupportedImageError:
         reading = None
     return reading, time.perf_counter() - t0, time.process_time() - c0
@@ -454,6 +459,12 @@ def main() -> int:
         "--synthetic", type=int, default=300, help="generated documents (split over 3 levels)"
     )
     parser.add_argument("--no-peer", action="store_true", help="skip PassportEye")
+    parser.add_argument(
+        "--detector",
+        choices=("auto", "onnxruntime"),
+        default="auto",
+        help="the text detector's runtime (auto: OpenVINO in bfloat16 where the CPU computes it natively)",
+    )
     parser.add_argument("--real-only", action="store_true")
     parser.add_argument("--us", type=int, default=30, help="generated US/Canadian cards per level")
     parser.add_argument("--us-only", action="store_true", help="only the US/Canadian licence family")
@@ -479,6 +490,8 @@ def main() -> int:
         help="inference threads per read of the real, generated and scene sets (a worker: 1)",
     )
     args = parser.parse_args()
+    global DETECTOR  # noqa: PLW0603  (one setting for every read of the run)
+    DETECTOR = args.detector
     if args.scenes_only:
         args.real_only, args.synthetic, args.us, args.eu = False, 0, 0, 0
     only_other_family = args.us_only or args.eu_only
@@ -513,6 +526,8 @@ def main() -> int:
         print_table(rows)
     pooled = next((row for row in rows if row["set"] == "real+syn"), None)
     goals = issue_goals(pooled) if pooled else []
+    runtime = shared_engines(args.threads, ocr_detector=DETECTOR).ocr().detector_runtime
+    print(f"text detector: {runtime}")
     if goals:
         print_goals(goals)
     us_rows = (
@@ -534,6 +549,7 @@ def main() -> int:
     report = {
         "date": today.isoformat(),
         "threads": args.threads,
+        "detector": runtime,
         "rows": rows,
         "goals": goals,
         "us_rows": us_rows,

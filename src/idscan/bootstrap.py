@@ -126,7 +126,11 @@ def build_container(settings: Settings) -> Container:
         ),
         metrics=metrics,
         # Nothing loads here: each model loads on first use, once per process.
-        engines=shared_engines(settings.vision.threads, ocr_pipelines=settings.vision.ocr_pipelines),
+        engines=shared_engines(
+            settings.vision.threads,
+            ocr_pipelines=settings.vision.ocr_pipelines,
+            ocr_detector=settings.vision.ocr_detector,
+        ),
         seal=OperatorSeal(
             load_seal(settings),
             HttpTimestampClient(settings.report.tsa_url, settings.report.tsa_timeout_seconds)

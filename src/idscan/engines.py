@@ -13,14 +13,17 @@ import threading
 import cv2
 
 from idscan.documents.mrz_reader import TesseractMrz
-from idscan.documents.ocr import OcrSession
+from idscan.documents.ocr import Detector, OcrSession
 from idscan.lib import model_files
 from idscan.vision.sessions import ModelConfig, VisionModels
 
 
 class Engines:
-    def __init__(self, threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1) -> None:
+    def __init__(
+        self, threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1, ocr_detector: Detector = "auto"
+    ) -> None:
         self.threads = threads
+        self.ocr_detector = ocr_detector
         self.ocr_pipelines = _pipelines(ocr_pipelines, threads)
         self.vision = VisionModels(ModelConfig(threads=threads, trackers=trackers))
         self._lock = threading.Lock()
@@ -31,7 +34,8 @@ class Engines:
         with self._lock:
             if self._ocr is None:
                 # the threads are shared: n pipelines of threads/n, so the cores are not oversubscribed
-                self._ocr = OcrSession(self.threads // self.ocr_pipelines, self.ocr_pipelines)
+                threads = self.threads // self.ocr_pipelines
+                self._ocr = OcrSession(threads, self.ocr_pipelines, self.ocr_detector)
             return self._ocr
 
     def mrz(self) -> TesseractMrz:
@@ -59,15 +63,17 @@ def _pipelines(wanted: int, threads: int) -> int:
 
 
 _lock = threading.Lock()
-_shared: dict[tuple[int, int, int], Engines] = {}
+_shared: dict[tuple[int, int, int, str], Engines] = {}
 
 
-def shared_engines(threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1) -> Engines:
+def shared_engines(
+    threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1, ocr_detector: Detector = "auto"
+) -> Engines:
     """The process-wide registry for a thread count (created on first call, never at import)."""
     with _lock:
-        key = (threads, trackers, _pipelines(ocr_pipelines, threads))
+        key = (threads, trackers, _pipelines(ocr_pipelines, threads), ocr_detector)
         if key not in _shared:
             if not _shared:
                 cv2.setNumThreads(threads)  # process-wide in OpenCV: the first registry decides
-            _shared[key] = Engines(threads, trackers, ocr_pipelines)
+            _shared[key] = Engines(threads, trackers, ocr_pipelines, ocr_detector)
         return _shared[key]

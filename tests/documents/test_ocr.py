@@ -219,3 +219,38 @@ def test_the_kept_classes_read_printed_lines_as_the_whole_alphabet_does(
     # a probability over fewer classes is never lower, and on print the dropped classes hold little
     for k, w in zip(kept.scores, whole.scores, strict=True):
         assert w - 1e-4 <= k <= w + 0.02
+
+
+def test_the_page_input_is_rapidocr_s_own_bit_for_bit() -> None:
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    with engines().ocr()._lease() as engine:
+        detector = engine._load_det_model()
+    rng = np.random.default_rng(3)
+    for shape in ((676, 960, 3), (500, 301, 3), (1400, 900, 3)):
+        page = rng.integers(0, 256, shape, dtype=np.uint8)
+        theirs = DetPreProcess(960, "max", detector.mean, detector.std)(page)
+        ours = ocr._page_input(detector)(page)
+        assert ours.flags.c_contiguous
+        assert ours.dtype == theirs.dtype == np.float32
+        assert np.array_equal(ours, theirs)
+
+
+def test_the_detector_runs_in_bfloat16_only_where_the_cpu_computes_it() -> None:
+    native = ocr.native_bfloat16()
+    assert ocr.OcrSession(1).detector_runtime == ("openvino-bf16" if native else "onnxruntime")
+    assert ocr.OcrSession(1, detector="onnxruntime").detector_runtime == "onnxruntime"
+
+
+def test_both_detector_runtimes_find_the_same_lines() -> None:
+    if not ocr.native_bfloat16():
+        pytest.skip("this CPU computes no bfloat16 natively: the detector stays on onnxruntime here")
+    need_fonts()
+    page = _page(WORDS)
+    float32 = ocr.OcrSession(1, detector="onnxruntime")
+    bfloat16 = ocr.OcrSession(1)
+    found32, found16 = float32.detect(page), bfloat16.detect(page)
+    assert len(found16.boxes) == len(found32.boxes) == len(WORDS)
+    assert float(np.abs(found16.boxes - found32.boxes).max()) <= 3
+    read = [ln.text for ln in bfloat16.recognise(found16)]
+    assert read == [ln.text for ln in float32.recognise(found32)] == WORDS

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import threading
+import time
 
 import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
+from idscan.documents import reader
 from idscan.documents.locate import find_quad
 from idscan.documents.mrz_reader import MrzReads
 from idscan.documents.reader import (
@@ -323,3 +326,48 @@ def test_a_page_on_its_side_is_told_from_its_line_outlines() -> None:
     assert _mostly_tall(_outlines(2.0, turned=True))
     assert not _mostly_tall(_outlines(2.0))
     assert not _mostly_tall(np.zeros((0, 4, 2), np.float32))
+
+
+def test_the_two_sides_are_read_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The back is read on a second thread while the front is read: each side waits here for the
+    other to start, which would time out if they ran one after the other."""
+    both = threading.Barrier(2, timeout=10)
+    seen: dict[str, str] = {}
+
+    def side(data: bytes, params: ReadParams, engines: object, timings: dict[str, float], tag: str) -> str:
+        both.wait()
+        seen[tag] = threading.current_thread().name
+        return tag
+
+    monkeypatch.setattr(reader, "read_side", side)
+    params = ReadParams(today=TODAY)
+    assert reader._read_sides(b"front", b"back", params, engines(), {}) == ["front", "back"]
+    assert seen["front"] == threading.current_thread().name != seen["back"]
+
+
+def test_a_lone_side_is_read_on_the_calling_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    def side(data: bytes, params: ReadParams, engines: object, timings: dict[str, float], tag: str) -> str:
+        return f"{tag} on {threading.current_thread().name}"
+
+    monkeypatch.setattr(reader, "read_side", side)
+    read = reader._read_sides(b"front", None, ReadParams(today=TODAY), engines(), {})
+    assert read == [f"front on {threading.current_thread().name}"]
+
+
+def test_a_side_that_cannot_be_read_fails_the_read_once_both_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    finished: list[str] = []
+
+    def side(data: bytes, params: ReadParams, engines: object, timings: dict[str, float], tag: str) -> str:
+        if data == b"bad":
+            raise UnsupportedImageError("not an image")
+        time.sleep(0.05)
+        finished.append(tag)
+        return tag
+
+    monkeypatch.setattr(reader, "read_side", side)
+    params = ReadParams(today=TODAY)
+    for front, back, done in ((b"bad", b"good", "back"), (b"good", b"bad", "front")):
+        finished.clear()
+        with pytest.raises(UnsupportedImageError):
+            reader._read_sides(front, back, params, engines(), {})
+        assert finished == [done]  # no side's thread outlives the read

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 
@@ -442,6 +443,20 @@ def _mrz_regions(work: _SideWork, rec: Reconciled) -> None:
     work.reading = replace(work.reading, regions=regions)
 
 
+def _read_sides(
+    front: bytes, back: bytes | None, params: ReadParams, engines: DocumentEngines, timings: dict[str, float]
+) -> list[_SideWork]:
+    """Each side's work. The sides are independent until they are reconciled, so the back is read on
+    a second thread while this one reads the front: much of a side's read is one-core work (decoding,
+    locating, the visual zone, Tesseract's lines one by one) that would leave the other core idle."""
+    if back is None:
+        return [read_side(front, params, engines, timings, "front")]
+    with ThreadPoolExecutor(1, thread_name_prefix="document-back") as pool:
+        other = pool.submit(read_side, back, params, engines, timings, "back")
+        first = read_side(front, params, engines, timings, "front")
+        return [first, other.result()]
+
+
 def read_document(
     front: bytes, back: bytes | None, params: ReadParams, engines: DocumentEngines
 ) -> DocumentReading:
@@ -449,9 +464,7 @@ def read_document(
     Raises `UnsupportedImageError`."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    works = [read_side(front, params, engines, timings, "front")]
-    if back is not None:
-        works.append(read_side(back, params, engines, timings, "back"))
+    works = _read_sides(front, back, params, engines, timings)
     recs = [
         _reconcile(w, params, {k: v.text for o in works if o is not w for k, v in o.visual.items()})
         for w in works
