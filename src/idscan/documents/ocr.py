@@ -9,6 +9,7 @@ per-call detector size (`limit_type=max`: a thin MRZ crop must not be upscaled t
 from __future__ import annotations
 
 import copy
+import functools
 import queue
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -220,11 +221,12 @@ def _pipeline(threads: int, bfloat16: bool = False) -> Any:
         "Cls.model_path": cls,
     }
     engine: Any = RapidOCR(params=params)
-    for model, path in zip((engine._load_det_model(), engine._load_cls_model()), (det, cls), strict=True):
-        # rebuilt with our options (RapidOCR has no setting for them): ~1 s once per pipeline
-        model.session.session = _session(Path(path).read_bytes(), threads)
+    # rebuilt with our options (RapidOCR has no setting for them): ~1 s once per pipeline
+    engine._load_cls_model().session.session = _session(Path(cls).read_bytes(), threads)
     if bfloat16:
         engine._load_det_model().session = Bfloat16Detector(Path(det).read_bytes(), threads)
+    else:
+        engine._load_det_model().session.session = _session(Path(det).read_bytes(), threads)
     recogniser: Any = engine._load_rec_model()
     _printed_classes_only(recogniser, Path(rec).read_bytes(), threads)
     # RapidOCR pads every line of a batch of six to the widest, and to 320 px at least: a page
@@ -266,6 +268,7 @@ def _page_input(detector: Any) -> Any:
 DETECTOR_SHAPES = 16
 
 
+@functools.cache
 def native_bfloat16() -> bool:
     """The CPU multiplies bfloat16 natively (AVX512-BF16 or AMX). With `detector="auto"` the text
     detector runs on OpenVINO in bfloat16 there, in about 0.6 of onnxruntime's float32 time; elsewhere
