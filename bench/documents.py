@@ -34,6 +34,7 @@ from bench.documents_eu import print_eu_table, run_eu
 from bench.documents_us import print_us_table, run_us
 from bench.documents_us_fixtures import print_fixture_table, run_fixtures
 from tests.documents.synth import KINDS, LEVELS, fixtures_dir, make_document, photograph
+from tests.documents.synth.eu_licence import STATES
 from tests.documents.synth.scenes import SCENES, make_scene
 
 from idscan.documents.mrz_reader import mrz_model_path
@@ -41,7 +42,7 @@ from idscan.documents.ocr import Detector
 from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.viz import normalise
-from idscan.engines import shared_engines
+from idscan.engines import Engines, shared_engines
 from idscan.errors import UnsupportedImageError
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -56,8 +57,6 @@ VIZ_FIELDS = (
     "place_of_birth",
     "personal_number",
 )
-# what runs the text detector (--detector): `auto` takes OpenVINO in bfloat16 where the CPU has it
-DETECTOR: Detector = "auto"
 MRZ_TYPE = {"P": "passport", "V": "visa", "I": "identity_card", "A": "identity_card", "C": "identity_card"}
 
 
@@ -135,11 +134,10 @@ class Tally:
 
 
 def timed_read(
-    front: bytes, back: bytes | None, today: dt.date, threads: int
+    front: bytes, back: bytes | None, today: dt.date, engines: Engines
 ) -> tuple[DocumentReading | None, float, float]:
     t0, c0 = time.perf_counter(), time.process_time()
     try:
-        engines = shared_engines(threads, ocr_detector=DETECTOR)
         reading = read_document(front, back, ReadParams(today=today), engines)
     except UnsupportedImageError:
         reading = None
@@ -234,7 +232,7 @@ def _same(name: str, got: str, want: str) -> bool:
     return got == want
 
 
-def run_real(tally: Tally, peer: bool, today: dt.date, threads: int) -> None:
+def run_real(tally: Tally, peer: bool, today: dt.date, engines: Engines) -> None:
     root = fixtures_dir()
     if root is None:
         print("shared/fixtures not found: real set skipped", file=sys.stderr)
@@ -244,7 +242,7 @@ def run_real(tally: Tally, peer: bool, today: dt.date, threads: int) -> None:
     later: list[tuple[bytes, list[str]]] = []
     for item in truth["mrz"]:
         data = (root / item["file"]).read_bytes()
-        reading, secs, cpu = timed_read(data, None, today, threads)
+        reading, secs, cpu = timed_read(data, None, today, engines)
         tally.images += 1
         tally.seconds.append(secs)
         tally.cpu.append(cpu)
@@ -281,7 +279,9 @@ def run_real(tally: Tally, peer: bool, today: dt.date, threads: int) -> None:
         peer_read(data, tally, lines)
 
 
-def run_synthetic(tallies: dict[str, Tally], count: int, peer: bool, today: dt.date, threads: int) -> None:
+def run_synthetic(
+    tallies: dict[str, Tally], count: int, peer: bool, today: dt.date, engines: Engines
+) -> None:
     per_level = max(1, count // len(LEVELS))
     later: list[tuple[Tally, bytes, list[str]]] = []
     for li, level in enumerate(LEVELS):
@@ -292,7 +292,7 @@ def run_synthetic(tallies: dict[str, Tally], count: int, peer: bool, today: dt.d
             rng = random.Random(seed)
             photos = [photograph(s.image, level, rng) for s in doc.sides]
             reading, secs, cpu = timed_read(
-                photos[0].data, photos[1].data if len(photos) > 1 else None, today, threads
+                photos[0].data, photos[1].data if len(photos) > 1 else None, today, engines
             )
             tally.images += len(photos)
             tally.seconds += [secs / len(photos)] * len(photos)
@@ -320,7 +320,7 @@ def run_synthetic(tallies: dict[str, Tally], count: int, peer: bool, today: dt.d
         peer_read(data, tally, truth)
 
 
-def run_scenes(tallies: dict[str, Tally], count: int, peer: bool, today: dt.date, threads: int) -> None:
+def run_scenes(tallies: dict[str, Tally], count: int, peer: bool, today: dt.date, engines: Engines) -> None:
     """Whole photos of the kinds one flat side does not cover (tests/documents/synth/scenes.py), one
     photo per read, `count` per scene over the camera levels."""
     later: list[tuple[Tally, bytes, list[str]]] = []
@@ -329,7 +329,7 @@ def run_scenes(tallies: dict[str, Tally], count: int, peer: bool, today: dt.date
         for i in range(count):
             seed = 100_000 * (si + 1) + i
             scene = make_scene(seed, name, LEVELS[i % len(LEVELS)])
-            reading, secs, cpu = timed_read(scene.data, None, today, threads)
+            reading, secs, cpu = timed_read(scene.data, None, today, engines)
             tally.images += 1
             tally.seconds.append(secs)
             tally.cpu.append(cpu)
@@ -490,8 +490,9 @@ def main() -> int:
         help="inference threads per read of the real, generated and scene sets (a worker: 1)",
     )
     args = parser.parse_args()
-    global DETECTOR  # noqa: PLW0603  (one setting for every read of the run)
-    DETECTOR = args.detector
+    detector: Detector = args.detector
+    # every read of the run on one registry: the family sets below read on two threads
+    engines = shared_engines(args.threads, ocr_detector=detector)
     if args.scenes_only:
         args.real_only, args.synthetic, args.us, args.eu = False, 0, 0, 0
     only_other_family = args.us_only or args.eu_only
@@ -513,11 +514,11 @@ def main() -> int:
         **{f"scene-{name}": Tally(f"scene-{name}") for name in SCENES},
     }
     if not only_other_family and not args.scenes_only:
-        run_real(tallies["real"], peer, today, args.threads)
+        run_real(tallies["real"], peer, today, engines)
     if not args.real_only and not only_other_family and args.synthetic:
-        run_synthetic(tallies, args.synthetic, peer, today, args.threads)
+        run_synthetic(tallies, args.synthetic, peer, today, engines)
     if not args.real_only and not only_other_family and args.scenes:
-        run_scenes(tallies, args.scenes, peer, today, args.threads)
+        run_scenes(tallies, args.scenes, peer, today, engines)
     photos = [tallies["real"], *(tallies[lvl] for lvl in LEVELS)]
     if tallies["real"].images and any(tallies[lvl].images for lvl in LEVELS):
         tallies["real+syn"] = Tally.pooled("real+syn", photos)
@@ -526,23 +527,25 @@ def main() -> int:
         print_table(rows)
     pooled = next((row for row in rows if row["set"] == "real+syn"), None)
     goals = issue_goals(pooled) if pooled else []
-    runtime = shared_engines(args.threads, ocr_detector=DETECTOR).ocr().detector_runtime
+    runtime = engines.ocr().detector_runtime
     print(f"text detector: {runtime}")
     if goals:
         print_goals(goals)
     us_rows = (
-        [t.row() for t in run_us(args.us)] if args.us and not args.real_only and not args.eu_only else []
+        [t.row() for t in run_us(args.us, detector)]
+        if args.us and not args.real_only and not args.eu_only
+        else []
     )
     if us_rows:
         print_us_table(us_rows)
     eu_tallies = []
     if args.eu and not args.real_only and not args.us_only:
         states = tuple(s.strip().upper() for s in args.eu_states.split(",") if s.strip())
-        eu_tallies = run_eu(args.eu, states) if states else run_eu(args.eu)
+        eu_tallies = run_eu(args.eu, states or STATES, detector)
     eu_rows = [t.row() for t in eu_tallies]
     if eu_rows:
         print_eu_table(eu_rows)
-    fixture_row = run_fixtures() if args.us_fixtures else None
+    fixture_row = run_fixtures(detector) if args.us_fixtures else None
     if fixture_row is not None:
         print_fixture_table(fixture_row)
     OUT.mkdir(parents=True, exist_ok=True)

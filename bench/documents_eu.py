@@ -25,6 +25,7 @@ from tests.documents.synth.eu_licence import STATES, EuCard, make_eu_licence, zo
 from idscan.documents.countries import normalise_code
 from idscan.documents.fields import latin
 from idscan.documents.mrz import visual_confirms
+from idscan.documents.ocr import Detector
 from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.rules import DocumentRules
@@ -179,7 +180,7 @@ class EuTally:
         }
 
 
-def run_eu(count: int, states: tuple[str, ...] = STATES) -> list[EuTally]:
+def run_eu(count: int, states: tuple[str, ...] = STATES, detector: Detector = "auto") -> list[EuTally]:
     """`count` cards per member-state style and level, front then back, read as one attempt."""
     tallies = []
     for si, state in enumerate(STATES):
@@ -196,7 +197,7 @@ def run_eu(count: int, states: tuple[str, ...] = STATES) -> list[EuTally]:
                 today = card.licence.date_of_issue + dt.timedelta(days=30)  # valid that day
                 params = ReadParams(today=today, rules=DocumentRules(today=today))
                 t0, c0 = time.perf_counter(), time.process_time()
-                reading = read_document(front, back, params, shared_engines(2))
+                reading = read_document(front, back, params, shared_engines(2, ocr_detector=detector))
                 wall, cpu = time.perf_counter() - t0, time.process_time() - c0
                 tally.add(card, reading, wall, cpu, f"{state}:{level}:{seed}")
                 print(f"  eu {state} {level} {seed}: {reading.code} {wall:.2f}s", file=sys.stderr)

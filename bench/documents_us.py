@@ -20,6 +20,7 @@ from typing import Any
 from tests.documents.synth import LEVELS, photograph
 from tests.documents.synth.us_card import UsCard, make_us_card
 
+from idscan.documents.ocr import Detector
 from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.rules import DocumentRules
@@ -99,7 +100,7 @@ class UsTally:
         }
 
 
-def run_us(count: int) -> list[UsTally]:
+def run_us(count: int, detector: Detector = "auto") -> list[UsTally]:
     """`count` cards per level, front then back, read as one two-sided attempt."""
     tallies = []
     for li, level in enumerate(LEVELS):
@@ -113,7 +114,7 @@ def run_us(count: int) -> list[UsTally]:
             today = card.licence.date_of_issue + dt.timedelta(days=30)  # valid that day
             params = ReadParams(today=today, rules=DocumentRules(today=today))
             t0 = time.perf_counter()
-            reading = read_document(front, back, params, shared_engines(2))
+            reading = read_document(front, back, params, shared_engines(2, ocr_detector=detector))
             secs = time.perf_counter() - t0
             tally.add(card, reading, secs, f"{level}:{seed}")
             print(f"  us {level} {seed}: {reading.code} {secs:.2f}s", file=sys.stderr)

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.documents.synth import fixtures_dir
 
+from idscan.documents.ocr import Detector
 from idscan.documents.reader import read_document
 from idscan.documents.reading import DocumentReading, ReadParams
 from idscan.documents.rules import DocumentRules
@@ -55,11 +56,11 @@ def same(name: str, got: str, want: str) -> bool:
     return " ".join(got.upper().split()) == " ".join(want.upper().split())
 
 
-def read_fixtures(root: Path) -> dict[str, Any]:
+def read_fixtures(root: Path, detector: Detector = "auto") -> dict[str, Any]:
     truth = json.loads((root / "dl" / "ground_truth.json").read_text(encoding="utf-8"))
     today = dt.datetime.now(dt.UTC).date()
     params = ReadParams(today=today, rules=DocumentRules(today=today))
-    engines = shared_engines(2)
+    engines = shared_engines(2, ocr_detector=detector)
     exact: Counter[str] = Counter()
     total: Counter[str] = Counter()
     wrong: Counter[str] = Counter()
@@ -174,7 +175,7 @@ def _mark(state: str | None) -> str:
     return state
 
 
-def run_fixtures() -> dict[str, Any] | None:
+def run_fixtures(detector: Detector = "auto") -> dict[str, Any] | None:
     root = fixtures_dir()
     if root is None or not (root / "dl" / "ground_truth.json").is_file():
         print(
@@ -182,7 +183,7 @@ def run_fixtures() -> dict[str, Any] | None:
             "US fixture rows skipped"
         )
         return None
-    return read_fixtures(root)
+    return read_fixtures(root, detector)
 
 
 def main() -> int:

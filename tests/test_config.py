@@ -76,6 +76,8 @@ def test_unreadable_file_variable_is_a_clear_error(tmp_path: Path, monkeypatch: 
         ("IDSCAN_VISION__OCR_PIPELINES", "0", "IDSCAN_VISION__OCR_PIPELINES"),
         ("IDSCAN_VISION__OCR_PIPELINES", "1e9", "IDSCAN_VISION__OCR_PIPELINES"),
         ("IDSCAN_VISION__OCR_PIPELINES", "NaN", "IDSCAN_VISION__OCR_PIPELINES"),
+        ("IDSCAN_VISION__OCR_DETECTOR", "openvino", "IDSCAN_VISION__OCR_DETECTOR"),
+        ("IDSCAN_VISION__OCR_DETECTOR", "", "IDSCAN_VISION__OCR_DETECTOR"),
     ],
 )
 def test_invalid_settings_fail_at_start_with_the_variable_name(

@@ -245,8 +245,16 @@ def _pipeline(threads: int, bfloat16: bool = False) -> Any:
 
 
 def _page_input(detector: Any) -> Any:
+    """The detector's preprocessing for one call (RapidOCR asks for it anew at every detection, with
+    the size limit of that call)."""
+    return _page_input_type()(detector.limit_side_len, detector.limit_type, detector.mean, detector.std)
+
+
+@functools.cache
+def _page_input_type() -> Any:
     """RapidOCR's page preprocessing with the same arithmetic in place: it made three page-sized float
-    copies and handed onnxruntime a transposed view, which it copied once more (about 2 % of a read)."""
+    copies and handed onnxruntime a transposed view, which it copied once more (about 2 % of a read).
+    Defined once, on first use (RapidOCR is not imported with this module)."""
     from rapidocr.ch_ppocr_det.utils import DetPreProcess
 
     class PageInput(DetPreProcess):
@@ -260,7 +268,7 @@ def _page_input(detector: Any) -> Any:
             page /= self.std
             return np.ascontiguousarray(page.transpose(2, 0, 1))[np.newaxis]
 
-    return PageInput(detector.limit_side_len, detector.limit_type, detector.mean, detector.std)
+    return PageInput
 
 
 # Input shapes OpenVINO keeps prepared, about 10 MB each (a page is detected at 960 px by a multiple
