@@ -3,7 +3,7 @@
     .venv/bin/python bench/documents.py [--synthetic N] [--no-peer] [--real-only] [--us N] [--us-only]
                                         [--eu N] [--eu-only] [--eu-states NLD,FRA]
                                         [--scenes N] [--scenes-only] [--threads 1]
-                                        [--detector onnxruntime]
+                                        [--detector auto]
 
 Prints one table per set and writes bench/out/documents.json. Not a test: numbers, not verdicts.
 MRZ "wrong-but-accepted" counts reads the engine would accept (check digits hold, both readers agree,
@@ -461,8 +461,8 @@ def main() -> int:
     parser.add_argument("--no-peer", action="store_true", help="skip PassportEye")
     parser.add_argument(
         "--detector",
-        choices=("auto", "onnxruntime"),
-        default="auto",
+        choices=("onnxruntime", "auto"),
+        default="onnxruntime",
         help="the text detector's runtime (auto: OpenVINO in bfloat16 where the CPU computes it natively)",
     )
     parser.add_argument("--real-only", action="store_true")

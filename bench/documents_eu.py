@@ -180,7 +180,7 @@ class EuTally:
         }
 
 
-def run_eu(count: int, states: tuple[str, ...] = STATES, detector: Detector = "auto") -> list[EuTally]:
+def run_eu(count: int, states: tuple[str, ...] = STATES, detector: Detector = "onnxruntime") -> list[EuTally]:
     """`count` cards per member-state style and level, front then back, read as one attempt."""
     tallies = []
     for si, state in enumerate(STATES):

@@ -100,7 +100,7 @@ class UsTally:
         }
 
 
-def run_us(count: int, detector: Detector = "auto") -> list[UsTally]:
+def run_us(count: int, detector: Detector = "onnxruntime") -> list[UsTally]:
     """`count` cards per level, front then back, read as one two-sided attempt."""
     tallies = []
     for li, level in enumerate(LEVELS):

@@ -56,7 +56,7 @@ def same(name: str, got: str, want: str) -> bool:
     return " ".join(got.upper().split()) == " ".join(want.upper().split())
 
 
-def read_fixtures(root: Path, detector: Detector = "auto") -> dict[str, Any]:
+def read_fixtures(root: Path, detector: Detector = "onnxruntime") -> dict[str, Any]:
     truth = json.loads((root / "dl" / "ground_truth.json").read_text(encoding="utf-8"))
     today = dt.datetime.now(dt.UTC).date()
     params = ReadParams(today=today, rules=DocumentRules(today=today))
@@ -175,7 +175,7 @@ def _mark(state: str | None) -> str:
     return state
 
 
-def run_fixtures(detector: Detector = "auto") -> dict[str, Any] | None:
+def run_fixtures(detector: Detector = "onnxruntime") -> dict[str, Any] | None:
     root = fixtures_dir()
     if root is None or not (root / "dl" / "ground_truth.json").is_file():
         print(

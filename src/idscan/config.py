@@ -221,10 +221,11 @@ class VisionSettings(BaseModel):
         "the threads reads a lone document about a sixth faster.",
     )
     ocr_detector: Literal["auto", "onnxruntime"] = Field(
-        default="auto",
-        description="What runs the document text detector: `auto` runs it on OpenVINO in bfloat16 "
-        "where the CPU computes bfloat16 natively (AVX512-BF16 or AMX; about 0.6 of the time), else "
-        "on onnxruntime in float32; `onnxruntime` keeps it there everywhere.",
+        default="onnxruntime",
+        description="What runs the document text detector: `onnxruntime` (float32) everywhere, or "
+        "`auto`: OpenVINO in bfloat16 where the CPU computes bfloat16 natively (AVX512-BF16 or AMX), "
+        "in about 0.6 of the time, but with some fields of EU driving licences photographed poorly "
+        "read wrong or not at all (docs/documents.md).",
     )
     match_threshold: float = Field(
         default=0.302,

@@ -20,7 +20,11 @@ from idscan.vision.sessions import ModelConfig, VisionModels
 
 class Engines:
     def __init__(
-        self, threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1, ocr_detector: Detector = "auto"
+        self,
+        threads: int = 2,
+        trackers: int = 2,
+        ocr_pipelines: int = 1,
+        ocr_detector: Detector = "onnxruntime",
     ) -> None:
         self.threads = threads
         self.ocr_detector = ocr_detector
@@ -67,7 +71,7 @@ _shared: dict[tuple[int, int, int, str], Engines] = {}
 
 
 def shared_engines(
-    threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1, ocr_detector: Detector = "auto"
+    threads: int = 2, trackers: int = 2, ocr_pipelines: int = 1, ocr_detector: Detector = "onnxruntime"
 ) -> Engines:
     """The process-wide registry for a thread count (created on first call, never at import)."""
     with _lock:

@@ -238,8 +238,10 @@ def test_the_page_input_is_rapidocr_s_own_bit_for_bit() -> None:
 
 def test_the_detector_runs_in_bfloat16_only_where_the_cpu_computes_it() -> None:
     native = ocr.native_bfloat16()
-    assert ocr.OcrSession(1).detector_runtime == ("openvino-bf16" if native else "onnxruntime")
-    assert ocr.OcrSession(1, detector="onnxruntime").detector_runtime == "onnxruntime"
+    assert ocr.OcrSession(1, detector="auto").detector_runtime == (
+        "openvino-bf16" if native else "onnxruntime"
+    )
+    assert ocr.OcrSession(1).detector_runtime == "onnxruntime"  # the default
 
 
 def test_both_detector_runtimes_find_the_same_lines() -> None:
@@ -248,7 +250,7 @@ def test_both_detector_runtimes_find_the_same_lines() -> None:
     need_fonts()
     page = _page(WORDS)
     float32 = ocr.OcrSession(1, detector="onnxruntime")
-    bfloat16 = ocr.OcrSession(1)
+    bfloat16 = ocr.OcrSession(1, detector="auto")
     found32, found16 = float32.detect(page), bfloat16.detect(page)
     assert len(found16.boxes) == len(found32.boxes) == len(WORDS)
     assert float(np.abs(found16.boxes - found32.boxes).max()) <= 3

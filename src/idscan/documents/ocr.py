@@ -27,8 +27,8 @@ from idscan.lib.denormals import flush_denormal_weights
 from idscan.lib.onnx_wire import ModelFormatError, float_initializer
 
 RGBImage = npt.NDArray[np.uint8]
-# What runs the text detector: OpenVINO in bfloat16 where the CPU computes it natively ("auto"), or
-# onnxruntime in float32 everywhere (see `native_bfloat16`).
+# What runs the text detector: onnxruntime in float32 everywhere, or ("auto") OpenVINO in bfloat16
+# where the CPU computes it natively (see `native_bfloat16`; faster, but it loses EU licence fields).
 Detector = Literal["auto", "onnxruntime"]
 REC_BATCH = 2
 REC_HEIGHT = 48  # the recogniser's input height; the minimum width is the same (no padding)
@@ -107,7 +107,7 @@ class OcrSession:
     pipelines. A second thread makes one read about a sixth faster for half again its CPU time, so
     concurrent reads cost least on one one-thread pipeline per core."""
 
-    def __init__(self, threads: int = 2, pipelines: int = 1, detector: Detector = "auto") -> None:
+    def __init__(self, threads: int = 2, pipelines: int = 1, detector: Detector = "onnxruntime") -> None:
         self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
         bfloat16 = detector == "auto" and native_bfloat16()
         for _ in range(max(1, pipelines)):
